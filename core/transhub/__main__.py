@@ -1,0 +1,5 @@
+"""``python -m transhub`` runs the CLI."""
+
+from transhub.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""Account balance, per kind of resource."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import ClassVar
+
+from transhub.capabilities.base import Capability, ClientT, Implementation, Model, SettingsT
+
+
+class Balance(Model):
+    """What is left of one kind of resource (``documents``, ``text``, ``images``, ``conversion``)."""
+
+    kind: str
+    amount: float
+    unit: str
+
+
+class Account(Implementation[SettingsT, ClientT]):
+    """Reports balances.  Register with ``register_accounts``."""
+
+    capability: ClassVar[Capability] = Capability.ACCOUNT
+    #: The resource kinds :meth:`balance` understands.
+    kinds: ClassVar[frozenset[str]]
+
+    @abstractmethod
+    def balance(self, kind: str) -> Balance:
+        """The balance of one resource kind."""

@@ -1,0 +1,210 @@
+"""What every capability shares: the provider description, declared languages and
+limits, remote task states, and the base class of an implementation.
+
+A provider plugin describes its service once with a :class:`ProviderInfo` and writes
+one class per capability it offers, deriving from that capability's base class
+(:class:`~transhub.capabilities.document.DocumentTranslator`, …).  What the
+implementation supports is declared as class attributes — data the core reads to
+route requests and to validate input before any request is sent — and its methods
+hold only the provider's wire protocol.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from transhub.http import HttpClient
+    from transhub.settings import ProviderSettings
+
+
+class Capability(str, enum.Enum):
+    """The kinds of work a provider can offer; each has a registration hook."""
+
+    DOCUMENT = "document"
+    CONVERT = "convert"
+    IMAGE = "image"
+    OCR = "ocr"
+    DICTIONARY = "dictionary"
+    TEXT = "text"
+    ACCOUNT = "account"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What a provider accepts as an input file, checked before anything is sent.
+
+    ``extensions`` are lower-case, without the dot.  Pixel bounds apply to images;
+    ``max_aspect_ratio`` is exclusive (10.0 means "below 10:1").
+    """
+
+    extensions: frozenset[str]
+    max_bytes: int
+    min_bytes: int = 1
+    min_pixels: int | None = None
+    max_pixels: int | None = None
+    max_aspect_ratio: float | None = None
+    allow_encrypted: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        """Whether pixel limits apply."""
+        return self.min_pixels is not None or self.max_pixels is not None
+
+
+@dataclass(frozen=True)
+class LanguageSupport:
+    """The languages an implementation offers, in canonical (BCP 47 style) codes.
+
+    ``codes`` maps each canonical code the provider knows to the provider's own
+    code.  ``sources`` and ``targets`` restrict the directions; ``pairs``, when
+    given, lists the only allowed (source, target) pairs.  ``auto_detect`` says
+    whether the source may be omitted.
+    """
+
+    codes: Mapping[str, str]
+    sources: frozenset[str] | None = None
+    targets: frozenset[str] | None = None
+    pairs: frozenset[tuple[str, str]] | None = None
+    auto_detect: bool = True
+
+    def source_codes(self) -> frozenset[str]:
+        """Canonical codes accepted as a source language."""
+        if self.pairs is not None:
+            return frozenset(s for s, _ in self.pairs)
+        return self.sources if self.sources is not None else frozenset(self.codes)
+
+    def target_codes(self) -> frozenset[str]:
+        """Canonical codes accepted as a target language."""
+        if self.pairs is not None:
+            return frozenset(t for _, t in self.pairs)
+        return self.targets if self.targets is not None else frozenset(self.codes)
+
+    def supports(self, source: str | None, target: str | None) -> bool:
+        """Whether this direction is offered (``None`` source means detect)."""
+        if source is None and not self.auto_detect:
+            return False
+        if target is not None and target not in self.target_codes():
+            return False
+        if source is not None and source not in self.source_codes():
+            return False
+        if self.pairs is not None and source is not None and target is not None:
+            return (source, target) in self.pairs
+        return True
+
+    def provider_code(self, canonical: str) -> str:
+        """The provider's own code for a canonical one."""
+        return self.codes[canonical]
+
+    def canonical_code(self, provider_code: str) -> str | None:
+        """The canonical code for one of the provider's own codes, if known."""
+        for canonical, own in self.codes.items():
+            if own == provider_code:
+                return canonical
+        return None
+
+
+class TaskState(str, enum.Enum):
+    """Where a remote task stands.  ``DONE``, ``FAILED`` and ``EXPIRED`` are final."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the task will not change any more."""
+        return self in (TaskState.DONE, TaskState.FAILED, TaskState.EXPIRED)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Model(BaseModel):
+    """Base of the capability models: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TaskStatus(Model):
+    """A remote task's progress as the provider reports it."""
+
+    state: TaskState
+    percent: float | None = None
+    pages: int | None = None
+    message: str = ""
+    code: str | None = None
+    detected_language: str | None = None
+
+
+SettingsT = TypeVar("SettingsT", bound="ProviderSettings")
+ClientT = TypeVar("ClientT")
+
+
+@dataclass(frozen=True)
+class ProviderInfo(Generic[SettingsT, ClientT]):
+    """A provider's identity and how to build its API client.
+
+    ``connect`` is called once per process for a configured provider, with its
+    validated settings and the provider's :class:`~transhub.http.HttpClient`; the
+    client it returns is shared by all of the provider's capability objects.
+    ``secret_fields`` names the settings that must never be shown.
+    """
+
+    name: str
+    title: str
+    settings: type[SettingsT]
+    connect: Callable[[SettingsT, HttpClient], ClientT]
+    homepage: str = ""
+    docs: str = ""
+    max_concurrent_tasks: Callable[[SettingsT], int] = field(default=lambda _settings: 4)
+
+
+@dataclass
+class ProviderContext(Generic[SettingsT, ClientT]):
+    """What the core hands to an implementation: the provider's settings and client."""
+
+    info: ProviderInfo[SettingsT, ClientT]
+    settings: SettingsT
+    http: HttpClient
+    client: ClientT
+
+
+class Implementation(Generic[SettingsT, ClientT]):
+    """Base of every capability implementation.
+
+    Subclasses set :attr:`provider` (and the capability's own declarations) as class
+    attributes.  The core instantiates them lazily, once per process, with the
+    provider's :class:`ProviderContext`.
+    """
+
+    capability: ClassVar[Capability]
+    provider: ClassVar[ProviderInfo[Any, Any]]
+
+    def __init__(self, context: ProviderContext[SettingsT, ClientT]) -> None:
+        self.context = context
+
+    @property
+    def client(self) -> ClientT:
+        """The provider's API client, shared by all its capabilities."""
+        return self.context.client
+
+    @property
+    def settings(self) -> SettingsT:
+        """The provider's validated settings."""
+        return self.context.settings
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """The declarations of this implementation, as JSON-ready data."""
+        return {"capability": cls.capability.value, "provider": cls.provider.name}

@@ -1,0 +1,163 @@
+"""Document translation, page counting and format conversion.
+
+The core drives a remote document task in three steps — :meth:`submit`,
+:meth:`status` (polled, or woken by a callback), :meth:`download` — and records each
+step in the job journal, so an implementation only speaks the provider's protocol.
+Input files have already been checked against :attr:`DocumentTranslator.limits`
+when a method is called.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import abstractmethod
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from transhub.capabilities.base import (
+    Capability,
+    ClientT,
+    FileLimits,
+    Implementation,
+    LanguageSupport,
+    Model,
+    SettingsT,
+    TaskStatus,
+)
+
+
+class OutputKind(str, enum.Enum):
+    """What form a translated document is downloaded in."""
+
+    SAME = "same"
+    """The input's own kind (a .docx comes back as .docx)."""
+    PDF = "pdf"
+    """A PDF rendering of the translation."""
+
+
+class DocumentOptions(Model):
+    """Provider-neutral translation options; a provider ignores none silently:
+    an option it cannot honour is rejected by the core before submitting."""
+
+    industry: str | None = Field(default=None, description="Subject area, by the provider's name or number.")
+    bilingual: bool = Field(default=False, description="Original and translation side by side.")
+    translate_images: bool = Field(default=False, description="Also translate text inside images.")
+    all_sheets: bool = Field(default=False, description="Spreadsheets: every sheet, not only the open one.")
+
+
+class DocumentRequest(Model):
+    """One document to translate."""
+
+    path: Path
+    target: str
+    source: str | None = None
+    options: DocumentOptions = DocumentOptions()
+    prepared_task_id: str | None = Field(
+        default=None,
+        description="A task id from count_pages to translate without uploading again.",
+    )
+
+
+class PageCount(Model):
+    """A page estimate.  ``task_id`` is set when the provider keeps the upload so
+    that :meth:`DocumentTranslator.submit` can translate it without sending it again."""
+
+    pages: int
+    task_id: str | None = None
+    exact: bool = True
+
+
+class DocumentTranslator(Implementation[SettingsT, ClientT]):
+    """Translates documents.  Register with ``register_document_translators``."""
+
+    capability: ClassVar[Capability] = Capability.DOCUMENT
+    languages: ClassVar[LanguageSupport]
+    limits: ClassVar[FileLimits]
+    #: Options from :class:`DocumentOptions` this provider honours.
+    options: ClassVar[frozenset[str]] = frozenset()
+    #: The output kinds :meth:`download` can produce.
+    outputs: ClassVar[frozenset[OutputKind]] = frozenset({OutputKind.SAME})
+    #: Whether :meth:`count_pages` asks the provider (else the core counts locally).
+    counts_pages: ClassVar[bool] = False
+    #: Whether a resubmit of a task id known before paying is refused by the provider
+    #: instead of charged twice (so the journal may resume a half-sent submit safely).
+    idempotent_submit: ClassVar[bool] = False
+    #: Industries by canonical name → the provider's value (empty: option not offered).
+    industries: ClassVar[dict[str, str]] = {}
+
+    @abstractmethod
+    def submit(self, request: DocumentRequest) -> str:
+        """Start translating; return the provider's task id.  May charge."""
+
+    @abstractmethod
+    def status(self, task_id: str) -> TaskStatus:
+        """Report the task's state (never charges)."""
+
+    @abstractmethod
+    def download(self, task_id: str, destination: Path, kind: OutputKind) -> Path:
+        """Write the finished result to ``destination`` atomically; return the path."""
+
+    def count_pages(self, path: Path) -> PageCount:
+        """Ask the provider how many pages it would charge for ``path``."""
+        raise NotImplementedError(f"{self.provider.name} does not count pages")
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        data = super().describe()
+        data.update(
+            extensions=sorted(cls.limits.extensions),
+            max_bytes=cls.limits.max_bytes,
+            options=sorted(cls.options),
+            outputs=sorted(o.value for o in cls.outputs),
+            counts_pages=cls.counts_pages,
+        )
+        return data
+
+
+class ConvertFormat(str, enum.Enum):
+    """Document formats a conversion can produce."""
+
+    PDF = "pdf"
+    WORD = "word"
+    EXCEL = "excel"
+    PPTX = "pptx"
+    OFD = "ofd"
+
+    @property
+    def extension(self) -> str:
+        """The file extension of this format, without the dot."""
+        return {"pdf": "pdf", "word": "docx", "excel": "xlsx", "pptx": "pptx", "ofd": "ofd"}[
+            self.value
+        ]
+
+
+class DocumentConverter(Implementation[SettingsT, ClientT]):
+    """Converts documents between formats.  Register with ``register_document_converters``."""
+
+    capability: ClassVar[Capability] = Capability.CONVERT
+    limits: ClassVar[FileLimits]
+    #: For each output format, the input extensions that can be converted to it.
+    conversions: ClassVar[dict[ConvertFormat, frozenset[str]]]
+
+    @abstractmethod
+    def submit(self, path: Path, target_format: ConvertFormat, source_language: str | None) -> str:
+        """Start the conversion; return the provider's task id.  May charge."""
+
+    @abstractmethod
+    def status(self, task_id: str) -> TaskStatus:
+        """Report the task's state."""
+
+    @abstractmethod
+    def download(self, task_id: str, destination: Path) -> Path:
+        """Write the converted document to ``destination`` atomically; return the path."""
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        data = super().describe()
+        data.update(
+            conversions={f.value: sorted(exts) for f, exts in cls.conversions.items()},
+            max_bytes=cls.limits.max_bytes,
+        )
+        return data

@@ -1,0 +1,19 @@
+"""What every provider emulator shares: a loopback server, a request log, and fault
+injection.  A plugin's emulator is a WSGI application that holds only the service's
+own behaviour; wrap it in :class:`FaultInjector` and run it with :class:`EmulatorServer`.
+
+Needs the ``sandbox`` extra (werkzeug).
+"""
+
+from transhub.emulation.faults import Fault, FaultInjector, Faults
+from transhub.emulation.log import LoggedRequest, RequestLog
+from transhub.emulation.server import EmulatorServer
+
+__all__ = [
+    "EmulatorServer",
+    "Fault",
+    "FaultInjector",
+    "Faults",
+    "LoggedRequest",
+    "RequestLog",
+]

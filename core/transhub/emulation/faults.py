@@ -1,0 +1,181 @@
+"""Fault injection for emulators: failures a real network and a real provider produce.
+
+Two ways to ask for faults, usable together:
+
+* rates (``Faults(error_rate=0.1, drop_rate=0.05, …)``) for soak tests, drawn from
+  a seeded random generator so a run can be replayed;
+* queued one-shot faults (``faults.queue(Fault.DROP_AFTER, action="uploadTranslate")``)
+  for tests that need one exact failure at one exact place.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+_PROXY_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+)
+
+
+class Fault(str, enum.Enum):
+    """A failure the injector can produce."""
+
+    ERROR = "error"
+    """Answer HTTP 502 with an HTML proxy page; the request is not processed."""
+    DROP_BEFORE = "drop-before"
+    """Close the connection without processing the request or answering."""
+    DROP_AFTER = "drop-after"
+    """Process the request, then drop the connection half-way through the answer."""
+    DELAY = "delay"
+    """Wait ``delay_seconds`` before processing."""
+    THROTTLE = "throttle"
+    """Answer with the provider's own "too many requests" error; not processed."""
+    HTML = "html"
+    """Answer HTTP 200 with an HTML page instead of JSON."""
+    MALFORMED = "malformed"
+    """Answer HTTP 200 with truncated JSON."""
+
+
+@dataclass
+class Faults:
+    """Which faults to inject.  Rates are fractions of requests (0 to 1)."""
+
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    delay_rate: float = 0.0
+    delay_seconds: float = 0.0
+    throttle_rate: float = 0.0
+    seed: int | None = None
+    #: Apply rates only to these actions (``None``: every action).
+    actions: frozenset[str] | None = None
+    _queue: list[tuple[Fault, str | None]] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _random: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def queue(self, fault: Fault, action: str | None = None, times: int = 1) -> None:
+        """Inject ``fault`` on the next ``times`` requests (of ``action``, if given)."""
+        with self._lock:
+            self._queue.extend([(fault, action)] * times)
+
+    def pending(self) -> int:
+        """How many queued faults have not fired yet."""
+        with self._lock:
+            return len(self._queue)
+
+    def draw(self, action: str) -> list[Fault]:
+        """The faults to apply to one request of ``action``."""
+        with self._lock:
+            for index, (fault, only) in enumerate(self._queue):
+                if only is None or only == action:
+                    del self._queue[index]
+                    return [fault]
+            if self.actions is not None and action not in self.actions:
+                return []
+            chosen: list[Fault] = []
+            if self._random.random() < self.delay_rate:
+                chosen.append(Fault.DELAY)
+            roll = self._random.random()
+            for fault, rate in (
+                (Fault.ERROR, self.error_rate),
+                (Fault.DROP_AFTER, self.drop_rate),
+                (Fault.THROTTLE, self.throttle_rate),
+            ):
+                if roll < rate:
+                    chosen.append(fault)
+                    break
+                roll -= rate
+            return chosen
+
+
+class _Dropped(ConnectionAbortedError):
+    """Raised inside the response to make the server drop the connection quietly."""
+
+
+class FaultInjector:
+    """WSGI middleware that applies :class:`Faults` in front of an emulator.
+
+    ``action_of`` names a request's action (for per-action faults and logs);
+    ``throttle`` builds the provider's own "too many requests" answer.
+    """
+
+    def __init__(
+        self,
+        app: WsgiApp,
+        faults: Faults,
+        *,
+        action_of: Callable[[dict[str, Any]], str],
+        throttle: WsgiApp,
+    ) -> None:
+        self.app = app
+        self.faults = faults
+        self.action_of = action_of
+        self.throttle = throttle
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        chosen = self.faults.draw(self.action_of(environ))
+        if Fault.DELAY in chosen:
+            time.sleep(self.faults.delay_seconds)
+        if Fault.ERROR in chosen:
+            start_response(
+                "502 Bad Gateway",
+                [("Content-Type", "text/html"), ("Content-Length", str(len(_PROXY_PAGE)))],
+            )
+            return [_PROXY_PAGE]
+        if Fault.THROTTLE in chosen:
+            return self.throttle(environ, start_response)
+        if Fault.DROP_BEFORE in chosen:
+            _drop(environ)
+            raise _Dropped("fault injected: connection dropped before processing")
+        if Fault.HTML in chosen:
+            page = b"<!DOCTYPE html><html><body>Service temporarily unavailable</body></html>"
+            start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+            return [page]
+        if Fault.MALFORMED in chosen:
+            self._consume(environ, start_response)
+            body = b'{"code": 100, "data": {"ti'
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "64")])
+            return self._cut(environ, body)
+        if Fault.DROP_AFTER in chosen:
+            captured: dict[str, Any] = {}
+
+            def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+                captured["status"], captured["headers"] = status, headers
+
+            body = b"".join(self.app(environ, capture))
+            headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+            start_response(captured["status"], [*headers, ("Content-Length", str(len(body)))])
+            return self._cut(environ, body[: len(body) // 2])
+        return self.app(environ, start_response)
+
+    def _consume(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> None:
+        """Run the app (so the request is processed) and throw its answer away."""
+        for _ in self.app(environ, lambda *args, **kwargs: None):
+            pass
+
+    @staticmethod
+    def _cut(environ: dict[str, Any], part: bytes) -> Iterator[bytes]:
+        yield part
+        _drop(environ)
+        raise _Dropped("fault injected: connection dropped mid-response")
+
+
+def _drop(environ: dict[str, Any]) -> None:
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

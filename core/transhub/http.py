@@ -1,0 +1,422 @@
+"""The one HTTP layer every provider uses.
+
+One :class:`HttpClient` per provider holds a ``requests`` session, the timeouts, the
+retry policy and the ``User-Agent``.  The policy is the heart of "never pay twice":
+
+* a request marked ``idempotent`` is retried, with exponential backoff and jitter,
+  after connection errors, timeouts and HTTP 429/500/502/503/504, honouring
+  ``Retry-After``;
+* any other request is retried only when it provably never reached the server (the
+  connection could not be opened) or the server refused it before processing it
+  (HTTP 429).  A dropped connection or a 502 after sending a paid submit is raised
+  as a non-retryable :class:`~transhub.errors.TransientError`: whether the provider
+  started the task is unknown, and the job journal decides what to do.
+
+Uploads are streamed from disk as multipart; downloads are streamed to a temporary
+file beside the destination and renamed into place only when complete.  Neither
+holds the file in memory.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from transhub import __version__
+from transhub.errors import (
+    ConfigurationError,
+    InputError,
+    RateLimitError,
+    ResponseFormatError,
+    TransientError,
+)
+from transhub.files import CHUNK_SIZE, atomic_writer
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger("transhub.http")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+#: ``progress(bytes_done, bytes_total)``; total is ``None`` when unknown.
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """Per-provider HTTP options (never module globals)."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0
+    retries: int = 4
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    verify: bool | str = True
+    user_agent: str = f"transhub/{__version__}"
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based): the server's
+        ``Retry-After`` when given, else full-jitter exponential backoff."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_backoff)
+        ceiling = min(self.max_backoff, self.backoff * (2**attempt))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file saved by :meth:`HttpClient.save`."""
+
+    path: Path
+    size: int
+    sha256: str
+    content_type: str
+    headers: Mapping[str, str]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds (it may be a number or an HTTP date)."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _never_sent(exc: Exception) -> bool:
+    """Whether a requests exception proves the request never reached the server."""
+    import requests
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError) and exc.args:
+        reason = exc.args[0]
+        if isinstance(reason, MaxRetryError):
+            reason = reason.reason
+        return isinstance(reason, NewConnectionError)
+    return False
+
+
+class HttpClient:
+    """HTTP for one provider.  Thread-safe: the session is created on first use and
+    shared, and ``requests`` is imported only then (start-up stays fast)."""
+
+    def __init__(self, provider: str, options: HttpOptions | None = None) -> None:
+        self.provider = provider
+        self.options = options or HttpOptions()
+        self._session: requests.Session | None = None
+        self._lock = threading.Lock()
+        #: Injected by tests to observe back-off without sleeping in real time.
+        self.sleep: Callable[[float], None] = time.sleep
+
+    @property
+    def session(self) -> requests.Session:
+        """The shared ``requests`` session, created on first use."""
+        with self._lock:
+            if self._session is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                # Enough pooled connections for the concurrent tasks of a batch.
+                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                session.headers["User-Agent"] = self.options.user_agent
+                session.headers.update(self.options.extra_headers)
+                session.verify = self.options.verify
+                self._session = session
+            return self._session
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        with self._lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        data: Any = None,
+        body: Callable[[], Any] | None = None,
+        headers: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        params: Mapping[str, str] | None = None,
+        stream: bool = False,
+        what: str = "request",
+    ) -> requests.Response:
+        """Send a request under the retry policy (see the module docstring).
+
+        ``body`` is a factory called once per attempt (a streamed upload cannot be
+        replayed); ``headers`` may be a factory too, for signatures that include a
+        fresh nonce and date.  ``what`` names the call in errors and logs.
+        """
+        import requests
+
+        timeout = (self.options.connect_timeout, self.options.read_timeout)
+        attempt = 0
+        while True:
+            payload = body() if body is not None else data
+            sent_headers = dict(headers() if callable(headers) else headers or {})
+            if hasattr(payload, "content_type"):
+                sent_headers.setdefault("Content-Type", payload.content_type)
+            log.debug("%s %s %s (attempt %d)", self.provider, method, url, attempt + 1)
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    data=payload,
+                    headers=sent_headers,
+                    params=params,
+                    timeout=timeout,
+                    stream=stream,
+                )
+            except requests.RequestException as exc:
+                safe = idempotent or _never_sent(exc)
+                if safe and attempt < self.options.retries:
+                    self._wait(attempt, None, f"{what}: {type(exc).__name__}")
+                    attempt += 1
+                    continue
+                raise self._network_error(exc, what, safe) from exc
+            if response.status_code in RETRY_STATUSES:
+                safe = idempotent or response.status_code == 429
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                if safe and attempt < self.options.retries:
+                    response.close()
+                    self._wait(attempt, retry_after, f"{what}: HTTP {response.status_code}")
+                    attempt += 1
+                    continue
+            return response
+
+    def _wait(self, attempt: int, retry_after: float | None, reason: str) -> None:
+        delay = self.options.delay(attempt, retry_after)
+        log.info("%s: %s; retrying in %.1fs", self.provider, reason, delay)
+        self.sleep(delay)
+
+    def _network_error(self, exc: Exception, what: str, safe: bool) -> TransientError:
+        import requests
+
+        if isinstance(exc, requests.exceptions.SSLError):
+            return TransientError(
+                f"{self.provider}: {what} failed: TLS certificate verification failed",
+                provider=self.provider,
+                hint="check the endpoint, or the CA bundle (REQUESTS_CA_BUNDLE)",
+            )
+        kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
+        note = "" if safe else " (it may have reached the provider: not retried)"
+        return TransientError(
+            f"{self.provider}: {what} {kind}{note}: {type(exc).__name__}",
+            provider=self.provider,
+            retryable=safe,
+        )
+
+    def upload(
+        self,
+        url: str,
+        *,
+        fields: Mapping[str, str],
+        file_field: str,
+        path: Path,
+        filename: str | None = None,
+        content_type: str = "application/octet-stream",
+        headers: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        idempotent: bool = False,
+        progress: Progress | None = None,
+        what: str = "upload",
+    ) -> requests.Response:
+        """POST ``fields`` and the file at ``path`` as multipart/form-data, streamed
+        from disk (memory stays flat whatever the file's size)."""
+        from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
+
+        handles: list[BinaryIO] = []
+
+        def body() -> Any:
+            for old in handles:
+                old.close()
+            handle = path.open("rb")
+            handles.append(handle)
+            encoder = MultipartEncoder(
+                fields=[*fields.items(), (file_field, (filename or path.name, handle, content_type))]
+            )
+            if progress is None:
+                return encoder
+            total = encoder.len
+            return MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, total))
+
+        try:
+            return self.request(
+                "POST", url, idempotent=idempotent, body=body, headers=headers, what=what
+            )
+        finally:
+            for handle in handles:
+                handle.close()
+
+    def save(
+        self,
+        response: requests.Response,
+        destination: Path,
+        *,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Download:
+        """Stream a response body to ``destination`` atomically.
+
+        A body shorter than its ``Content-Length``, or a connection dropped midway,
+        leaves nothing at ``destination`` and raises a retryable
+        :class:`~transhub.errors.TransientError` (downloads are idempotent).
+        """
+        import hashlib
+
+        import requests
+
+        expected = response.headers.get("Content-Length")
+        total = int(expected) if expected and expected.isdigit() else None
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with atomic_writer(destination, overwrite=overwrite) as handle:
+                for chunk in response.iter_content(CHUNK_SIZE):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    if progress is not None:
+                        progress(size, total)
+                if total is not None and size != total:
+                    raise TransientError(
+                        f"{self.provider}: download of {destination.name} was cut short "
+                        f"({size} of {total} bytes)",
+                        provider=self.provider,
+                        retryable=True,
+                    )
+        except requests.RequestException as exc:
+            raise TransientError(
+                f"{self.provider}: download of {destination.name} failed: {type(exc).__name__}",
+                provider=self.provider,
+                retryable=True,
+            ) from exc
+        finally:
+            response.close()
+        return Download(
+            path=destination,
+            size=size,
+            sha256=digest.hexdigest(),
+            content_type=response.headers.get("Content-Type", ""),
+            headers=dict(response.headers),
+        )
+
+    def fetch(
+        self,
+        url: str,
+        destination: Path,
+        *,
+        overwrite: bool = False,
+        headers: Mapping[str, str] | None = None,
+        progress: Progress | None = None,
+        what: str = "download",
+    ) -> Download:
+        """GET ``url`` and save it (see :meth:`save`); a cut-short body is fetched
+        again, up to the retry limit."""
+        attempt = 0
+        while True:
+            response = self.request("GET", url, idempotent=True, headers=headers, stream=True, what=what)
+            if response.status_code >= 400:
+                response.close()
+                raise TransientError(
+                    f"{self.provider}: {what} answered HTTP {response.status_code}",
+                    provider=self.provider,
+                    code=response.status_code,
+                    retryable=response.status_code >= 500,
+                )
+            try:
+                return self.save(response, destination, overwrite=overwrite, progress=progress)
+            except TransientError as exc:
+                if not exc.retryable or attempt >= self.options.retries:
+                    raise
+                self._wait(attempt, None, str(exc))
+                attempt += 1
+
+
+def parse_json(response: requests.Response, provider: str, what: str) -> Any:
+    """The JSON body of a response, or a readable :class:`ResponseFormatError` when
+    the server answered something else (an HTML proxy page, a truncated body)."""
+    content_type = response.headers.get("Content-Type", "")
+    text = response.text
+    try:
+        return json.loads(text)
+    except ValueError:
+        snippet = " ".join(text.split())[:80]
+        kind = "an HTML page" if "html" in content_type or snippet.startswith("<") else "malformed JSON"
+        raise ResponseFormatError(
+            f"{provider}: {what} answered {kind} (HTTP {response.status_code}), not JSON: {snippet!r}",
+            provider=provider,
+            code=response.status_code,
+        ) from None
+
+
+def call_with_retries(
+    call: Callable[[], Any],
+    options: HttpOptions,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    limit: int | None = None,
+) -> Any:
+    """Call ``call`` again while it raises a *retryable* :class:`TranshubError`
+    (a provider's "too many requests" answer), honouring ``retry_after``."""
+    attempts = limit if limit is not None else options.retries
+    for attempt in range(attempts + 1):
+        try:
+            return call()
+        except (RateLimitError, TransientError) as exc:
+            if not exc.retryable or attempt >= attempts:
+                raise
+            delay = options.delay(attempt, exc.retry_after)
+            log.info("%s; retrying in %.1fs", exc.message, delay)
+            sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_endpoint(url: str, setting: str, *, insecure: bool = False) -> str:
+    """Refuse a plain ``http://`` endpoint unless it is on this machine (an emulator)
+    or ``insecure`` was asked for: credentials and documents would travel in clear."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{setting} must be an http(s) URL, got {url!r}")
+    if parts.scheme == "http" and not insecure and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"{setting} is plain http:// on a non-loopback host ({parts.hostname}); "
+            "use https://, or pass --insecure if you really mean it"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

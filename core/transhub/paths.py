@@ -1,0 +1,45 @@
+"""Where transhub keeps its files.
+
+``TRANSHUB_HOME`` moves everything into one folder (``config.toml`` and ``data/``);
+otherwise the platform's user config and data folders are used.  ``TRANSHUB_CONFIG``
+names the config file alone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "transhub"
+
+
+def home() -> Path | None:
+    """The ``TRANSHUB_HOME`` folder, when set."""
+    value = os.environ.get("TRANSHUB_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_file() -> Path:
+    """The config file's path (it may not exist yet)."""
+    explicit = os.environ.get("TRANSHUB_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = home()
+    if base is not None:
+        return base / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
+
+
+def data_dir() -> Path:
+    """The folder for the job journal and other state (created on first use)."""
+    base = home()
+    if base is not None:
+        folder = base / "data"
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_data_dir(APP, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

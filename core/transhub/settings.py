@@ -1,0 +1,216 @@
+"""Settings: the core's and one class per provider plugin.
+
+Each value comes from, highest first: options given on the command line (``--timeout``,
+``-c KEY=VALUE``), environment variables (``TRANSHUB_…``; a plugin's are
+``TRANSHUB_<PLUGIN>_…``), the TOML config file (core keys at the top, a plugin's in
+its own ``[plugin]`` table), then defaults.  Secrets are ``SecretStr``: printed
+masked, never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from transhub import paths
+from transhub.errors import ConfigurationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+MASK = "********"
+
+
+def read_config(path: Path | None = None) -> dict[str, Any]:
+    """The config file as a dict (empty when the file does not exist).
+
+    Warns once when the file is readable by other users: it may hold secrets.
+    """
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot read the config file: {exc.strerror}") from None
+    _warn_if_shared(path)
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: the config file is not valid TOML: {exc}") from None
+
+
+_warned: set[Path] = set()
+
+
+def _warn_if_shared(path: Path) -> None:
+    if os.name != "posix" or path in _warned:
+        return
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        _warned.add(path)
+        warnings.warn(
+            f"{path} is readable by other users and may hold secrets; run: chmod 600 {path}",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def write_config(data: dict[str, Any], path: Path | None = None) -> Path:
+    """Write the config file atomically with mode 0600."""
+    import tempfile
+
+    import tomli_w
+
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".toml")
+    try:
+        os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
+        with os.fdopen(fd, "wb") as handle:
+            tomli_w.dump(data, handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class _ConfigTableSource(PydanticBaseSettingsSource):
+    """Reads one table of the config file (or its top level for the core)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], table: str | None) -> None:
+        super().__init__(settings_cls)
+        config = read_config()
+        section = config.get(table, {}) if table else config
+        self._values = section if isinstance(section, dict) else {}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        names = set(self.settings_cls.model_fields)
+        return {k: v for k, v in self._values.items() if k in names}
+
+
+class _Settings(BaseSettings):
+    """Shared machinery: the source order and the config table."""
+
+    #: The config file table these settings live in (``None``: the top level).
+    config_table: ClassVar[str | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _ConfigTableSource(settings_cls, cls.config_table))
+
+    def public_dict(self) -> dict[str, Any]:
+        """The values with every secret masked (unset secrets show as ``None``)."""
+        shown: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown[name] = MASK if value.get_secret_value() else None
+            else:
+                shown[name] = value
+        return shown
+
+    @classmethod
+    def secret_names(cls) -> list[str]:
+        """The names of the fields that hold secrets."""
+        return [n for n, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)]
+
+
+class CoreSettings(_Settings):
+    """transhub's own settings (top level of the config file, ``TRANSHUB_`` variables)."""
+
+    model_config = SettingsConfigDict(env_prefix="TRANSHUB_", extra="ignore")
+
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
+    read_timeout: float = Field(120.0, gt=0, description="Seconds to wait for an answer.")
+    retries: int = Field(4, ge=0, le=20, description="Retries of a request that is safe to repeat.")
+    poll_interval: float = Field(2.0, gt=0, description="First wait between two status requests.")
+    poll_max_interval: float = Field(30.0, gt=0, description="Longest wait between status requests.")
+    task_timeout: float = Field(6 * 3600.0, gt=0, description="Give up waiting for a task after this.")
+    insecure: bool = Field(False, description="Allow plain http:// endpoints that are not loopback.")
+    defaults: dict[str, str] = Field(
+        default_factory=dict,
+        description="Default provider per capability, e.g. defaults.document = 'fanyigou'.",
+    )
+
+    def http_options(self) -> Any:
+        """The :class:`~transhub.http.HttpOptions` these settings describe."""
+        from transhub.http import HttpOptions
+
+        return HttpOptions(
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            retries=self.retries,
+        )
+
+
+class ProviderSettings(_Settings):
+    """Base of a provider plugin's settings.
+
+    Subclass it, set ``model_config = ProviderSettings.config_for("name")`` and declare
+    the fields; secrets are ``SecretStr``.  :meth:`missing` names the settings a
+    request needs and lacks, so the error can say which one to set.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    #: Fields that must be set before the provider can be used.
+    required: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def config_for(name: str, **extra: Any) -> SettingsConfigDict:
+        """The model config of plugin ``name``'s settings."""
+        return SettingsConfigDict(env_prefix=f"TRANSHUB_{name.upper()}_", extra="ignore", **extra)
+
+    def missing(self) -> list[str]:
+        """The required settings that are unset, as environment variable names."""
+        prefix = self.model_config.get("env_prefix", "")
+        absent = []
+        for name in self.required:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if not value:
+                absent.append(f"{prefix}{name}".upper())
+        return absent
+
+    @property
+    def configured(self) -> bool:
+        """Whether every required setting is present."""
+        return not self.missing()
+
+
+def load_settings(
+    cls: type[_Settings], overrides: dict[str, Any] | None = None, *, what: str = "transhub"
+) -> Any:
+    """Build settings, turning a validation failure into one readable line."""
+    try:
+        return cls(**(overrides or {}))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigurationError(f"{what} setting {where!r}: {first['msg']}") from None
