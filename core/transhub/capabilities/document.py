@@ -69,6 +69,15 @@ class PageCount(Model):
     exact: bool = True
 
 
+class SavedDocument(Model):
+    """A result written to disk by :meth:`DocumentTranslator.download`."""
+
+    path: Path
+    size: int
+    sha256: str
+    detected_language: str | None = None
+
+
 class DocumentTranslator(Implementation[SettingsT, ClientT]):
     """Translates documents.  Register with ``register_document_translators``."""
 
@@ -96,8 +105,10 @@ class DocumentTranslator(Implementation[SettingsT, ClientT]):
         """Report the task's state (never charges)."""
 
     @abstractmethod
-    def download(self, task_id: str, destination: Path, kind: OutputKind) -> Path:
-        """Write the finished result to ``destination`` atomically; return the path."""
+    def download(self, task_id: str, destination: Path, kind: OutputKind) -> SavedDocument:
+        """Write the finished result to ``destination`` atomically (the core has chosen
+        the path and settled whether it may be replaced: pass ``overwrite=True`` to
+        :meth:`~transhub.http.HttpClient.save`)."""
 
     def count_pages(self, path: Path) -> PageCount:
         """Ask the provider how many pages it would charge for ``path``."""
@@ -150,8 +161,8 @@ class DocumentConverter(Implementation[SettingsT, ClientT]):
         """Report the task's state."""
 
     @abstractmethod
-    def download(self, task_id: str, destination: Path) -> Path:
-        """Write the converted document to ``destination`` atomically; return the path."""
+    def download(self, task_id: str, destination: Path) -> SavedDocument:
+        """Write the converted document to ``destination`` atomically (as above)."""
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
