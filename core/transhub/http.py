@@ -61,6 +61,9 @@ class HttpOptions:
     backoff: float = 0.5
     max_backoff: float = 30.0
     verify: bool | str = True
+    #: Allow plain ``http://`` endpoints off this machine (``--insecure``); see
+    #: :func:`check_endpoint`.
+    insecure: bool = False
     user_agent: str = f"transhub/{__version__}"
     extra_headers: Mapping[str, str] = field(default_factory=dict)
 

@@ -165,6 +165,7 @@ class CoreSettings(_Settings):
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             retries=self.retries,
+            insecure=self.insecure,
         )
 
 

@@ -1,0 +1,54 @@
+"""Waiting for remote tasks: poll with a growing interval, or wake on a callback."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from transhub.capabilities.base import TaskStatus
+from transhub.errors import TransientError
+
+StatusT = TypeVar("StatusT", bound=TaskStatus)
+
+
+def wait_for(
+    fetch: Callable[[], StatusT],
+    *,
+    interval: float,
+    max_interval: float,
+    timeout: float,
+    on_update: Callable[[StatusT], None] | None = None,
+    wake: threading.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> StatusT:
+    """Call ``fetch`` until it reports a final state, and return that status.
+
+    The wait between calls starts at ``interval`` and grows by half each time up to
+    ``max_interval``.  ``wake`` (set by a callback receiver, or by Ctrl-C handling)
+    cuts a wait short.  ``on_update`` sees every status whose state or percent
+    changed.  After ``timeout`` seconds a :class:`TransientError` says the task is
+    still running (it can be resumed later; nothing is lost).
+    """
+    deadline = clock() + timeout
+    delay = interval
+    last: tuple[object, object] | None = None
+    event = wake or threading.Event()
+    while True:
+        status = fetch()
+        key = (status.state, status.percent)
+        if on_update is not None and key != last:
+            on_update(status)
+        last = key
+        if status.state.is_final:
+            return status
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise TransientError(
+                f"the task is still {status.state.value} after {timeout:.0f}s; "
+                "it keeps running remotely (see `transhub jobs resume`)"
+            )
+        event.wait(min(delay, remaining))
+        event.clear()
+        delay = min(delay * 1.5, max_interval)

@@ -1,0 +1,233 @@
+"""Input checks against a provider's declared limits, run before any request.
+
+Every function raises an :class:`~transhub.errors.InputError` (or a subclass) whose
+one-line message names the input, the problem, the limit and the provider.  Nothing
+here touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from transhub.capabilities.base import FileLimits, LanguageSupport
+from transhub.errors import InputError, LimitExceededError, UnsupportedLanguageError
+from transhub.languages import name as language_name
+
+# Signatures of the file kinds providers accept, by extension.  Office formats come
+# in two containers: OLE2 (legacy .doc/.xls/.ppt and WPS) and ZIP (OOXML, ODF, OFD).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("a PDF document", (b"%PDF",)),
+    "png": ("a PNG image", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("a JPEG image", (b"\xff\xd8\xff",)),
+    "jpeg": ("a JPEG image", (b"\xff\xd8\xff",)),
+    "bmp": ("a BMP image", (b"BM",)),
+    "gif": ("a GIF image", (b"GIF87a", b"GIF89a")),
+    "rtf": ("an RTF document", (b"{\\rtf",)),
+    "hwp": ("an HWP document", (_OLE, b"HWP Document File")),
+    "ofd": ("an OFD document", (_ZIP,)),
+}
+_SIGNATURES.update(
+    {ext: ("an Office Open XML / ODF document", (_ZIP,)) for ext in (
+        "docx", "dotx", "dotm", "docm", "xlsx", "pptx", "odt")}
+)
+_SIGNATURES.update(
+    {ext: ("an Office document", (_OLE, _ZIP)) for ext in (
+        "doc", "dot", "xls", "ppt", "wps", "wpt", "et", "ett", "dps", "dpt")}
+)
+_TEXT = frozenset({"txt", "xml", "csv", "md", "html", "htm"})
+
+_MB = 1024 * 1024
+
+
+def human_size(size: int) -> str:
+    """``52428800`` → ``"50 MB"``."""
+    if size >= _MB:
+        value = size / _MB
+        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What was learnt about a valid input file."""
+
+    path: Path
+    size: int
+    extension: str
+    width: int | None = None
+    height: int | None = None
+
+
+def check_readable_file(path: Path) -> int:
+    """The size of ``path``, or an error if it is missing, a folder, unreadable or empty."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", path=path) from None
+    if path.is_dir():
+        raise InputError("is a folder; a file is required here", path=path)
+    if not os.access(path, os.R_OK):
+        raise InputError("cannot be read (permission denied)", path=path)
+    if stat.st_size == 0:
+        raise InputError("is empty", path=path)
+    return stat.st_size
+
+
+def check_file(path: Path, limits: FileLimits, provider: str) -> FileFacts:
+    """Check a local file against ``limits`` (see the module docstring)."""
+    size = check_readable_file(path)
+    extension = path.suffix.lower().lstrip(".")
+    if extension not in limits.extensions:
+        accepted = ", ".join(sorted(limits.extensions))
+        shown = f".{extension}" if extension else "(no extension)"
+        raise InputError(
+            f"file type {shown} is not accepted by {provider} (accepted: {accepted})", path=path
+        )
+    if size > limits.max_bytes:
+        raise LimitExceededError(
+            f"is {human_size(size)}, over {provider}'s limit of {human_size(limits.max_bytes)}",
+            path=path,
+        )
+    if size < limits.min_bytes:
+        raise LimitExceededError(
+            f"is {human_size(size)}, under {provider}'s minimum of {human_size(limits.min_bytes)}",
+            path=path,
+        )
+    _check_content(path, extension)
+    width = height = None
+    if limits.is_image:
+        width, height = _check_pixels(path, limits, provider)
+    if extension == "pdf" and not limits.allow_encrypted:
+        _check_not_encrypted(path, provider)
+    return FileFacts(path=path, size=size, extension=extension, width=width, height=height)
+
+
+def _check_content(path: Path, extension: str) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if extension in _TEXT:
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(f"is named .{extension} but its content is binary, not text", path=path)
+        return
+    if extension == "webp":
+        if not (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+            raise InputError(_mismatch(extension, "a WebP image", head), path=path)
+        return
+    expected = _SIGNATURES.get(extension)
+    if expected is not None and not head.startswith(expected[1]):
+        raise InputError(_mismatch(extension, expected[0], head), path=path)
+
+
+def _mismatch(extension: str, kind: str, head: bytes) -> str:
+    looks = "text" if head and b"\x00" not in head[:512] and _is_texty(head[:512]) else "something else"
+    return f"is named .{extension} but its content is not {kind} (it looks like {looks})"
+
+
+def _is_texty(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, int]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:  # reads the header only
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise InputError(f"is not a readable image ({exc})", path=path) from None
+    low, high = limits.min_pixels, limits.max_pixels
+    if (low is not None and min(width, height) < low) or (high is not None and max(width, height) > high):
+        raise LimitExceededError(
+            f"is {width}×{height} px; {provider} accepts {low or 1}×{low or 1} to {high}×{high} px",
+            path=path,
+        )
+    if limits.max_aspect_ratio is not None:
+        ratio = max(width, height) / min(width, height)
+        if ratio >= limits.max_aspect_ratio:
+            raise LimitExceededError(
+                f"has an aspect ratio of {ratio:.1f}:1; {provider} needs it below "
+                f"{limits.max_aspect_ratio:g}:1",
+                path=path,
+            )
+    return width, height
+
+
+def _check_not_encrypted(path: Path, provider: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        encrypted = PdfReader(path).is_encrypted
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise InputError(f"is not a readable PDF ({exc})", path=path) from None
+    if encrypted:
+        raise InputError(
+            f"is password-protected; {provider} does not accept encrypted files "
+            "(remove the password first)",
+            path=path,
+        )
+
+
+def check_url(url: str) -> str:
+    """An image URL must be http(s) with a host."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{url}: only http:// and https:// URLs are accepted")
+    return url
+
+
+def check_text(text: str, max_chars: int, provider: str) -> None:
+    """A text must be non-empty and at most ``max_chars`` characters (spaces count)."""
+    if not text.strip():
+        raise InputError("the text is empty")
+    if len(text) > max_chars:
+        raise LimitExceededError(
+            f"the text is {len(text)} characters, over {provider}'s limit of {max_chars} "
+            "(spaces count)"
+        )
+
+
+def check_word(word: str, min_length: int, max_length: int, provider: str) -> None:
+    """A dictionary word must be within the provider's length bounds."""
+    length = len(word.strip())
+    if length < min_length or length > max_length:
+        raise LimitExceededError(
+            f"{word!r} is {length} characters; {provider}'s dictionary takes "
+            f"{min_length} to {max_length}"
+        )
+
+
+def check_languages(
+    support: LanguageSupport, source: str | None, target: str | None, provider: str
+) -> None:
+    """The direction must be one the provider declares."""
+    if source is None and target is not None and not support.auto_detect:
+        raise UnsupportedLanguageError(
+            f"{provider} cannot detect the source language here: give --from"
+        )
+    if target is not None and target not in support.target_codes():
+        raise UnsupportedLanguageError(
+            f"{provider} cannot translate into {language_name(target)} ({target})"
+        )
+    if source is not None and source not in support.source_codes():
+        raise UnsupportedLanguageError(
+            f"{provider} cannot translate from {language_name(source)} ({source})"
+        )
+    if not support.supports(source, target):
+        raise UnsupportedLanguageError(
+            f"{provider} does not translate {source} → {target} "
+            "(see `transhub languages --provider " + provider + "`)"
+        )
