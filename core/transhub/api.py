@@ -187,6 +187,18 @@ class Hub:
             self._contexts[info.name] = ProviderContext(info=info, settings=settings, http=http, client=client)
         return self._contexts[info.name]
 
+    def secret_values(self) -> list[str]:
+        """The secret values of every provider settings loaded so far."""
+        from pydantic import SecretStr
+
+        values = []
+        for settings in list(self._settings.values()):
+            for name in type(settings).model_fields:
+                value = getattr(settings, name)
+                if isinstance(value, SecretStr) and value.get_secret_value():
+                    values.append(value.get_secret_value())
+        return values
+
     def close(self) -> None:
         """Close every provider's pooled connections."""
         for context in self._contexts.values():

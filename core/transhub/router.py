@@ -21,10 +21,7 @@ log = logging.getLogger("transhub.router")
 
 Impl = type[Implementation[Any, Any]]
 
-INSTALL_HINT = (
-    "install a provider plugin, e.g. `pip install transhub-fanyigou` "
-    "(or `transhub install fanyigou`)"
-)
+INSTALL_HINT = "install a provider plugin, e.g. `pip install transhub-fanyigou`"
 
 
 @dataclass(frozen=True)

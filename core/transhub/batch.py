@@ -1,0 +1,89 @@
+"""Batches: expanding inputs, and running work items concurrently.
+
+Each item's outcome is a result or the typed error it raised; one failing item never
+stops the others.  Outcomes are yielded as they finish.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from transhub.errors import InputError, TranshubError
+
+ItemT = TypeVar("ItemT")
+ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[ItemT, ResultT]):
+    """One item's result, or the error it ended with."""
+
+    item: ItemT
+    result: ResultT | None = None
+    error: TranshubError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item succeeded."""
+        return self.error is None
+
+
+def expand_paths(
+    inputs: Sequence[str | Path], *, recursive: bool = False, include: Sequence[str] = ()
+) -> list[Path]:
+    """Files named directly, plus the files inside named folders (their subfolders
+    too with ``recursive``), filtered by ``include`` globs; sorted, without repeats.
+    A folder with no matching file is an error rather than a silent no-op."""
+    found: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            pattern = "**/*" if recursive else "*"
+            inside = sorted(p for p in path.glob(pattern) if p.is_file() and not p.name.startswith("."))
+            if include:
+                inside = [p for p in inside if any(fnmatch.fnmatch(p.name, g) for g in include)]
+            if not inside:
+                what = f" matching {', '.join(include)}" if include else ""
+                raise InputError(f"is a folder with no files{what} (add --recursive for subfolders)", path=path)
+            found.extend(inside)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def run_concurrently(
+    items: Iterable[ItemT],
+    work: Callable[[ItemT], ResultT],
+    *,
+    jobs: int,
+) -> Iterator[Outcome[ItemT, ResultT]]:
+    """Run ``work`` on each item with at most ``jobs`` at once; yield outcomes as
+    they finish.  Closing the iterator early (Ctrl-C) stops submitting new items."""
+    pending: dict[Future[ResultT], ItemT] = {}
+    iterator = iter(items)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="transhub-batch") as pool:
+        try:
+            for item in iterator:
+                pending[pool.submit(work, item)] = item
+                if len(pending) >= jobs:
+                    yield from _drain(pending, FIRST_COMPLETED)
+            while pending:
+                yield from _drain(pending, FIRST_COMPLETED)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _drain(pending: dict[Future[ResultT], ItemT], how: str) -> Iterator[Outcome[ItemT, ResultT]]:
+    done, _ = wait(pending, return_when=how)
+    for future in done:
+        item = pending.pop(future)
+        try:
+            yield Outcome(item, result=future.result())
+        except TranshubError as exc:
+            yield Outcome(item, error=exc)

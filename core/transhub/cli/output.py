@@ -1,0 +1,64 @@
+"""Printing results: tables for people, JSON lines for programs.
+
+Results go to stdout; messages, progress and warnings go to stderr, so ``--json``
+output can be piped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "value"):
+        return value.value
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def emit_json(data: Any) -> None:
+    """One JSON document on one line of stdout."""
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(mode="json")
+    click.echo(json.dumps(data, ensure_ascii=False, default=_default))
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr)."""
+    click.echo(message, err=True)
+
+
+def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
+    """A plain aligned table on stdout."""
+    text_rows = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in text_rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
+    click.echo(line.rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in text_rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (one object per line).")
+provider_option = click.option("--provider", metavar="NAME", help="Use this provider (see `transhub providers`).")
+to_option = click.option("--to", "target", required=True, metavar="LANG", help="Target language, e.g. zh, en, ja.")
+from_option = click.option("--from", "source", metavar="LANG", help="Source language (omit to detect, where the provider can).")
+output_dir_option = click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default="current folder",
+    help="Folder for results (created if missing).",
+)
+overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing result files.")

@@ -1,0 +1,104 @@
+"""What the CLI's commands share for one run: options, the hub, and output."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from transhub.api import Hub
+    from transhub.registry import Registry
+
+
+@dataclass
+class Runtime:
+    """The CLI's state for one invocation (``ctx.obj``)."""
+
+    verbose: int = 0
+    debug: bool = False
+    #: ``{"": core overrides, "<plugin>": plugin overrides}`` from ``-c`` and flags.
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _hub: Hub | None = None
+    _registry: Registry | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """The plugin registry (loaded lazily)."""
+        if self._registry is None:
+            from transhub.registry import Registry
+
+            self._registry = Registry(report=lambda message: click.echo(message, err=True))
+        return self._registry
+
+    @property
+    def hub(self) -> Hub:
+        """The hub every command works through."""
+        if self._hub is None:
+            from transhub.api import Hub
+
+            plugins = {k: v for k, v in self.overrides.items() if k}
+            self._hub = Hub(
+                registry=self.registry,
+                settings=self.overrides.get("", {}),
+                provider_settings=plugins,
+            )
+        return self._hub
+
+    def close(self) -> None:
+        """Release the hub's connections."""
+        if self._hub is not None:
+            self._hub.close()
+
+    def configure_logging(self) -> None:
+        """-v: routing and retries; -vv or --debug: everything, HTTP included."""
+        level = logging.WARNING
+        if self.verbose == 1:
+            level = logging.INFO
+        if self.verbose >= 2 or self.debug:
+            level = logging.DEBUG
+        logger = logging.getLogger("transhub")
+        logger.setLevel(level)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("transhub: %(message)s"))
+            handler.addFilter(self._redact_record)
+            logger.addHandler(handler)
+
+    def _redact_record(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+    def secrets(self) -> list[str]:
+        """Every secret value loaded so far (to mask them wherever text is shown)."""
+        if self._hub is None:
+            return []
+        return self._hub.secret_values()
+
+    def redact(self, text: str) -> str:
+        """``text`` with every known secret replaced by a mask (defence in depth:
+        no code path is meant to put a secret in a message at all)."""
+        for secret in self.secrets():
+            if secret:
+                text = text.replace(secret, "********")
+        return text
+
+    @staticmethod
+    def parse_assignments(assignments: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        """``("fanyigou.channels=2", "read_timeout=30")`` → ``{"fanyigou": {...}, "": {...}}``."""
+        overrides: dict[str, dict[str, Any]] = {}
+        for assignment in assignments:
+            key, sep, value = assignment.partition("=")
+            if not sep or not key.strip():
+                raise click.BadParameter(f"{assignment!r} is not KEY=VALUE", param_hint="-c/--set")
+            table, dot, name = key.strip().rpartition(".")
+            if table == "defaults":  # the core's table of default providers
+                overrides.setdefault("", {}).setdefault("defaults", {})[name] = value
+            else:
+                overrides.setdefault(table if dot else "", {})[name] = value
+        return overrides
