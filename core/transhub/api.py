@@ -581,21 +581,16 @@ class Hub:
         """Every provider the installed plugins offer, with its capabilities and
         whether it is configured."""
         table = self.registry.providers()
-        records = {r.name: r for r in self.registry.plugins()}
         shown = []
         for name, capabilities in sorted(table.items()):
             any_cls = next(iter(capabilities.values()))
-            plugin = any_cls.__module__.split(".")[0]
-            record = next(
-                (r for r in records.values() if r.distribution and plugin.replace("_", "-") == r.distribution.replace("_", "-")),
-                records.get(name),
-            )
+            record = self.registry.owner(any_cls)
             missing = self._missing(any_cls)
             shown.append(
                 ProviderStatus(
                     name=name,
                     title=any_cls.provider.title,
-                    plugin=(record.distribution or record.name) if record else plugin,
+                    plugin=(record.distribution or record.name) if record else "",
                     version=record.version if record else None,
                     capabilities=tuple(c.value for c in capabilities),
                     configured=not missing,

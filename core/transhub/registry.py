@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from transhub.capabilities.base import Capability, Implementation
+from transhub.capabilities.kinds import Capability
 
 if TYPE_CHECKING:
     import click
     import pluggy
 
+    from transhub.capabilities.base import Implementation
     from transhub.sandbox import Sandbox
 
 log = logging.getLogger("transhub.plugins")
@@ -86,6 +87,7 @@ class Registry:
         self._implementations: dict[Capability, list[type[Implementation[Any, Any]]]] = {}
         self._sandboxes: list[Sandbox] | None = None
         self._extra: list[tuple[str, object]] = []
+        self._owners: dict[int, str] = {}
 
     def add(self, plugin: object, name: str) -> None:
         """Register a plugin object or module directly (used by tests and embedders)."""
@@ -184,10 +186,22 @@ class Registry:
 
             return {"register": register}
 
-        return [item for name in self._call(hook_name, kwargs_for) for item in by_plugin[name]]
+        collected = []
+        for name in self._call(hook_name, kwargs_for):
+            for item in by_plugin[name]:
+                self._owners[id(item)] = name
+                collected.append(item)
+        return collected
+
+    def owner(self, item: object) -> PluginRecord | None:
+        """The plugin that registered ``item`` (an implementation class or sandbox)."""
+        name = self._owners.get(id(item))
+        return self._records.get(name) if name is not None else None
 
     def implementations(self, capability: Capability) -> list[type[Implementation[Any, Any]]]:
         """The implementation classes registered for ``capability`` (hook called once)."""
+
+        from transhub.capabilities.base import Implementation
 
         def check(cls: Any) -> None:
             if not (isinstance(cls, type) and issubclass(cls, Implementation)) or (

@@ -1,24 +1,31 @@
 """The capabilities a provider can offer: one module per capability, each with the
-base class an implementation derives from and the models it returns."""
+base class an implementation derives from and the models it returns.
 
-from transhub.capabilities.base import (
-    Capability,
-    FileLimits,
-    Implementation,
-    LanguageSupport,
-    ProviderContext,
-    ProviderInfo,
-    TaskState,
-    TaskStatus,
-)
+This package imports nothing at start-up; import from its modules
+(``transhub.capabilities.document``, …) or use the names below, loaded on demand.
+"""
 
-__all__ = [
-    "Capability",
-    "FileLimits",
-    "Implementation",
-    "LanguageSupport",
-    "ProviderContext",
-    "ProviderInfo",
-    "TaskState",
-    "TaskStatus",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_NAMES = {
+    "Capability": "kinds",
+    "FileLimits": "base",
+    "Implementation": "base",
+    "LanguageSupport": "base",
+    "ProviderContext": "base",
+    "ProviderInfo": "base",
+    "TaskState": "base",
+    "TaskStatus": "base",
+}
+
+__all__ = list(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    module = _NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'transhub.capabilities' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"transhub.capabilities.{module}"), name)

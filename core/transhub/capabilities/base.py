@@ -18,24 +18,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from transhub.capabilities.kinds import Capability
+
 if TYPE_CHECKING:
     from transhub.http import HttpClient
     from transhub.settings import ProviderSettings
-
-
-class Capability(str, enum.Enum):
-    """The kinds of work a provider can offer; each has a registration hook."""
-
-    DOCUMENT = "document"
-    CONVERT = "convert"
-    IMAGE = "image"
-    OCR = "ocr"
-    DICTIONARY = "dictionary"
-    TEXT = "text"
-    ACCOUNT = "account"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from transhub.capabilities.base import Capability
+from transhub.capabilities.kinds import Capability
 from transhub.cli.output import emit_json, json_option, provider_option, table
 from transhub.cli.runtime import Runtime
 

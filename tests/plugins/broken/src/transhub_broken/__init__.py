@@ -1,0 +1,1 @@
+"""A plugin package whose hook module cannot be imported."""
