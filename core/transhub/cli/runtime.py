@@ -61,11 +61,15 @@ class Runtime:
             level = logging.DEBUG
         logger = logging.getLogger("transhub")
         logger.setLevel(level)
-        if not logger.handlers:
-            handler = logging.StreamHandler()
-            handler.setFormatter(logging.Formatter("transhub: %(message)s"))
-            handler.addFilter(self._redact_record)
-            logger.addHandler(handler)
+        # One handler per run, on the current stderr (a previous run in this process,
+        # as in tests, may have left one bound to another stream and runtime).
+        for old in [h for h in logger.handlers if getattr(h, "transhub_cli", False)]:
+            logger.removeHandler(old)
+        handler = logging.StreamHandler()
+        handler.transhub_cli = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter("transhub: %(message)s"))
+        handler.addFilter(self._redact_record)
+        logger.addHandler(handler)
 
     def _redact_record(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

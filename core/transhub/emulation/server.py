@@ -59,8 +59,12 @@ class EmulatorServer:
             ssl_context=self.ssl_context,
         )
         self._server.daemon_threads = True
+        # A short poll interval keeps stop() quick (tests start many servers).
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"emulator:{self.url}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"emulator:{self.url}",
+            daemon=True,
         )
         self._thread.start()
         return self

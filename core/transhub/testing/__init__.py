@@ -1,0 +1,68 @@
+"""Test helpers for transhub and its provider plugins.
+
+* :func:`invoke` runs the real CLI in-process and captures stdout, stderr and the
+  exit code, exactly as a shell would see them.
+* :func:`serve` runs an emulator on a free loopback port for the length of a
+  ``with`` block.
+* :func:`isolated_environment` gives a run its own ``TRANSHUB_HOME`` and drops every
+  transhub or provider variable inherited from the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Prefixes of the variables a test must not inherit from the developer's shell.
+INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one CLI run printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        """stdout, line by line."""
+        return self.stdout.splitlines()
+
+
+def invoke(argv: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None) -> CliResult:  # noqa: A002
+    """Run ``transhub ARGV`` in this process through the real entry point."""
+    from click.testing import CliRunner
+
+    from transhub.cli.root import run
+
+    runner = CliRunner()
+    with runner.isolation(input=input, env=env) as (out, err, _):
+        code = run(list(argv))
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return CliResult(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+@contextlib.contextmanager
+def serve(app: Any, **kwargs: Any) -> Iterator[Any]:
+    """Serve ``app`` on a free loopback port; yield the running server (``.url``)."""
+    from transhub.emulation import EmulatorServer
+
+    with EmulatorServer(app, **kwargs) as server:
+        yield server
+
+
+def isolated_environment(home: Path, *, plugins: str | None = None) -> dict[str, str]:
+    """An environment for a transhub run that sees nothing of the caller's settings:
+    ``TRANSHUB_HOME`` is ``home``; every ``TRANSHUB_*``/``ALIBABA_CLOUD_*`` variable is
+    dropped; ``plugins`` sets ``TRANSHUB_PLUGINS``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(INHERITED_PREFIXES)}
+    env["TRANSHUB_HOME"] = str(home)
+    if plugins is not None:
+        env["TRANSHUB_PLUGINS"] = plugins
+    return env
