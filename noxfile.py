@@ -1,0 +1,49 @@
+"""Developer sessions: ``nox -s lint typecheck tests`` before every commit.
+
+Every session installs the core, each provider plugin under ``plugins/`` and the test
+plugins under ``tests/plugins/`` as real distributions (editable), so plugins are
+found through their entry points exactly as a user's would be.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+PLUGINS = sorted(str(p.parent) for p in (ROOT / "plugins").glob("*/pyproject.toml"))
+TEST_PLUGINS = sorted(str(p.parent) for p in (ROOT / "tests" / "plugins").glob("*/pyproject.toml"))
+
+
+def install_everything(session: nox.Session) -> None:
+    """The core with its extras, every provider plugin, and the test plugins."""
+    session.install("-e", ".[sandbox,test]")
+    for plugin in PLUGINS:
+        session.install("-e", f"{plugin}[sandbox]")
+    for plugin in TEST_PLUGINS:
+        session.install("-e", plugin)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite."""
+    install_everything(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict on the core."""
+    session.install("-e", ".[sandbox]", "mypy>=1.10", "types-requests")
+    session.run("mypy")
