@@ -1,0 +1,352 @@
+"""The Alibaba Machine Translation API client: one method per call of the image
+batch protocol, each signed with signature V3 and sent through the core's
+:class:`~transhub.http.HttpClient`.
+
+Every request is safe to repeat: polls change nothing, and every submit carries a
+``CustomTaskId`` derived from its content, which the service processes once within
+three minutes.  So the HTTP layer may retry any of them after a dropped
+connection, and throttling (``Throttling.*``) is retried here with backoff.
+
+The client also remembers, per task id, when the task was submitted and when it was
+first seen finished: Alibaba answers ``invalid`` both for unknown task ids and for
+results older than an hour, and only that memory tells the two apart.  The job
+journal can hand recorded times back with :meth:`AlibabaClient.remember`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from transhub.errors import (
+    ConfigurationError,
+    NotFoundError,
+    ResponseFormatError,
+    ResultExpiredError,
+    TranshubError,
+    TransientError,
+)
+from transhub.http import parse_json, parse_retry_after
+
+from transhub_alibaba import answers, signing
+from transhub_alibaba.answers import BatchResult
+
+if TYPE_CHECKING:
+    from transhub.http import Download, HttpClient
+
+    from transhub_alibaba.settings import AlibabaSettings
+
+log = logging.getLogger("transhub.alibaba")
+
+PROVIDER = "alibaba"
+API_VERSION = "2018-10-12"
+SUBMIT = "TranslateImageBatch"
+POLL = "GetTranslateImageBatchResult"
+#: Seconds the service keeps a finished task's results.
+RESULT_TTL = 3600.0
+#: Seconds within which a repeated ``CustomTaskId`` is processed once.
+DEDUPE_WINDOW = 180.0
+MASK = "********"
+
+
+def custom_task_id(
+    urls: Sequence[str],
+    source: str,
+    target: str,
+    field: str,
+    ext: Mapping[str, str],
+) -> str:
+    """The ``CustomTaskId`` of a submit: a digest of everything that decides its result.
+
+    The same images, languages, field and options always give the same id, so a
+    submit repeated after a network error (by the HTTP layer, or by a resumed job
+    within the dedupe window) is processed — and charged — once.
+    """
+    material = json.dumps(
+        {
+            "v": 1,
+            "urls": list(urls),
+            "source": source,
+            "target": target,
+            "field": field,
+            "ext": dict(ext),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"transhub-{digest[:32]}"
+
+
+def _utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _format_time(moment: float) -> str:
+    return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@dataclass
+class TaskTimes:
+    """What the client knows of a task's life (seconds since the epoch, UTC)."""
+
+    submitted_at: float | None = None
+    finished_at: float | None = None
+
+
+class AlibabaClient:
+    """Calls ``TranslateImageBatch`` and ``GetTranslateImageBatchResult`` and downloads
+    results.  Thread-safe: the core polls a batch's tasks concurrently.
+
+    ``clock`` dates task times (tests pass a manual clock); signatures always use
+    the real time, which the service checks.
+    """
+
+    def __init__(
+        self,
+        settings: AlibabaSettings,
+        http: HttpClient,
+        *,
+        clock: Callable[[], float] = time.time,
+        result_ttl: float = RESULT_TTL,
+    ) -> None:
+        settings.check()
+        self.settings = settings
+        self.http = http
+        self.clock = clock
+        self.result_ttl = result_ttl
+        base = settings.base_url()
+        parts = urlsplit(base)
+        if parts.username is not None or parts.password is not None:
+            raise ConfigurationError(
+                f"{PROVIDER}: {settings.source_of('endpoint')} must not hold a user name "
+                "or password",
+                provider=PROVIDER,
+            )
+        self.url = f"{base}/"
+        self.path = urlsplit(self.url).path or "/"
+        self.host = _host_header(parts.scheme, parts.hostname or "", parts.port)
+        self._tasks: dict[str, TaskTimes] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"AlibabaClient(url={self.url!r}, access_key_id={self.settings.access_key_id!r})"
+
+    # --- task memory ------------------------------------------------------------
+
+    def remember(
+        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
+    ) -> None:
+        """Record what is known of a task (e.g. times the job journal kept), so that an
+        ``invalid`` status is reported as expiry rather than an unknown task.  Given
+        times replace unknown ones only; the earliest finish time wins."""
+        with self._lock:
+            times = self._tasks.setdefault(task_id, TaskTimes())
+            if submitted_at is not None and times.submitted_at is None:
+                times.submitted_at = submitted_at
+            if finished_at is not None and (
+                times.finished_at is None or finished_at < times.finished_at
+            ):
+                times.finished_at = finished_at
+
+    def times(self, task_id: str) -> TaskTimes:
+        """A copy of what the client knows of ``task_id`` (all ``None`` if nothing)."""
+        with self._lock:
+            known = self._tasks.get(task_id)
+            return TaskTimes(known.submitted_at, known.finished_at) if known else TaskTimes()
+
+    def invalid_error(self, task_id: str, request_id: str | None = None) -> TranshubError:
+        """The error for an ``invalid`` status: expiry when the task is known to have
+        finished (or was submitted longer ago than results are kept), else not found."""
+        times = self.times(task_id)
+        hours = self.result_ttl / 3600
+        plural = "s" if hours != 1 else ""
+        keep = f"Alibaba keeps results {hours:g} hour{plural} after a task finishes"
+        if times.finished_at is not None:
+            return ResultExpiredError(
+                f"{PROVIDER}: the result of task {task_id} has expired: it finished by "
+                f"{_format_time(times.finished_at)} and {keep}",
+                provider=PROVIDER,
+                code="invalid",
+                request_id=request_id,
+                hint="translate the images again",
+            )
+        if times.submitted_at is not None and self.clock() - times.submitted_at >= self.result_ttl:
+            return ResultExpiredError(
+                f"{PROVIDER}: the result of task {task_id} has most likely expired: it was "
+                f"submitted at {_format_time(times.submitted_at)} and {keep}",
+                provider=PROVIDER,
+                code="invalid",
+                request_id=request_id,
+                hint="translate the images again",
+            )
+        return NotFoundError(
+            f"{PROVIDER}: task {task_id} is unknown to Alibaba (status invalid)",
+            provider=PROVIDER,
+            code="invalid",
+            request_id=request_id,
+            hint="check the task id; it must come from the same account and region",
+        )
+
+    # --- calls ------------------------------------------------------------------
+
+    def submit(
+        self,
+        urls: Sequence[str],
+        *,
+        source: str,
+        target: str,
+        field: str = "general",
+        ext: Mapping[str, str] | None = None,
+        task_key: str | None = None,
+    ) -> str:
+        """``TranslateImageBatch``: start one task for ``urls``; return its task id.
+
+        ``task_key`` is the ``CustomTaskId`` (derived from the content when omitted).
+        """
+        ext = dict(ext or {})
+        key = task_key or custom_task_id(urls, source, target, field, ext)
+        params = {
+            "ImageUrls": ",".join(urls),
+            "SourceLanguage": source,
+            "TargetLanguage": target,
+            "Field": field,
+            "CustomTaskId": key,
+        }
+        if ext:
+            params["Ext"] = json.dumps(ext, sort_keys=True, separators=(",", ":"))
+        log.debug("alibaba: %s of %d images (CustomTaskId %s)", SUBMIT, len(urls), key)
+        payload = self._call(SUBMIT, params)
+        task_id = answers.parse_submit(payload)
+        self.remember(task_id, submitted_at=self.clock())
+        return task_id
+
+    def result(self, task_id: str) -> BatchResult:
+        """``GetTranslateImageBatchResult``: the task's status, with per-image results
+        once finished.  ``invalid`` raises :meth:`invalid_error`'s error."""
+        payload = self._call(POLL, {"TaskId": task_id})
+        batch = answers.parse_result(payload)
+        if batch.status == "invalid":
+            raise self.invalid_error(task_id, batch.request_id)
+        if batch.status == "finished":
+            # First sight of "finished" bounds the real finish time from above; the
+            # expiry message says "finished by", which stays true.
+            self.remember(task_id, finished_at=self.clock())
+        return batch
+
+    def download(self, url: str, destination: Path) -> Download:
+        """Stream one result file to ``destination`` atomically (replacing it: the core
+        chose the path).  A result URL that is gone (HTTP 403/404/410) means the
+        temporary result has expired."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise ResponseFormatError(
+                f"{PROVIDER}: the service gave a result URL that is not http(s): {scheme!r}",
+                provider=PROVIDER,
+            )
+        try:
+            return self.http.fetch(url, destination, overwrite=True, what="download of a result")
+        except TransientError as exc:
+            if exc.code in (403, 404, 410):
+                raise ResultExpiredError(
+                    f"{PROVIDER}: a result file is no longer available (HTTP {exc.code}): "
+                    "Alibaba's result URLs are temporary",
+                    provider=PROVIDER,
+                    code=exc.code,
+                    hint="translate the images again",
+                ) from None
+            raise
+
+    # --- the wire -----------------------------------------------------------------
+
+    def _call(self, action: str, params: Mapping[str, str]) -> Mapping[str, Any]:
+        """POST one signed action; the successful answer, or a typed error.
+
+        Network failures and 5xx are retried by the HTTP layer (every call here is
+        repeatable); refusals that say "slow down" or "try again" are retried here,
+        honouring ``Retry-After``.
+        """
+        body = signing.encode_form(params).encode("ascii")
+
+        def headers() -> dict[str, str]:
+            # Called once per attempt: each attempt gets its own date, nonce and signature.
+            return signing.sign_request_v3(
+                access_key_id=self.settings.access_key_id or "",
+                secret=self.settings.secret(),
+                host=self.host,
+                action=action,
+                version=API_VERSION,
+                body=body,
+                date=_utc_now(),
+                nonce=secrets.token_hex(16),
+                security_token=self.settings.token(),
+                path=self.path,
+            )
+
+        attempt = 0
+        while True:
+            response = self.http.request(
+                "POST", self.url, idempotent=True, data=body, headers=headers, what=action
+            )
+            status = response.status_code
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            try:
+                payload = parse_json(response, PROVIDER, action)
+            except ResponseFormatError as exc:
+                if status >= 500:
+                    # The HTTP layer already retried; a proxy page is an outage, not a format bug.
+                    raise TransientError(
+                        f"{PROVIDER}: {action} failed: the service answered HTTP {status} "
+                        "with a non-JSON page",
+                        provider=PROVIDER,
+                        code=status,
+                        retryable=True,
+                    ) from exc
+                raise
+            try:
+                return answers.check_answer(
+                    status,
+                    self._scrubbed(payload),
+                    action=action,
+                    retry_after=retry_after,
+                    where=self.settings.source_of,
+                )
+            except TranshubError as exc:
+                if not exc.retryable or attempt >= self.http.options.retries:
+                    raise
+                delay = self.http.options.delay(attempt, exc.retry_after)
+                log.info("%s; retrying in %.1fs", exc.message, delay)
+                self.http.sleep(delay)
+                attempt += 1
+
+    def _scrubbed(self, payload: Any) -> Any:
+        """The answer with any echo of a secret masked out of its ``Message``: a server
+        that repeats what it was sent must not put a secret into an error."""
+        if not isinstance(payload, dict) or not isinstance(payload.get("Message"), str):
+            return payload
+        return {**payload, "Message": self.scrub(payload["Message"])}
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the secret and the STS token masked."""
+        for secret in (self.settings.secret(), self.settings.token()):
+            if secret and len(secret) >= 4:
+                text = text.replace(secret, MASK)
+        return text
+
+
+def _host_header(scheme: str, hostname: str, port: int | None) -> str:
+    """The ``Host`` header value (and signed ``host``): the port only when not default."""
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    default = 443 if scheme == "https" else 80
+    return f"{host}:{port}" if port is not None and port != default else host

@@ -1,0 +1,34 @@
+"""Alibaba Cloud Machine Translation as transhub sees it: name, settings, client."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from transhub.capabilities.base import ProviderInfo
+
+from transhub_alibaba.settings import NAME, AlibabaSettings
+
+if TYPE_CHECKING:
+    from transhub.http import HttpClient
+
+    from transhub_alibaba.client import AlibabaClient
+
+
+def connect(settings: AlibabaSettings, http: HttpClient) -> AlibabaClient:
+    """Build the API client (raises a configuration error naming missing credentials)."""
+    from transhub_alibaba.client import AlibabaClient
+
+    return AlibabaClient(settings, http)
+
+
+#: Results are polled per task; four tasks (80 images) in flight at once is polite
+#: towards the service's per-user throttle and fast enough for a batch.
+PROVIDER: ProviderInfo[AlibabaSettings, AlibabaClient] = ProviderInfo(
+    name=NAME,
+    title="Alibaba Cloud Machine Translation",
+    settings=AlibabaSettings,
+    connect=connect,
+    homepage="https://www.alibabacloud.com/product/machine-translation",
+    docs="https://help.aliyun.com/zh/machine-translation/",
+    max_concurrent_tasks=lambda _settings: 4,
+)
