@@ -94,3 +94,4 @@ def sample(tmp_path: Path) -> Path:
     path = tmp_path / "notes.txt"
     path.write_text("first line\nsecond line\n", encoding="utf-8")
     return path
+

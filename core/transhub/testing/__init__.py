@@ -66,3 +66,23 @@ def isolated_environment(home: Path, *, plugins: str | None = None) -> dict[str,
     if plugins is not None:
         env["TRANSHUB_PLUGINS"] = plugins
     return env
+
+
+def make_pdf(path: Path, pages: int = 1) -> Path:
+    """Write a real (blank) PDF with ``pages`` pages."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def make_image(path: Path, width: int, height: int) -> Path:
+    """Write a real image of the given size (format from the extension)."""
+    from PIL import Image
+
+    Image.new("RGB", (width, height), "white").save(path)
+    return path
