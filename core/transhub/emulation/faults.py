@@ -43,7 +43,7 @@ class Fault(str, enum.Enum):
     HTML = "html"
     """Answer HTTP 200 with an HTML page instead of JSON."""
     MALFORMED = "malformed"
-    """Answer HTTP 200 with truncated JSON."""
+    """Process the request, then answer HTTP 200 with a complete body of broken JSON."""
 
 
 @dataclass
@@ -146,8 +146,10 @@ class FaultInjector:
         if Fault.MALFORMED in chosen:
             self._consume(environ, start_response)
             body = b'{"code": 100, "data": {"ti'
-            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "64")])
-            return self._cut(environ, body)
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
         if Fault.DROP_AFTER in chosen:
             captured: dict[str, Any] = {}
 
