@@ -1,0 +1,1 @@
+"""Fanyigou's capability implementations, one module per kind of work."""
