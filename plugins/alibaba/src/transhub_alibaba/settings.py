@@ -165,17 +165,22 @@ class AlibabaSettings(ProviderSettings):
             return f"{standard} (set {own} to override it)"
         return own
 
+    def missing(self) -> list[str]:
+        """The required settings that are unset, each with both variables that can
+        supply it (``TRANSHUB_ALIBABA_ACCESS_KEY_ID (or ALIBABA_CLOUD_ACCESS_KEY_ID)``)."""
+        absent = []
+        for variable in super().missing():
+            standard = STANDARD_ENV.get(variable.removeprefix(ENV_PREFIX).lower())
+            absent.append(f"{variable} (or {standard})" if standard else variable)
+        return absent
+
     def check(self) -> None:
         """Raise :class:`~transhub.errors.ConfigurationError` naming every missing
         credential, with both ways to set it."""
         absent = self.missing()
         if absent:
-            names = []
-            for variable in absent:
-                field_name = variable.removeprefix(ENV_PREFIX).lower()
-                names.append(f"{variable} (or {STANDARD_ENV[field_name]})")
             raise ConfigurationError(
-                "alibaba: missing credentials: set " + " and ".join(names),
+                "alibaba: missing credentials: set " + " and ".join(absent),
                 provider=NAME,
                 hint="or put them in the [alibaba] table of the config file",
             )
