@@ -257,7 +257,8 @@ class AlibabaClient:
             )
         try:
             return self.http.fetch(url, destination, overwrite=True, what="download of a result")
-        except TransientError as exc:
+        except TranshubError as exc:
+            # The HTTP layer reports a 4xx answer as a ProviderError (a TransientError before).
             if exc.code in (403, 404, 410):
                 raise ResultExpiredError(
                     f"{PROVIDER}: a result file is no longer available (HTTP {exc.code}): "
