@@ -35,6 +35,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for key, value in FAST.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(tmp_path)
+    # The module-level shortcuts keep one hub per process; each test configures anew.
+    import transhub.api
+
+    monkeypatch.setattr(transhub.api, "_default", None)
     return home
 
 

@@ -487,6 +487,7 @@ class Hub:
         translator = self.instance(cls)
         chunks = [unique[i : i + cls.max_per_task] for i in range(0, len(unique), cls.max_per_task)]
         names = _OutputNames(Path(output_dir), dst, overwrite)
+        names.reserve(unique)
         outcomes: dict[ImageSource, ImageOutcome] = {}
         workers = max(1, min(len(chunks), cls.provider.max_concurrent_tasks(self.provider_settings(cls))))
 
@@ -650,18 +651,29 @@ class _OutputNames:
         self._stems: dict[ImageSource, str] = {}
         self._lock = threading.Lock()
 
+    def reserve(self, sources: Iterable[ImageSource]) -> None:
+        """Give each source its stem up front, in input order, so that names do not
+        depend on which task finishes first."""
+        for source in sources:
+            self._stem(source)
+
+    def _stem(self, source: ImageSource) -> str:
+        stem = self._stems.get(source)
+        if stem is None:
+            base = source.path.name if source.path else unquote(urlsplit(source.url or "").path)
+            base_stem = Path(safe_filename(base, fallback="image")).stem or "image"
+            stem, number = base_stem, 1
+            while stem in self._taken:
+                number += 1
+                stem = f"{base_stem}-{number}"
+            self._taken.add(stem)
+            self._stems[source] = stem
+        return stem
+
     def claim(self, source: ImageSource, artifact: str, reference: str) -> Path:
+        """The path for one artifact of one source's result."""
         with self._lock:
-            stem = self._stems.get(source)
-            if stem is None:
-                base = source.path.name if source.path else unquote(urlsplit(source.url or "").path)
-                base_stem = Path(safe_filename(base, fallback="image")).stem or "image"
-                stem, number = base_stem, 1
-                while stem in self._taken:
-                    number += 1
-                    stem = f"{base_stem}-{number}"
-                self._taken.add(stem)
-                self._stems[source] = stem
+            stem = self._stem(source)
             extension = Path(urlsplit(reference).path).suffix.lower() if "://" in reference else ""
             if artifact == "template":
                 extension = ".json"

@@ -34,6 +34,7 @@ from transhub import __version__
 from transhub.errors import (
     ConfigurationError,
     InputError,
+    ProviderError,
     RateLimitError,
     ResponseFormatError,
     TransientError,
@@ -194,6 +195,12 @@ class HttpClient:
                     timeout=timeout,
                     stream=stream,
                 )
+            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                    requests.exceptions.InvalidSchema) as exc:
+                # Not a network failure: retrying cannot help.
+                raise ProviderError(
+                    f"{self.provider}: {what}: invalid URL {url!r}", provider=self.provider
+                ) from exc
             except requests.RequestException as exc:
                 safe = idempotent or _never_sent(exc)
                 if safe and attempt < self.options.retries:
@@ -344,11 +351,12 @@ class HttpClient:
             response = self.request("GET", url, idempotent=True, headers=headers, stream=True, what=what)
             if response.status_code >= 400:
                 response.close()
-                raise TransientError(
+                # After the retries a 5xx is still transient; a 4xx will not change.
+                error = TransientError if response.status_code >= 500 else ProviderError
+                raise error(
                     f"{self.provider}: {what} answered HTTP {response.status_code}",
                     provider=self.provider,
                     code=response.status_code,
-                    retryable=response.status_code >= 500,
                 )
             try:
                 return self.save(response, destination, overwrite=overwrite, progress=progress)

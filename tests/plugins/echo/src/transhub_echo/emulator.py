@@ -48,7 +48,8 @@ class EchoService:
             file_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
             file_size=len(body) if body is not None else None,
         ))
-        if request.headers.get("Authorization", "").removeprefix("Bearer ") not in TOKENS:
+        public = request.path.startswith("/v1/results/")  # result URLs are capability URLs
+        if not public and request.headers.get("Authorization", "").removeprefix("Bearer ") not in TOKENS:
             return self._json({"error": "bad token"}, 401)
         parts = request.path.strip("/").split("/")[1:]
         with self._lock:

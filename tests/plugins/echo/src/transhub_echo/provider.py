@@ -203,7 +203,7 @@ class EchoImages(ImageTranslator[EchoSettings, EchoClient]):
         return ImageTaskStatus(state=TaskState(data["state"]), items=items)
 
     def download(self, task_id: str, item: ImageItem, artifact: str, destination: Path) -> Path:
-        return Path(self.client.save(item.artifacts[artifact], destination).path)
+        return self.client.http.fetch(item.artifacts[artifact], destination, overwrite=True).path
 
 
 class EchoOcr(OcrEngine[EchoSettings, EchoClient]):

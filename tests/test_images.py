@@ -1,0 +1,46 @@
+"""Image batches: splitting into tasks, order, duplicates, per-image failures."""
+
+from __future__ import annotations
+
+import json
+
+import transhub
+
+
+def test_a_batch_is_split_into_tasks_and_merged_back_in_order(cli, echo, tmp_path):
+    urls = [f"https://img.example/{n}/photo.jpg" for n in range(7)]
+    urls.insert(3, "https://img.example/fail.jpg")
+    urls.append(urls[0])  # a repeat is translated once
+    result = cli("image", "translate", *urls, "--to", "en", "--provider", "echo", "-o", "out", "--json")
+    assert result.exit_code == 1  # one image failed
+    records = [json.loads(line) for line in result.lines]
+    assert [r["input"] for r in records] == urls
+    assert [r["state"] for r in records].count("failed") == 1
+    assert records[3]["code"] == "422" and records[3]["error"] == "cannot read image"
+    assert records[-1] == records[0]
+    assert echo.log.count("/v1/images") == 3  # 8 distinct URLs, 3 to a task
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    # named after the source URL, in input order; the extension is the result's own
+    assert names == ["photo-2.en.png", "photo-3.en.png", "photo-4.en.png", "photo-5.en.png",
+                     "photo-6.en.png", "photo-7.en.png", "photo.en.png"]
+    assert (tmp_path / "out" / "photo-2.en.png").read_bytes() == b"emulated image i1/1.png"
+
+
+def test_table_output_and_api(cli, echo, tmp_path):
+    result = cli("image", "translate", "https://img.example/a.png", "--to", "zh", "--provider", "echo")
+    assert result.exit_code == 0, result.stderr
+    assert "ok" in result.stdout and "a.zh.png" in result.stdout
+    outcomes = transhub.translate_images(["https://img.example/b.png"], "zh", provider="echo",
+                                         output_dir=tmp_path / "api")
+    assert outcomes[0].success and outcomes[0].outputs["image"].name == "b.zh.png"
+    assert outcomes[0].outputs["image"].read_bytes().startswith(b"emulated image")
+
+
+def test_unsafe_names_from_urls_stay_inside_the_output_folder(echo, tmp_path):
+    outcomes = transhub.Hub().translate_images(
+        ["https://img.example/..%2F..%2Fescape.png", "https://img.example/con.png"], "zh", provider="echo",
+        output_dir=tmp_path / "out")
+    for outcome in outcomes:
+        path = outcome.outputs["image"]
+        assert path.parent == tmp_path / "out"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["escape.zh.png", "image_con.zh.png"]
