@@ -47,3 +47,11 @@ def typecheck(session: nox.Session) -> None:
     """mypy, strict on the core."""
     session.install("-e", ".[sandbox]", "mypy>=1.10", "types-requests")
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The documentation site, built strictly (a broken link or reference fails)."""
+    install_everything(session)
+    session.install("mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocs-click>=0.8", "mkdocstrings-python>=1.10")
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))

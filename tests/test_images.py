@@ -23,7 +23,8 @@ def test_a_batch_is_split_into_tasks_and_merged_back_in_order(cli, echo, tmp_pat
     # named after the source URL, in input order; the extension is the result's own
     assert names == ["photo-2.en.png", "photo-3.en.png", "photo-4.en.png", "photo-5.en.png",
                      "photo-6.en.png", "photo-7.en.png", "photo.en.png"]
-    assert (tmp_path / "out" / "photo-2.en.png").read_bytes() == b"emulated image i1/1.png"
+    # urls[1] is the second image of the first task (task ids depend on timing)
+    assert (tmp_path / "out" / "photo-2.en.png").read_bytes().endswith(b"/1.png")
 
 
 def test_table_output_and_api(cli, echo, tmp_path):
