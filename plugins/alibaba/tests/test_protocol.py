@@ -378,3 +378,13 @@ def test_emulator_refuses_a_wrong_v2_signature(service: Any) -> None:
     params["Signature"] = signing.signature_v2("not-the-secret", "POST", params)
     answer = requests.post(service.url + "/", data=params, timeout=10)
     assert (answer.status_code, answer.json()["Code"]) == (400, "SignatureDoesNotMatch")
+
+
+def test_emulator_accepts_v2_signed_get_queries(service: Any) -> None:
+    params = v2_params()
+    params["Signature"] = signing.signature_v2(
+        TEST_ACCESS_KEY_SECRET, "GET", {k: v for k, v in params.items() if k != "Signature"}
+    )
+    answer = requests.get(service.url + "/", params=params, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert service.emulator.task_count() == 1

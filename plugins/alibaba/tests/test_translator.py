@@ -180,6 +180,15 @@ def test_items_fall_back_on_position_when_counts_agree() -> None:
     assert items[1].artifacts["image"] == "https://cdn/2.out.png"
 
 
+def test_position_never_takes_a_result_that_belongs_to_another_image() -> None:
+    # Shuffled answer, and the first image's URL came back rewritten: position 0
+    # holds the second image's own result, which must not be given to the first.
+    batch = BatchResult("finished", (result(URLS[1]), result("https://cdn/rewritten")))
+    items = _items(batch, sources()[:2], identity)
+    assert not items[0].success
+    assert items[1].artifacts["image"] == f"{URLS[1]}.out.png"
+
+
 def test_an_image_without_a_result_is_a_failed_item() -> None:
     batch = BatchResult("finished", (result(URLS[0]),))
     items = _items(batch, sources()[:2], identity)

@@ -203,20 +203,25 @@ def _items(
     batch: BatchResult, images: list[ImageSource], scrub: Callable[[str], str]
 ) -> list[ImageItem]:
     """Match the service's results to the images: by URL, then by URL with escapes
-    decoded, then (when the counts agree) by position."""
+    decoded, then — when the counts agree — by position, taking only an entry whose
+    URL matches no image (so a rewritten URL cannot steal another image's result)."""
     exact: dict[str, ImageResult] = {}
     loose: dict[str, ImageResult] = {}
-    for result in batch.results:
-        exact.setdefault(result.source_url, result)
-        loose.setdefault(_normalized(result.source_url), result)
+    for entry in batch.results:
+        exact.setdefault(entry.source_url, entry)
+        loose.setdefault(_normalized(entry.source_url), entry)
+    wanted = {(image.url or "").strip() for image in images}
+    wanted |= {_normalized(url) for url in wanted}
     positional = len(batch.results) == len(images)
     items = []
     for index, image in enumerate(images):
         url = (image.url or "").strip()
-        result = exact.get(url) or loose.get(_normalized(url))
-        if result is None and positional:
-            result = batch.results[index]
-        items.append(_item(image, result, scrub))
+        found = exact.get(url) or loose.get(_normalized(url))
+        if found is None and positional:
+            candidate = batch.results[index]
+            if not {candidate.source_url, _normalized(candidate.source_url)} & wanted:
+                found = candidate
+        items.append(_item(image, found, scrub))
     return items
 
 
