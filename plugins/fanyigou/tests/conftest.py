@@ -13,6 +13,7 @@ from PIL.PngImagePlugin import PngInfo
 from transhub.capabilities.base import ProviderContext
 from transhub.emulation import EmulatorServer
 from transhub.http import HttpClient, HttpOptions
+
 from transhub_fanyigou.client import FanyigouClient
 from transhub_fanyigou.emulator import (
     BASE_PATH,
@@ -20,8 +21,8 @@ from transhub_fanyigou.emulator import (
     TEST_PRIVATE_KEY,
     EmulatorOptions,
     FanyigouEmulator,
+    outputs,
 )
-from transhub_fanyigou.emulator import outputs
 from transhub_fanyigou.provider import FANYIGOU
 from transhub_fanyigou.settings import FanyigouSettings
 

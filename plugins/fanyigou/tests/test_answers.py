@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from transhub.capabilities.base import TaskState
 from transhub.errors import InputError, NotFoundError, ResponseFormatError
+
 from transhub_fanyigou import answers
 from transhub_fanyigou.emulator import dictionary
 

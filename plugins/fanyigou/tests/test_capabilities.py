@@ -28,6 +28,7 @@ from transhub.errors import (
 )
 from transhub.http import HttpClient
 from transhub.polling import wait_for
+
 from transhub_fanyigou.capabilities.account import FanyigouAccount
 from transhub_fanyigou.capabilities.document import FanyigouConverter, FanyigouDocuments
 from transhub_fanyigou.capabilities.image import FanyigouImages, FanyigouOcr
@@ -42,7 +43,9 @@ Context = ProviderContext[FanyigouSettings, FanyigouClient]
 
 
 def finish(fetch: Any, task_id: str) -> TaskStatus:
-    status: TaskStatus = wait_for(lambda: fetch(task_id), interval=0.02, max_interval=0.05, timeout=5)
+    status: TaskStatus = wait_for(
+        lambda: fetch(task_id), interval=0.02, max_interval=0.05, timeout=5
+    )
     return status
 
 
@@ -52,13 +55,24 @@ def with_settings(context: Context, **changes: Any) -> Context:
     return ProviderContext(info=FANYIGOU, settings=settings, http=context.http, client=client)
 
 
-def test_translate_a_text_document(context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator) -> None:
+def test_translate_a_text_document(
+    context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
     documents = FanyigouDocuments(context)
     path = samples.text()
-    options = DocumentOptions(industry="law", bilingual=True, translate_images=True, all_sheets=True)
-    task_id = documents.submit(DocumentRequest(path=path, target="ja", source="en", options=options))
+    options = DocumentOptions(
+        industry="law", bilingual=True, translate_images=True, all_sheets=True
+    )
+    task_id = documents.submit(
+        DocumentRequest(path=path, target="ja", source="en", options=options)
+    )
     status = finish(documents.status, task_id)
-    assert (status.state, status.pages, status.percent, status.code) == (TaskState.DONE, 1, 100.0, "314")
+    assert (status.state, status.pages, status.percent, status.code) == (
+        TaskState.DONE,
+        1,
+        100.0,
+        "314",
+    )
     saved = documents.download(task_id, tmp_path / "note.ja.txt", OutputKind.SAME)
     assert saved.path.read_text() == "[jp] hello\n[jp] world\n"
     assert saved.sha256 == hashlib.sha256(saved.path.read_bytes()).hexdigest()
@@ -70,16 +84,22 @@ def test_translate_a_text_document(context: Context, samples: Any, tmp_path: Pat
     assert upload.file_sha256 == samples.sha256(path)
 
 
-def test_industry_by_number_or_chinese_name(context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_industry_by_number_or_chinese_name(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     documents = FanyigouDocuments(context)
     for industry, expected in (("26", "26"), ("医药卫生", "4")):
         task_id = documents.submit(
-            DocumentRequest(path=samples.text(), target="zh", options=DocumentOptions(industry=industry))
+            DocumentRequest(
+                path=samples.text(), target="zh", options=DocumentOptions(industry=industry)
+            )
         )
         finish(documents.status, task_id)
         assert emulator.log.records("uploadTranslate")[-1].fields["industryId"] == expected
     with pytest.raises(InputError, match="unknown Fanyigou industry"):
-        documents.submit(DocumentRequest(path=samples.text(), target="zh", options=DocumentOptions(industry="x")))
+        documents.submit(
+            DocumentRequest(path=samples.text(), target="zh", options=DocumentOptions(industry="x"))
+        )
 
 
 def test_detected_language_is_surfaced(context: Context, samples: Any, tmp_path: Path) -> None:
@@ -91,17 +111,25 @@ def test_detected_language_is_surfaced(context: Context, samples: Any, tmp_path:
     assert saved.detected_language == "zh"
 
 
-def test_a_pdf_comes_back_as_pdf_for_same_and_for_pdf(context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator) -> None:
+def test_a_pdf_comes_back_as_pdf_for_same_and_for_pdf(
+    context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
     documents = FanyigouDocuments(context)
     task_id = documents.submit(DocumentRequest(path=samples.pdf(), target="zh", source="en"))
     finish(documents.status, task_id)
     same = documents.download(task_id, tmp_path / "same.pdf", OutputKind.SAME)
     assert same.path.read_bytes().startswith(b"%PDF")
-    assert documents.download(task_id, tmp_path / "as.pdf", OutputKind.PDF).path.read_bytes().startswith(b"%PDF")
+    assert (
+        documents.download(task_id, tmp_path / "as.pdf", OutputKind.PDF)
+        .path.read_bytes()
+        .startswith(b"%PDF")
+    )
     assert [r.fields["dtype"] for r in emulator.log.records("downloadFile")] == ["2", "2"]
 
 
-def test_a_docx_keeps_its_kind_with_every_run_labelled(context: Context, samples: Any, tmp_path: Path) -> None:
+def test_a_docx_keeps_its_kind_with_every_run_labelled(
+    context: Context, samples: Any, tmp_path: Path
+) -> None:
     import zipfile
 
     documents = FanyigouDocuments(context)
@@ -113,7 +141,9 @@ def test_a_docx_keeps_its_kind_with_every_run_labelled(context: Context, samples
     assert "[zh] Dear reader," in xml and "[zh] hello." in xml
 
 
-def test_the_channel_limit_makes_submissions_wait(context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_the_channel_limit_makes_submissions_wait(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     documents = FanyigouDocuments(context)
     paths = [samples.text(f"doc{i}.txt", f"text {i}\n") for i in range(3)]
     task_ids: list[str] = []
@@ -124,7 +154,7 @@ def test_the_channel_limit_makes_submissions_wait(context: Context, samples: Any
             task_id = documents.submit(DocumentRequest(path=path, target="zh", source="en"))
             task_ids.append(task_id)
             finish(documents.status, task_id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(p,)) for p in paths]
@@ -144,7 +174,9 @@ def test_the_channel_limit_makes_submissions_wait(context: Context, samples: Any
         assert later.started >= earlier.finished
 
 
-def test_a_channel_that_stays_occupied_gives_up_after_the_wait_timeout(context: Context, samples: Any) -> None:
+def test_a_channel_that_stays_occupied_gives_up_after_the_wait_timeout(
+    context: Context, samples: Any
+) -> None:
     documents = FanyigouDocuments(context)
     documents.submit(DocumentRequest(path=samples.text("a.txt"), target="zh"))
     impatient = FanyigouDocuments(with_settings(context, wait_timeout=0.05))
@@ -170,7 +202,9 @@ def test_two_step_submit_counts_then_submits_without_a_second_upload(
     documents.download(task_id, tmp_path / "r.pdf", OutputKind.PDF)
 
 
-def test_a_prepared_task_is_submitted_once_and_paid_once(context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_a_prepared_task_is_submitted_once_and_paid_once(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     documents = FanyigouDocuments(context)
     count = documents.count_pages(samples.pdf(pages=3))
     assert (count.pages, count.exact) == (3, True)
@@ -187,14 +221,18 @@ def test_a_prepared_task_is_submitted_once_and_paid_once(context: Context, sampl
     assert len(emulator.log.uploads()) == 1
 
 
-def test_pages_counted_in_the_background_are_polled(options: EmulatorOptions, context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_pages_counted_in_the_background_are_polled(
+    options: EmulatorOptions, context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     options.count_in_background = True
     count = FanyigouDocuments(context).count_pages(samples.pdf(pages=2))
     assert count.pages == 2
     assert emulator.log.count("queryTransProgress") >= 1
 
 
-def test_insufficient_balance_is_a_quota_error(context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_insufficient_balance_is_a_quota_error(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     emulator.service.balances[1] = 1
     with pytest.raises(QuotaError, match="insufficient balance") as caught:
         FanyigouDocuments(context).submit(DocumentRequest(path=samples.pdf(pages=2), target="zh"))
@@ -203,7 +241,9 @@ def test_insufficient_balance_is_a_quota_error(context: Context, samples: Any, e
 
 
 @pytest.mark.parametrize("ending", [316, 317, 329])
-def test_a_task_that_fails_reports_its_code(context: Context, samples: Any, emulator: FanyigouEmulator, ending: int) -> None:
+def test_a_task_that_fails_reports_its_code(
+    context: Context, samples: Any, emulator: FanyigouEmulator, ending: int
+) -> None:
     emulator.service.end_next_task_with(ending)
     documents = FanyigouDocuments(context)
     task_id = documents.submit(DocumentRequest(path=samples.text(), target="zh"))
@@ -246,7 +286,9 @@ def test_downloads_before_done_after_expiry_and_of_unknown_tasks(
         documents.status("../etc/passwd")
 
 
-def test_convert_both_ways(context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator) -> None:
+def test_convert_both_ways(
+    context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
     converter = FanyigouConverter(context)
     task_id = converter.submit(samples.pdf(), ConvertFormat.WORD, "en")
     assert finish(converter.status, task_id).state is TaskState.DONE
@@ -263,12 +305,16 @@ def test_convert_both_ways(context: Context, samples: Any, tmp_path: Path, emula
     assert "pdf" not in FanyigouConverter.conversions[ConvertFormat.PDF]
 
 
-def test_image_translation_one_task_per_image(context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator) -> None:
+def test_image_translation_one_task_per_image(
+    context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
     images = FanyigouImages(context)
     assert FanyigouImages.max_per_task == 1
     source = ImageSource(path=samples.png())
     task_id = images.submit([source], "zh", "en", ImageOptions())
-    status = wait_for(lambda: images.status(task_id, [source]), interval=0.02, max_interval=0.05, timeout=5)
+    status = wait_for(
+        lambda: images.status(task_id, [source]), interval=0.02, max_interval=0.05, timeout=5
+    )
     assert status.state is TaskState.DONE
     (item,) = status.items
     assert item.success and item.artifacts == {"image": task_id}
@@ -280,12 +326,16 @@ def test_image_translation_one_task_per_image(context: Context, samples: Any, tm
         images.submit([source, source], "zh", None, ImageOptions())
 
 
-def test_a_failed_image_is_an_unsuccessful_item(context: Context, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_a_failed_image_is_an_unsuccessful_item(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
     emulator.service.end_next_task_with(328)
     images = FanyigouImages(context)
     source = ImageSource(path=samples.png())
     task_id = images.submit([source], "zh", None, ImageOptions())
-    status = wait_for(lambda: images.status(task_id, [source]), interval=0.02, max_interval=0.05, timeout=5)
+    status = wait_for(
+        lambda: images.status(task_id, [source]), interval=0.02, max_interval=0.05, timeout=5
+    )
     assert status.state is TaskState.FAILED
     assert not status.items[0].success
     assert status.items[0].code == "328"
@@ -334,7 +384,9 @@ def test_wrong_credentials_are_authentication_errors(context: Context, http: Htt
     assert "TRANSHUB_FANYIGOU_APPID" in str(caught.value)
 
 
-def test_connect_checks_credentials_and_the_endpoint(settings: FanyigouSettings, http: HttpClient) -> None:
+def test_connect_checks_credentials_and_the_endpoint(
+    settings: FanyigouSettings, http: HttpClient
+) -> None:
     with pytest.raises(ConfigurationError, match="TRANSHUB_FANYIGOU_APPID"):
         connect(settings.model_copy(update={"appid": ""}), http)
     plain = settings.model_copy(update={"endpoint": "http://translate.example.com/api"})

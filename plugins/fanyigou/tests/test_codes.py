@@ -16,6 +16,7 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
+
 from transhub_fanyigou import codes
 
 SYSTEM = range(100, 112)

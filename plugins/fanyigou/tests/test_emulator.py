@@ -9,6 +9,7 @@ import pytest
 import requests
 from transhub.polling import wait_for
 from transhub.sandbox import SandboxOptions
+
 from transhub_fanyigou import signing
 from transhub_fanyigou.emulator import (
     TEST_APPID,
@@ -57,14 +58,26 @@ def done(endpoint: str, tid: Any, call: str = "queryTransProgress") -> dict[str,
 
 def test_upload_progress_download_as_the_reference_shows(endpoint: str, samples: Any) -> None:
     path = samples.text()
-    answer = post(endpoint, "uploadTranslate", {"from": "en", "to": "zh", "md5": samples.md5(path)}, file=path).json()
+    answer = post(
+        endpoint, "uploadTranslate", {"from": "en", "to": "zh", "md5": samples.md5(path)}, file=path
+    ).json()
     assert answer["code"] == 100 and answer["msg"] == "请求成功"
     tid = answer["data"]["tid"]
     assert isinstance(tid, int)
     early = post(endpoint, "queryTransProgress", {"tid": tid}).json()["data"]
     assert early["status"] == 313
     assert float(early["percent"]) < 100
-    assert set(early) >= {"tid", "title", "docType", "fromLan", "toLan", "percent", "pageCount", "status", "msg"}
+    assert set(early) >= {
+        "tid",
+        "title",
+        "docType",
+        "fromLan",
+        "toLan",
+        "percent",
+        "pageCount",
+        "status",
+        "msg",
+    }
     assert early["toLan"] == "中文" and early["fromLan"] == "英语"
     final = done(endpoint, tid)
     assert final["status"] == 314 and final["percent"] == "100.00" and final["pageCount"] == 1
@@ -73,9 +86,13 @@ def test_upload_progress_download_as_the_reference_shows(endpoint: str, samples:
     assert result.content.decode() == "[zh] hello\n[zh] world\n"
 
 
-def test_percent_rises_while_running(endpoint: str, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_percent_rises_while_running(
+    endpoint: str, samples: Any, emulator: FanyigouEmulator
+) -> None:
     path = samples.text()
-    tid = post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path).json()["data"]["tid"]
+    tid = post(
+        endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path
+    ).json()["data"]["tid"]
     seen: list[float] = []
 
     def fetch() -> Any:
@@ -93,7 +110,9 @@ def test_percent_rises_while_running(endpoint: str, samples: Any, emulator: Fany
 
 def test_results_are_served_only_when_done(endpoint: str, samples: Any) -> None:
     path = samples.text()
-    tid = post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path).json()["data"]["tid"]
+    tid = post(
+        endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path
+    ).json()["data"]["tid"]
     early = post(endpoint, "downloadFile", {"tid": tid, "dtype": 3})
     assert "application/json" in early.headers["Content-Type"]
     assert early.json()["code"] == 313
@@ -107,7 +126,9 @@ def test_tokens_appids_and_missing_fields_are_checked(endpoint: str, samples: An
     assert code(post(endpoint, "getAccount", {"type": 1})) == 100
 
 
-def test_empty_parameters_are_accepted_as_the_vendor_sdk_sends_them(endpoint: str, samples: Any) -> None:
+def test_empty_parameters_are_accepted_as_the_vendor_sdk_sends_them(
+    endpoint: str, samples: Any
+) -> None:
     path = samples.text()
     params = {"from": "", "to": "zh", "md5": samples.md5(path)}
     fields = signing.sign(params, TEST_APPID, TEST_PRIVATE_KEY)
@@ -115,7 +136,9 @@ def test_empty_parameters_are_accepted_as_the_vendor_sdk_sends_them(endpoint: st
     # the file field after the file.
     fields.update({"industryId": "", "transImg": "", "excelMode": ""})
     files = {"note.txt": ("note.txt", path.read_bytes())}
-    answer = requests.post(f"{endpoint}/uploadTranslate", data=fields, files=files, timeout=10).json()
+    answer = requests.post(
+        f"{endpoint}/uploadTranslate", data=fields, files=files, timeout=10
+    ).json()
     assert answer["code"] == 100
 
 
@@ -128,13 +151,17 @@ def test_empty_parameters_are_accepted_as_the_vendor_sdk_sends_them(endpoint: st
         ("note.txt", b"abc", "", 300),
     ],
 )
-def test_file_checks(endpoint: str, tmp_path: Path, name: str, content: bytes, md5: str | None, expected: int) -> None:
+def test_file_checks(
+    endpoint: str, tmp_path: Path, name: str, content: bytes, md5: str | None, expected: int
+) -> None:
     import hashlib
 
     path = tmp_path / name
     path.write_bytes(content)
     digest = hashlib.md5(content).hexdigest() if md5 is None else md5
-    assert code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": digest}, file=path)) == expected
+    assert (
+        code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": digest}, file=path)) == expected
+    )
     assert code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": digest})) in (301, expected)
 
 
@@ -159,20 +186,39 @@ def test_a_file_over_50_mb_is_refused_with_311(endpoint: str, tmp_path: Path) ->
         ({"to": "zh", "transImg": "2"}, 106),
     ],
 )
-def test_parameter_checks(endpoint: str, samples: Any, params: dict[str, str], expected: int) -> None:
+def test_parameter_checks(
+    endpoint: str, samples: Any, params: dict[str, str], expected: int
+) -> None:
     path = samples.text()
-    assert code(post(endpoint, "uploadTranslate", {**params, "md5": samples.md5(path)}, file=path)) == expected
+    assert (
+        code(post(endpoint, "uploadTranslate", {**params, "md5": samples.md5(path)}, file=path))
+        == expected
+    )
 
 
 def test_the_channel_limit_answers_320(endpoint: str, samples: Any) -> None:
     first, second = samples.text("a.txt"), samples.text("b.txt", "other\n")
-    tid = post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(first)}, file=first).json()["data"]["tid"]
-    assert code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(second)}, file=second)) == 320
+    tid = post(
+        endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(first)}, file=first
+    ).json()["data"]["tid"]
+    assert (
+        code(
+            post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(second)}, file=second)
+        )
+        == 320
+    )
     done(endpoint, tid)
-    assert code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(second)}, file=second)) == 100
+    assert (
+        code(
+            post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(second)}, file=second)
+        )
+        == 100
+    )
 
 
-def test_detect_then_submit_once_326_after(endpoint: str, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_detect_then_submit_once_326_after(
+    endpoint: str, samples: Any, emulator: FanyigouEmulator
+) -> None:
     path = samples.pdf(pages=4)
     answer = post(endpoint, "detectDocPage", {"md5": samples.md5(path)}, file=path).json()
     assert answer["code"] == 100 and answer["data"]["page"] == 4
@@ -186,10 +232,15 @@ def test_detect_then_submit_once_326_after(endpoint: str, samples: Any, emulator
     assert emulator.service.balances[1] == before - 4
     # The reference allows GET for this call.
     fields = signing.sign({"tid": tid, "to": "zh"}, TEST_APPID, TEST_PRIVATE_KEY)
-    assert requests.get(f"{endpoint}/submitForDetectDoc", params=fields, timeout=10).json()["code"] == 326
+    assert (
+        requests.get(f"{endpoint}/submitForDetectDoc", params=fields, timeout=10).json()["code"]
+        == 326
+    )
 
 
-def test_background_count_reports_zero_then_330(options: EmulatorOptions, endpoint: str, samples: Any) -> None:
+def test_background_count_reports_zero_then_330(
+    options: EmulatorOptions, endpoint: str, samples: Any
+) -> None:
     options.count_in_background = True
     path = samples.pdf(pages=2)
     answer = post(endpoint, "detectDocPage", {"md5": samples.md5(path)}, file=path).json()
@@ -206,19 +257,37 @@ def test_balance_is_charged_when_done_and_304_when_short(
 ) -> None:
     emulator.service.balances.update({1: 3, 2: 10, 3: 0, 4: 1})
     path = samples.pdf(pages=4)
-    assert code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path)) == 304
+    assert (
+        code(post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path))
+        == 304
+    )
     assert code(post(endpoint, "trans", {"from": "en", "to": "zh", "text": "x" * 11})) == 304
-    assert code(post(endpoint, "convert", {"conversionFormat": -1, "md5": samples.md5(path)}, file=path)) == 304
+    assert (
+        code(
+            post(endpoint, "convert", {"conversionFormat": -1, "md5": samples.md5(path)}, file=path)
+        )
+        == 304
+    )
     small = samples.pdf("small.pdf", pages=2)
-    tid = post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(small)}, file=small).json()["data"]["tid"]
+    tid = post(
+        endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(small)}, file=small
+    ).json()["data"]["tid"]
     assert post(endpoint, "getAccount", {"type": 1}).json()["data"]["balance"] == 3
     done(endpoint, tid)
-    assert post(endpoint, "getAccount", {"type": 1}).json()["data"] == {"deductType": 1, "balance": 1}
+    assert post(endpoint, "getAccount", {"type": 1}).json()["data"] == {
+        "deductType": 1,
+        "balance": 1,
+    }
 
 
 def test_images_and_their_limits(endpoint: str, samples: Any, tmp_path: Path) -> None:
     path = samples.png()
-    answer = post(endpoint, "image/uploadTranslateImage", {"from": "en", "to": "zh", "md5": samples.md5(path)}, file=path).json()
+    answer = post(
+        endpoint,
+        "image/uploadTranslateImage",
+        {"from": "en", "to": "zh", "md5": samples.md5(path)},
+        file=path,
+    ).json()
     task = answer["data"]["taskId"]
     final = done(endpoint, task, "image/queryImageTransProgress")
     # As the reference's example: status 0, "翻译成功", 100%.
@@ -227,14 +296,54 @@ def test_images_and_their_limits(endpoint: str, samples: Any, tmp_path: Path) ->
     assert "application/octet-stream" in image.headers["Content-Type"]
     assert image.content.startswith(b"\x89PNG") and image.content != path.read_bytes()
     tiny, huge = samples.png("tiny.png", (10, 10)), samples.png("huge.png", (2100, 20))
-    assert code(post(endpoint, "image/uploadTranslateImage", {"to": "zh", "md5": samples.md5(tiny)}, file=tiny)) == 323
-    assert code(post(endpoint, "image/uploadTranslateImage", {"to": "zh", "md5": samples.md5(huge)}, file=huge)) == 323
+    assert (
+        code(
+            post(
+                endpoint,
+                "image/uploadTranslateImage",
+                {"to": "zh", "md5": samples.md5(tiny)},
+                file=tiny,
+            )
+        )
+        == 323
+    )
+    assert (
+        code(
+            post(
+                endpoint,
+                "image/uploadTranslateImage",
+                {"to": "zh", "md5": samples.md5(huge)},
+                file=huge,
+            )
+        )
+        == 323
+    )
     fake = tmp_path / "fake.png"
     fake.write_bytes(b"not an image")
-    assert code(post(endpoint, "image/uploadTranslateImage", {"to": "zh", "md5": samples.md5(fake)}, file=fake)) == 324
+    assert (
+        code(
+            post(
+                endpoint,
+                "image/uploadTranslateImage",
+                {"to": "zh", "md5": samples.md5(fake)},
+                file=fake,
+            )
+        )
+        == 324
+    )
     gif = tmp_path / "a.gif"
     gif.write_bytes(b"GIF89a")
-    assert code(post(endpoint, "image/uploadTranslateImage", {"to": "zh", "md5": samples.md5(gif)}, file=gif)) == 302
+    assert (
+        code(
+            post(
+                endpoint,
+                "image/uploadTranslateImage",
+                {"to": "zh", "md5": samples.md5(gif)},
+                file=gif,
+            )
+        )
+        == 302
+    )
 
 
 def test_ocr_uses_the_reference_height_key(endpoint: str, samples: Any) -> None:
@@ -243,7 +352,9 @@ def test_ocr_uses_the_reference_height_key(endpoint: str, samples: Any) -> None:
     assert answer["data"]["words_result_num"] == 2
     assert answer["data"]["words_result"][0]["location"][" height"] == 50
     wide = samples.png("wide.png", (4000, 20))
-    assert code(post(endpoint, "image/ocrUploadImage", {"md5": samples.md5(wide)}, file=wide)) == 100
+    assert (
+        code(post(endpoint, "image/ocrUploadImage", {"md5": samples.md5(wide)}, file=wide)) == 100
+    )
 
 
 def test_trans_answers_code_zero_for_the_listed_directions(endpoint: str) -> None:
@@ -255,27 +366,47 @@ def test_trans_answers_code_zero_for_the_listed_directions(endpoint: str) -> Non
 
 
 def test_dictionary_words_and_limits(endpoint: str) -> None:
-    assert post(endpoint, "dict/search", {"word": "access"}).json()["data"]["dict"]["base"]["word"] == "access"
+    assert (
+        post(endpoint, "dict/search", {"word": "access"}).json()["data"]["dict"]["base"]["word"]
+        == "access"
+    )
     assert post(endpoint, "dict/search", {"word": "zzzq"}).json()["data"] == {"dict": {}}
     assert code(post(endpoint, "dict/search", {"word": "x" * 16})) == 106
 
 
 def test_conversions_in_the_documented_directions(endpoint: str, samples: Any) -> None:
     pdf, docx = samples.pdf(), samples.docx()
-    assert code(post(endpoint, "convert", {"conversionFormat": -8, "md5": samples.md5(pdf)}, file=pdf)) == 302
-    assert code(post(endpoint, "convert", {"conversionFormat": -1, "md5": samples.md5(docx)}, file=docx)) == 302
-    assert code(post(endpoint, "convert", {"conversionFormat": -2, "md5": samples.md5(pdf)}, file=pdf)) == 106
-    tid = post(endpoint, "convert", {"conversionFormat": -3, "md5": samples.md5(pdf)}, file=pdf).json()["data"]["tid"]
+    assert (
+        code(post(endpoint, "convert", {"conversionFormat": -8, "md5": samples.md5(pdf)}, file=pdf))
+        == 302
+    )
+    assert (
+        code(
+            post(endpoint, "convert", {"conversionFormat": -1, "md5": samples.md5(docx)}, file=docx)
+        )
+        == 302
+    )
+    assert (
+        code(post(endpoint, "convert", {"conversionFormat": -2, "md5": samples.md5(pdf)}, file=pdf))
+        == 106
+    )
+    tid = post(
+        endpoint, "convert", {"conversionFormat": -3, "md5": samples.md5(pdf)}, file=pdf
+    ).json()["data"]["tid"]
     done(endpoint, tid)
     assert code(post(endpoint, "downloadFile", {"tid": tid, "dtype": 3})) == 106
     result = post(endpoint, "downloadFile", {"tid": tid, "dtype": 6})
     assert result.content.startswith(b"PK")
 
 
-def test_results_expire_after_their_ttl(options: EmulatorOptions, endpoint: str, samples: Any) -> None:
+def test_results_expire_after_their_ttl(
+    options: EmulatorOptions, endpoint: str, samples: Any
+) -> None:
     options.result_ttl = 0.0
     path = samples.text()
-    tid = post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path).json()["data"]["tid"]
+    tid = post(
+        endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path
+    ).json()["data"]["tid"]
     done(endpoint, tid)
     assert code(post(endpoint, "downloadFile", {"tid": tid, "dtype": 3})) == 312
 
@@ -285,7 +416,9 @@ def test_unknown_calls_and_methods(endpoint: str) -> None:
     assert requests.get(f"{endpoint}/getAccount", timeout=10).status_code == 405
 
 
-def test_the_request_log_records_fields_without_the_token(endpoint: str, samples: Any, emulator: FanyigouEmulator) -> None:
+def test_the_request_log_records_fields_without_the_token(
+    endpoint: str, samples: Any, emulator: FanyigouEmulator
+) -> None:
     path = samples.text()
     post(endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path)
     (record,) = emulator.log.records("uploadTranslate")

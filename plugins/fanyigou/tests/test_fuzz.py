@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from transhub.errors import TranshubError
+
 from transhub_fanyigou import answers, signing
 from transhub_fanyigou.callbacks import CallbackReceiver, CallbackStore
 

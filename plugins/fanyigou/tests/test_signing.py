@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from transhub.errors import ConfigurationError
+
 from transhub_fanyigou import signing
 
 # The reference's worked example ("安全规范 → 签名算法 → 举例"), verbatim.
