@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def test_the_channel_limit_makes_submissions_wait(
     assert 320 in answers
     # Never two translations at once on the one channel.
     tasks = sorted(emulator.service.tasks.values(), key=lambda t: t.started or 0)
-    for earlier, later in zip(tasks, tasks[1:]):
+    for earlier, later in itertools.pairwise(tasks):
         assert earlier.finished is not None and later.started is not None
         assert later.started >= earlier.finished
 

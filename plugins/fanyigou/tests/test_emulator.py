@@ -52,7 +52,7 @@ def done(endpoint: str, tid: Any, call: str = "queryTransProgress") -> dict[str,
         state = TaskState.RUNNING if data["status"] == 313 else TaskState.DONE
         return TaskStatus(state=state, percent=float(data["percent"]), message=str(data["status"]))
 
-    status = wait_for(fetch, interval=0.02, max_interval=0.05, timeout=5)
+    wait_for(fetch, interval=0.02, max_interval=0.05, timeout=5)
     return post(endpoint, call, {"tid": tid}).json()["data"]
 
 
