@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from transhub.testing import INHERITED_PREFIXES, CliResult, invoke, serve
 
 FAST = {
@@ -86,7 +85,7 @@ def parrot(echo: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
 def cli() -> Any:
     """Run the real CLI: ``cli("doc", "translate", ...)`` → :class:`CliResult`."""
 
-    def run(*argv: str, input: str | None = None) -> CliResult:  # noqa: A002
+    def run(*argv: str, input: str | None = None) -> CliResult:
         return invoke(argv, input=input)
 
     return run
@@ -98,4 +97,3 @@ def sample(tmp_path: Path) -> Path:
     path = tmp_path / "notes.txt"
     path.write_text("first line\nsecond line\n", encoding="utf-8")
     return path
-

@@ -7,7 +7,6 @@ import os
 import sys
 
 import pytest
-
 from transhub.errors import EXIT_CODES
 from transhub.testing import make_image
 
@@ -91,9 +90,11 @@ def test_one_bad_file_in_a_batch_stops_the_batch_before_paying(cli, echo, tmp_pa
 
 @pytest.mark.parametrize(
     ("size", "expected"),
-    [((10, 10), "is 10×10 px; echo accepts 15×15 to 2048×2048 px"),
-     ((3000, 100), "is 3000×100 px"),
-     ((1000, 100), "aspect ratio of 10.0:1; echo needs it below 10:1")],
+    [
+        ((10, 10), "is 10×10 px; echo accepts 15×15 to 2048×2048 px"),
+        ((3000, 100), "is 3000×100 px"),
+        ((1000, 100), "aspect ratio of 10.0:1; echo needs it below 10:1"),
+    ],
 )
 def test_image_pixels(cli, echo, tmp_path, size, expected):
     path = _png(tmp_path / "p.png", *size)
@@ -124,9 +125,11 @@ def test_word_too_long(cli, echo):
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [(["--to", "xx"], "unknown language code 'xx'"),
-     (["--to", "auto"], "cannot be 'auto'"),
-     (["--to", "zh", "--from", "ko"], "cannot translate from Korean")],
+    [
+        (["--to", "xx"], "unknown language code 'xx'"),
+        (["--to", "auto"], "cannot be 'auto'"),
+        (["--to", "zh", "--from", "ko"], "cannot translate from Korean"),
+    ],
 )
 def test_languages(cli, echo, args, expected):
     result = cli("text", "hello", "--provider", "echo", *args)
@@ -150,9 +153,13 @@ def test_url_scheme_and_local_file_to_url_only_provider(cli, echo, tmp_path):
 
 
 def test_option_the_provider_does_not_offer(cli, parrot, sample):
-    result = cli("doc", "translate", str(sample), "--to", "fr", "--provider", "echo", "--all-sheets")
+    result = cli(
+        "doc", "translate", str(sample), "--to", "fr", "--provider", "echo", "--all-sheets"
+    )
     assert result.exit_code == INPUT and "does not offer the option all-sheets" in _one_line(result)
-    unknown = cli("doc", "translate", str(sample), "--to", "fr", "--provider", "echo", "--industry", "cooking")
+    unknown = cli(
+        "doc", "translate", str(sample), "--to", "fr", "--provider", "echo", "--industry", "cooking"
+    )
     assert unknown.exit_code == INPUT and "unknown industry 'cooking'" in _one_line(unknown)
     assert parrot.log.count() == 0
 

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from transhub import hookspecs
 from transhub.errors import EXIT_CODES
 
@@ -28,8 +27,11 @@ def test_every_hook_is_exercised_by_a_test(name):
     """Some test module other than this one names the hook (the echo plugin and the
     registry tests implement each one)."""
     users = [
-        path for path in ROOT.glob("**/test_*.py")
-        if path.name != "test_docs.py" and ".nox" not in path.parts and name in path.read_text(encoding="utf-8")
+        path
+        for path in ROOT.glob("**/test_*.py")
+        if path.name != "test_docs.py"
+        and ".nox" not in path.parts
+        and name in path.read_text(encoding="utf-8")
     ]
     plugin = (ROOT / "tests/plugins/echo/src/transhub_echo/plugin.py").read_text(encoding="utf-8")
     assert users or name in plugin, f"no test exercises {name}"
@@ -38,7 +40,10 @@ def test_every_hook_is_exercised_by_a_test(name):
 
 def test_exit_code_table_matches_the_code():
     page = (ROOT / "docs" / "exit-codes.md").read_text(encoding="utf-8")
-    documented = {int(code): meaning for code, meaning in re.findall(r"^\| (\d+) \| ([a-z -]+) \|", page, re.M)}
+    documented = {
+        int(code): meaning
+        for code, meaning in re.findall(r"^\| (\d+) \| ([a-z -]+) \|", page, re.M)
+    }
     assert documented == {code: kind.replace("-", " ") for kind, code in EXIT_CODES.items()}
 
 
@@ -53,8 +58,16 @@ def test_ci_runs_the_readme_test_command():
     command = _block_after("test-command")
     assert "nox -s tests" in command
     extracted = subprocess.run(
-        ["bash", "-c", "awk '/<!-- test-command -->/{f=1; next} f && /^```sh/{g=1; next} g && /^```/{exit} g{print}' README.md"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            "bash",
+            "-c",
+            "awk '/<!-- test-command -->/{f=1; next} f && /^```sh/{g=1; next} "
+            "g && /^```/{exit} g{print}' README.md",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert extracted == command
     assert "README.md" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

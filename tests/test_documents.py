@@ -10,7 +10,17 @@ from transhub.errors import EXIT_CODES
 
 
 def test_translate_writes_the_result_beside_the_name_and_language(cli, echo, sample, tmp_path):
-    result = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", str(tmp_path / "out"))
+    result = cli(
+        "doc",
+        "translate",
+        str(sample),
+        "--to",
+        "zh",
+        "--provider",
+        "echo",
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert result.exit_code == 0, result.stderr
     output = tmp_path / "out" / "notes.zh.txt"
     assert result.stdout.strip() == str(output)
@@ -53,11 +63,29 @@ def test_batch_of_a_folder_prints_a_summary_and_fails_when_one_fails(cli, echo, 
     (folder / "sub").mkdir(parents=True)
     for name in ("a.txt", "b.txt", "sub/c.txt"):
         (folder / name).write_text(f"{name}\n", encoding="utf-8")
-    result = cli("doc", "translate", str(folder), "--to", "fr", "--provider", "echo", "-r", "-o", "out")
+    result = cli(
+        "doc", "translate", str(folder), "--to", "fr", "--provider", "echo", "-r", "-o", "out"
+    )
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.fr.txt", "b.fr.txt", "c.fr.txt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a.fr.txt",
+        "b.fr.txt",
+        "c.fr.txt",
+    ]
     assert "file" in result.stdout and "done" in result.stdout
-    only = cli("doc", "translate", str(folder), "--to", "fr", "--provider", "echo", "--include", "a.*", "-o", "o2")
+    only = cli(
+        "doc",
+        "translate",
+        str(folder),
+        "--to",
+        "fr",
+        "--provider",
+        "echo",
+        "--include",
+        "a.*",
+        "-o",
+        "o2",
+    )
     assert only.exit_code == 0
     assert [p.name for p in (tmp_path / "o2").iterdir()] == ["a.fr.txt"]
 
@@ -66,7 +94,19 @@ def test_batch_with_a_task_failure_exits_non_zero(cli, echo, tmp_path):
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text("x\n", encoding="utf-8")
     echo.faults.queue(_fault("ERROR"), action="/v1/documents")
-    result = cli("doc", "translate", "a.txt", "b.txt", "--to", "fr", "--provider", "echo", "-j", "1", "--json")
+    result = cli(
+        "doc",
+        "translate",
+        "a.txt",
+        "b.txt",
+        "--to",
+        "fr",
+        "--provider",
+        "echo",
+        "-j",
+        "1",
+        "--json",
+    )
     assert result.exit_code == 1
     states = sorted(json.loads(line)["state"] for line in result.lines)
     assert states == ["done", "failed"]
@@ -111,7 +151,9 @@ def test_convert(cli, echo, tmp_path):
 
 
 def test_python_api(echo, sample, tmp_path):
-    result = transhub.translate_document(sample, target="zh", provider="echo", output_dir=tmp_path / "api")
+    result = transhub.translate_document(
+        sample, target="zh", provider="echo", output_dir=tmp_path / "api"
+    )
     assert result.output == tmp_path / "api" / "notes.zh.txt"
     assert result.provider == "echo" and result.task_id.startswith("d")
     assert result.detected_language == "en"

@@ -6,7 +6,6 @@ import json
 import types
 
 import pytest
-
 from transhub.capabilities.kinds import Capability
 from transhub.hookspecs import hookimpl
 from transhub.registry import Registry
@@ -66,7 +65,10 @@ def test_a_hook_that_raises_isolates_its_plugin():
     registry.add(Fine(), "fine")
     found = registry.implementations(Capability.TEXT)
     assert [c.provider.name for c in found] == ["echo"]
-    assert messages == ["transhub: plugin 'faulty' is broken and was skipped (register_text_translators failed: RuntimeError: boom)"]
+    assert messages == [
+        "transhub: plugin 'faulty' is broken and was skipped "
+        "(register_text_translators failed: RuntimeError: boom)"
+    ]
     assert {r.name: r.broken for r in registry.plugins()} == {"faulty": True, "fine": False}
 
 

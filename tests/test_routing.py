@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
-
 import transhub
-from transhub.testing import make_pdf
 from transhub.errors import EXIT_CODES, ConfigurationError, RoutingError
+from transhub.testing import make_pdf
 
 
 def test_no_installed_provider_says_how_to_install(cli, monkeypatch, sample):
@@ -45,7 +42,9 @@ def test_default_from_the_config_file_and_from_the_command_line(cli, parrot):
     assert cli("config", "set", "defaults.text", "parrot").exit_code == 0
     result = cli("text", "hello", "--from", "en", "--to", "fr")
     assert result.exit_code == 0, result.stderr
-    overridden = cli("-c", "defaults.text=echo", "-v", "text", "hello", "--from", "en", "--to", "fr")
+    overridden = cli(
+        "-c", "defaults.text=echo", "-v", "text", "hello", "--from", "en", "--to", "fr"
+    )
     assert "routing text to echo (chosen by defaults.text)" in overridden.stderr
 
 

@@ -7,7 +7,6 @@ import os
 import stat
 
 import pytest
-
 from transhub.errors import EXIT_CODES
 
 SECRET = "s3cr3t-token-value"
@@ -103,8 +102,10 @@ def test_transhub_config_names_another_file(cli, echo, tmp_path, monkeypatch):
 
 def test_secrets_never_reach_debug_output(cli, echo, monkeypatch, sample):
     monkeypatch.setenv("TRANSHUB_ECHO_TOKEN", "test-token")
-    for args in (["--debug", "-vv", "doc", "translate", str(sample), "--to", "zh", "--provider", "echo"],
-                 ["--debug", "config", "show"],
-                 ["--debug", "text", "x" * 3000, "--to", "zh"]):
+    for args in (
+        ["--debug", "-vv", "doc", "translate", str(sample), "--to", "zh", "--provider", "echo"],
+        ["--debug", "config", "show"],
+        ["--debug", "text", "x" * 3000, "--to", "zh"],
+    ):
         result = cli(*args)
         assert "test-token" not in result.stdout + result.stderr, args

@@ -54,7 +54,10 @@ def test_wrong_token_is_an_authentication_error(cli, echo, monkeypatch):
 def test_languages_lists_codes_and_provider_codes(cli):
     result = cli("languages", "--provider", "parrot", "--capability", "text", "--json")
     rows = [json.loads(line) for line in result.lines]
-    assert {(r["code"], r["source"], r["target"]) for r in rows} == {("en", True, False), ("fr", False, True)}
+    assert {(r["code"], r["source"], r["target"]) for r in rows} == {
+        ("en", True, False),
+        ("fr", False, True),
+    }
     table = cli("languages", "--provider", "echo", "--capability", "text")
     assert "zh-Hant" in table.stdout and "zh-tw" in table.stdout
     unknown = cli("languages", "--provider", "nobody")

@@ -18,8 +18,13 @@ print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
 
 
 def _imports(*argv):
-    result = subprocess.run([sys.executable, "-c", PROBE % json.dumps(HEAVY), *argv],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE % json.dumps(HEAVY), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return json.loads(result.stderr.strip().splitlines()[-1])
 
 
@@ -33,6 +38,11 @@ def test_version_and_subcommand_help_import_no_heavy_library():
 
 
 def test_the_console_script_runs():
-    result = subprocess.run([sys.executable, "-m", "transhub", "--version"], capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "transhub", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert result.stdout.startswith("transhub, version ")

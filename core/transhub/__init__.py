@@ -40,7 +40,19 @@ _LAZY = {
     "hookimpl": "transhub.hookspecs",
 }
 
-__all__ = [*_LAZY, "__version__"]
+__all__ = [
+    "Hub",
+    "__version__",
+    "account_balance",
+    "convert_document",
+    "count_pages",
+    "hookimpl",
+    "lookup_word",
+    "recognize_text",
+    "translate_document",
+    "translate_images",
+    "translate_text",
+]
 
 
 def __getattr__(name: str) -> Any:

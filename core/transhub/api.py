@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
+from pydantic import Field
+
 from transhub import languages as lang
 from transhub import validation
 from transhub.capabilities.account import Account, Balance
 from transhub.capabilities.base import (
-    Capability,
     Implementation,
     LanguageSupport,
     Model,
@@ -50,6 +51,7 @@ from transhub.capabilities.image import (
     ImageTaskStatus,
     ImageTranslator,
 )
+from transhub.capabilities.kinds import Capability
 from transhub.capabilities.ocr import OcrEngine, OcrResult
 from transhub.capabilities.text import TextResult, TextTranslator
 from transhub.errors import (
@@ -93,7 +95,7 @@ class ImageOutcome(Model):
     success: bool
     code: str | None = None
     message: str = ""
-    outputs: dict[str, Path] = {}
+    outputs: dict[str, Path] = Field(default_factory=dict)
 
 
 class ProviderStatus(Model):
@@ -179,12 +181,16 @@ class Hub:
                 self._instances[cls] = cls(self._context(cls, settings))
             return cast(ImplT, self._instances[cls])
 
-    def _context(self, cls: type[Implementation[Any, Any]], settings: ProviderSettings) -> ProviderContext[Any, Any]:
+    def _context(
+        self, cls: type[Implementation[Any, Any]], settings: ProviderSettings
+    ) -> ProviderContext[Any, Any]:
         info = cls.provider
         if info.name not in self._contexts:
             http = HttpClient(info.name, self.settings.http_options())
             client = info.connect(settings, http)
-            self._contexts[info.name] = ProviderContext(info=info, settings=settings, http=http, client=client)
+            self._contexts[info.name] = ProviderContext(
+                info=info, settings=settings, http=http, client=client
+            )
         return self._contexts[info.name]
 
     def secret_values(self) -> list[str]:
@@ -243,7 +249,9 @@ class Hub:
         )
 
     @staticmethod
-    def _language_need(source: str | None, target: str | None, extra: Callable[[Any], str | None] | None = None) -> Need:
+    def _language_need(
+        source: str | None, target: str | None, extra: Callable[[Any], str | None] | None = None
+    ) -> Need:
         def fits(cls: Any) -> str | None:
             if not cls.languages.supports(source, target):
                 return f"no {source or 'auto'} → {target}"
@@ -273,8 +281,14 @@ class Hub:
         ``overwrite``.  ``on_status(task_id, status)`` sees each progress change.
         """
         cls, request, destination = self.prepare_document(
-            path, target, source=source, provider=provider, output_dir=output_dir,
-            options=options, output=output, overwrite=overwrite,
+            path,
+            target,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            options=options,
+            output=output,
+            overwrite=overwrite,
         )
         translator = self.instance(cls)
         task_id = translator.submit(request)
@@ -313,11 +327,15 @@ class Hub:
         extension = path.suffix.lower().lstrip(".")
 
         def fits(cls: Any) -> str | None:
-            return None if extension in cls.limits.extensions else f"does not take .{extension} files"
+            return (
+                None if extension in cls.limits.extensions else f"does not take .{extension} files"
+            )
 
         cls = cast(
             type[DocumentTranslator[Any, Any]],
-            self.route(Capability.DOCUMENT, provider=provider, need=self._language_need(src, dst, fits)),
+            self.route(
+                Capability.DOCUMENT, provider=provider, need=self._language_need(src, dst, fits)
+            ),
         )
         name = cls.provider.name
         validation.check_file(path, cls.limits, name)
@@ -332,8 +350,9 @@ class Hub:
 
     @staticmethod
     def _check_document_options(
-        cls: type[DocumentTranslator[Any, Any]], options: DocumentOptions, output: OutputKind
+        impl: type[DocumentTranslator[Any, Any]], options: DocumentOptions, output: OutputKind
     ) -> None:
+        cls = impl
         name = cls.provider.name
         for option, value in options.model_dump().items():
             if value and option not in cls.options:
@@ -342,7 +361,9 @@ class Hub:
             key = options.industry.strip().lower()
             if key not in cls.industries and key not in cls.industries.values():
                 known = ", ".join(sorted(cls.industries))
-                raise InputError(f"unknown industry {options.industry!r} for {name} (known: {known})")
+                raise InputError(
+                    f"unknown industry {options.industry!r} for {name} (known: {known})"
+                )
         if output not in cls.outputs:
             raise InputError(f"{name} cannot deliver the result as {output.value}")
 
@@ -353,7 +374,11 @@ class Hub:
 
         path = Path(path)
         extension = path.suffix.lower().lstrip(".")
-        candidates = [c for c in self.registry.implementations(Capability.DOCUMENT) if c.counts_pages]
+        candidates = [
+            c
+            for c in self.registry.implementations(Capability.DOCUMENT)
+            if getattr(c, "counts_pages", False)
+        ]
         if provider is not None or candidates:
             try:
                 cls = cast(
@@ -363,7 +388,11 @@ class Hub:
                         provider=provider,
                         need=Need(
                             f"count the pages of .{extension} files",
-                            lambda c: None if c.counts_pages and extension in c.limits.extensions else "no page count",
+                            lambda c: (
+                                None
+                                if c.counts_pages and extension in c.limits.extensions
+                                else "no page count"
+                            ),
                         ),
                     ),
                 )
@@ -402,14 +431,21 @@ class Hub:
 
         cls = cast(
             type[DocumentConverter[Any, Any]],
-            self.route(Capability.CONVERT, provider=provider, need=Need(f"convert .{extension} to {fmt.value}", fits)),
+            self.route(
+                Capability.CONVERT,
+                provider=provider,
+                need=Need(f"convert .{extension} to {fmt.value}", fits),
+            ),
         )
         name = cls.provider.name
         validation.check_file(path, cls.limits, name)
         reason = fits(cls)
         if reason is not None:
             accepted = ", ".join(sorted(cls.conversions.get(fmt, ())))
-            raise InputError(f"{name} {reason} (it converts to {fmt.value} from: {accepted or 'nothing'})", path=path)
+            raise InputError(
+                f"{name} {reason} (it converts to {fmt.value} from: {accepted or 'nothing'})",
+                path=path,
+            )
         destination = Path(output_dir) / f"{path.stem}.{fmt.extension}"
         if destination.resolve() == path.resolve() or (destination.exists() and not overwrite):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
@@ -419,8 +455,12 @@ class Hub:
         self._raise_for_final(name, task_id, status, path)
         saved = converter.download(task_id, destination)
         return DocumentResult(
-            input=path, output=saved.path, provider=name, task_id=task_id,
-            pages=status.pages, sha256=saved.sha256,
+            input=path,
+            output=saved.path,
+            provider=name,
+            task_id=task_id,
+            pages=status.pages,
+            sha256=saved.sha256,
         )
 
     # -- images ------------------------------------------------------------------
@@ -460,7 +500,9 @@ class Hub:
 
         cls = cast(
             type[ImageTranslator[Any, Any]],
-            self.route(Capability.IMAGE, provider=provider, need=self._language_need(src, dst, kinds)),
+            self.route(
+                Capability.IMAGE, provider=provider, need=self._language_need(src, dst, kinds)
+            ),
         )
         name = cls.provider.name
         reason = kinds(cls)
@@ -471,7 +513,11 @@ class Hub:
                 if kinds(c) is None and c is not cls
             ]
             alternative = f"; use --provider {others[0]}" if others else ""
-            example = next(s.label for s in unique if (s.path if has_files and not cls.accepts_files else s.url))
+            example = next(
+                s.label
+                for s in unique
+                if (s.path if has_files and not cls.accepts_files else s.url)
+            )
             raise InputError(f"{example}: {name} {reason}{alternative}")
         for item in unique:
             if item.path is not None:
@@ -479,7 +525,10 @@ class Hub:
                 validation.check_file(item.path, cls.limits, name)
         validation.check_languages(cls.languages, src, dst, name)
         if options.field is not None and options.field not in cls.fields:
-            raise InputError(f"{name} has no field {options.field!r} (fields: {', '.join(sorted(cls.fields)) or 'none'})")
+            raise InputError(
+                f"{name} has no field {options.field!r} "
+                f"(fields: {', '.join(sorted(cls.fields)) or 'none'})"
+            )
         for option in ("editor_data", "ignore_entity"):
             if getattr(options, option) and option not in cls.options:
                 raise InputError(f"{name} does not offer --{option.replace('_', '-')}")
@@ -489,7 +538,9 @@ class Hub:
         names = _OutputNames(Path(output_dir), dst, overwrite)
         names.reserve(unique)
         outcomes: dict[ImageSource, ImageOutcome] = {}
-        workers = max(1, min(len(chunks), cls.provider.max_concurrent_tasks(self.provider_settings(cls))))
+        workers = max(
+            1, min(len(chunks), cls.provider.max_concurrent_tasks(self.provider_settings(cls)))
+        )
 
         def run(chunk: list[ImageSource]) -> None:
             task_id = translator.submit(chunk, dst, src, options)
@@ -497,12 +548,16 @@ class Hub:
             if status.state is not TaskState.DONE:
                 for item in chunk:
                     outcomes[item] = ImageOutcome(
-                        source=item.label, provider=name, task_id=task_id, success=False,
-                        code=status.code, message=status.message or status.state.value,
+                        source=item.label,
+                        provider=name,
+                        task_id=task_id,
+                        success=False,
+                        code=status.code,
+                        message=status.message or status.state.value,
                     )
                 return
-            for item in cast(ImageTaskStatus, status).items:
-                outcomes[item.source] = self._save_image(translator, task_id, item, names)
+            for result in cast(ImageTaskStatus, status).items:
+                outcomes[result.source] = self._save_image(translator, task_id, result, names)
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-images") as pool:
             for future in [pool.submit(run, chunk) for chunk in chunks]:
@@ -519,16 +574,25 @@ class Hub:
         name = translator.provider.name
         if not item.success:
             return ImageOutcome(
-                source=item.source.label, provider=name, task_id=task_id, success=False,
-                code=item.code, message=item.message,
+                source=item.source.label,
+                provider=name,
+                task_id=task_id,
+                success=False,
+                code=item.code,
+                message=item.message,
             )
         outputs: dict[str, Path] = {}
         for artifact, reference in item.artifacts.items():
             destination = names.claim(item.source, artifact, reference)
             outputs[artifact] = translator.download(task_id, item, artifact, destination)
         return ImageOutcome(
-            source=item.source.label, provider=name, task_id=task_id, success=True,
-            code=item.code, message=item.message, outputs=outputs,
+            source=item.source.label,
+            provider=name,
+            task_id=task_id,
+            success=True,
+            code=item.code,
+            message=item.message,
+            outputs=outputs,
         )
 
     # -- short requests ----------------------------------------------------------
@@ -539,8 +603,13 @@ class Hub:
         """Recognise the text in an image."""
         path = Path(path)
         src, _ = self._languages(Capability.OCR, provider, language, None)
-        need = Need(f"recognise {src or 'any language'}", lambda c: None if src is None or src in c.languages.source_codes() else f"no {src}")
-        cls = cast(type[OcrEngine[Any, Any]], self.route(Capability.OCR, provider=provider, need=need))
+        need = Need(
+            f"recognise {src or 'any language'}",
+            lambda c: None if src is None or src in c.languages.source_codes() else f"no {src}",
+        )
+        cls = cast(
+            type[OcrEngine[Any, Any]], self.route(Capability.OCR, provider=provider, need=need)
+        )
         validation.check_file(path, cls.limits, cls.provider.name)
         validation.check_languages(cls.languages, src, None, cls.provider.name)
         return self.instance(cls).recognize(path, src)
@@ -562,17 +631,29 @@ class Hub:
         """Translate a short text."""
         src, dst = self._languages(Capability.TEXT, provider, source, target)
         assert dst is not None
-        need = self._language_need(src, dst, lambda c: None if len(text) <= c.max_chars else f"texts up to {c.max_chars} characters")
-        cls = cast(type[TextTranslator[Any, Any]], self.route(Capability.TEXT, provider=provider, need=need))
+        need = self._language_need(
+            src,
+            dst,
+            lambda c: None if len(text) <= c.max_chars else f"texts up to {c.max_chars} characters",
+        )
+        cls = cast(
+            type[TextTranslator[Any, Any]],
+            self.route(Capability.TEXT, provider=provider, need=need),
+        )
         validation.check_text(text, cls.max_chars, cls.provider.name)
         validation.check_languages(cls.languages, src, dst, cls.provider.name)
         return self.instance(cls).translate(text, dst, src)
 
-    def account_balance(self, kind: str | None = None, *, provider: str | None = None) -> list[Balance]:
+    def account_balance(
+        self, kind: str | None = None, *, provider: str | None = None
+    ) -> list[Balance]:
         """The account's balance of one resource kind, or of every kind."""
         cls = cast(type[Account[Any, Any]], self.route(Capability.ACCOUNT, provider=provider))
         if kind is not None and kind not in cls.kinds:
-            raise InputError(f"{cls.provider.name} has no balance kind {kind!r} (kinds: {', '.join(sorted(cls.kinds))})")
+            raise InputError(
+                f"{cls.provider.name} has no balance kind {kind!r} "
+                f"(kinds: {', '.join(sorted(cls.kinds))})"
+            )
         account = self.instance(cls)
         return [account.balance(k) for k in ([kind] if kind else sorted(cls.kinds))]
 
@@ -695,7 +776,7 @@ _default_lock = threading.Lock()
 
 def default_hub() -> Hub:
     """The hub the module-level functions use (created on first use)."""
-    global _default
+    global _default  # noqa: PLW0603 - one lazily created hub behind the shortcuts
     with _default_lock:
         if _default is None:
             _default = Hub()
@@ -717,7 +798,9 @@ def convert_document(path: str | Path, target_format: str, **kwargs: Any) -> Doc
     return default_hub().convert_document(path, target_format, **kwargs)
 
 
-def translate_images(inputs: Iterable[str | Path], target: str, **kwargs: Any) -> list[ImageOutcome]:
+def translate_images(
+    inputs: Iterable[str | Path], target: str, **kwargs: Any
+) -> list[ImageOutcome]:
     """:meth:`Hub.translate_images` on the default hub."""
     return default_hub().translate_images(list(inputs), target, **kwargs)
 

@@ -44,12 +44,16 @@ def expand_paths(
         path = Path(raw)
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
-            inside = sorted(p for p in path.glob(pattern) if p.is_file() and not p.name.startswith("."))
+            inside = sorted(
+                p for p in path.glob(pattern) if p.is_file() and not p.name.startswith(".")
+            )
             if include:
                 inside = [p for p in inside if any(fnmatch.fnmatch(p.name, g) for g in include)]
             if not inside:
                 what = f" matching {', '.join(include)}" if include else ""
-                raise InputError(f"is a folder with no files{what} (add --recursive for subfolders)", path=path)
+                raise InputError(
+                    f"is a folder with no files{what} (add --recursive for subfolders)", path=path
+                )
             found.extend(inside)
         else:
             found.append(path)

@@ -20,9 +20,11 @@ CHUNK_SIZE = 1024 * 1024
 
 # Names Windows reserves whatever the extension; refused everywhere so that an output
 # folder can be copied to any machine.
-_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
-    f"lpt{i}" for i in range(1, 10)
-}
+_RESERVED = (
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
@@ -53,7 +55,7 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:
-            os.replace(temporary, destination)
+            temporary.replace(destination)
         else:
             try:
                 os.link(temporary, destination)

@@ -195,8 +195,11 @@ class HttpClient:
                     timeout=timeout,
                     stream=stream,
                 )
-            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                    requests.exceptions.InvalidSchema) as exc:
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+            ) as exc:
                 # Not a network failure: retrying cannot help.
                 raise ProviderError(
                     f"{self.provider}: {what}: invalid URL {url!r}", provider=self.provider
@@ -266,7 +269,10 @@ class HttpClient:
             handle = path.open("rb")
             handles.append(handle)
             encoder = MultipartEncoder(
-                fields=[*fields.items(), (file_field, (filename or path.name, handle, content_type))]
+                fields=[
+                    *fields.items(),
+                    (file_field, (filename or path.name, handle, content_type)),
+                ]
             )
             if progress is None:
                 return encoder
@@ -348,7 +354,9 @@ class HttpClient:
         again, up to the retry limit."""
         attempt = 0
         while True:
-            response = self.request("GET", url, idempotent=True, headers=headers, stream=True, what=what)
+            response = self.request(
+                "GET", url, idempotent=True, headers=headers, stream=True, what=what
+            )
             if response.status_code >= 400:
                 response.close()
                 # After the retries a 5xx is still transient; a 4xx will not change.
@@ -376,9 +384,14 @@ def parse_json(response: requests.Response, provider: str, what: str) -> Any:
         return json.loads(text)
     except ValueError:
         snippet = " ".join(text.split())[:80]
-        kind = "an HTML page" if "html" in content_type or snippet.startswith("<") else "malformed JSON"
+        kind = (
+            "an HTML page"
+            if "html" in content_type or snippet.startswith("<")
+            else "malformed JSON"
+        )
         raise ResponseFormatError(
-            f"{provider}: {what} answered {kind} (HTTP {response.status_code}), not JSON: {snippet!r}",
+            f"{provider}: {what} answered {kind} (HTTP {response.status_code}), "
+            f"not JSON: {snippet!r}",
             provider=provider,
             code=response.status_code,
         ) from None

@@ -81,7 +81,9 @@ def source_language(code: str | None, provider_codes: Iterable[tuple[str, str]] 
 def target_language(code: str, provider_codes: Iterable[tuple[str, str]] = ()) -> str:
     """A target language; ``auto`` is refused (a target cannot be detected)."""
     if code.strip().lower() in AUTO:
-        raise UnsupportedLanguageError("the target language cannot be 'auto': name one, e.g. --to zh")
+        raise UnsupportedLanguageError(
+            "the target language cannot be 'auto': name one, e.g. --to zh"
+        )
     return canonical(code, provider_codes)
 
 

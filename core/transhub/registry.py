@@ -140,7 +140,7 @@ class Registry:
             try:
                 module = entry_point.load()
                 pm.register(module, name=entry_point.name)
-            except Exception as exc:  # noqa: BLE001 - one broken plugin must not break the rest
+            except Exception as exc:
                 self._mark_broken(record, f"failed to load: {type(exc).__name__}: {exc}")
 
     def _mark_broken(self, record: PluginRecord, error: str) -> None:
@@ -166,7 +166,7 @@ class Registry:
             kwargs = kwargs_for(impl.plugin_name)
             try:
                 impl.function(**{k: kwargs[k] for k in impl.argnames})
-            except Exception as exc:  # noqa: BLE001 - isolate the plugin, keep the others
+            except Exception as exc:
                 self._mark_broken(record, f"{hook_name} failed: {type(exc).__name__}: {exc}")
             else:
                 succeeded.append(impl.plugin_name)

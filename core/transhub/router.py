@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from transhub.capabilities.base import Capability, Implementation
+from transhub.capabilities.base import Implementation
+from transhub.capabilities.kinds import Capability
 from transhub.errors import ConfigurationError, RoutingError
 
 log = logging.getLogger("transhub.router")
@@ -33,7 +34,8 @@ class Need:
     """
 
     description: str
-    fits: Callable[[Impl], str | None]
+    # Any: each capability's checks read that capability's own declarations.
+    fits: Callable[[Any], str | None]
 
 
 def choose(
@@ -79,8 +81,13 @@ def choose(
         listed = ", ".join(sorted(c.provider.name for c in fitting))
         raise RoutingError(
             f"several providers can serve {capability.value} ({listed}); choose one with "
-            f"--provider NAME, or set a default: transhub config set defaults.{capability.value} NAME"
+            "--provider NAME, or set a default: "
+            f"transhub config set defaults.{capability.value} NAME"
         )
     chosen = fitting[0]
-    log.info("routing %s to %s (the only configured provider that fits)", capability.value, chosen.provider.name)
+    log.info(
+        "routing %s to %s (the only configured provider that fits)",
+        capability.value,
+        chosen.provider.name,
+    )
     return chosen

@@ -30,7 +30,7 @@ from transhub.errors import ConfigurationError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 MASK = "********"
 
@@ -49,9 +49,10 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
         raise ConfigurationError(f"{path}: cannot read the config file: {exc.strerror}") from None
     _warn_if_shared(path)
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data: dict[str, Any] = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigurationError(f"{path}: the config file is not valid TOML: {exc}") from None
+    return data
 
 
 _warned: set[Path] = set()
@@ -82,7 +83,7 @@ def write_config(data: dict[str, Any], path: Path | None = None) -> Path:
         os.fchmod(fd, 0o600) if hasattr(os, "fchmod") else None
         with os.fdopen(fd, "wb") as handle:
             tomli_w.dump(data, handle)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -137,7 +138,9 @@ class _Settings(BaseSettings):
     @classmethod
     def secret_names(cls) -> list[str]:
         """The names of the fields that hold secrets."""
-        return [n for n, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)]
+        return [
+            n for n, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)
+        ]
 
 
 class CoreSettings(_Settings):
@@ -149,9 +152,15 @@ class CoreSettings(_Settings):
     read_timeout: float = Field(120.0, gt=0, description="Seconds to wait for an answer.")
     retries: int = Field(4, ge=0, le=20, description="Retries of a request that is safe to repeat.")
     poll_interval: float = Field(2.0, gt=0, description="First wait between two status requests.")
-    poll_max_interval: float = Field(30.0, gt=0, description="Longest wait between status requests.")
-    task_timeout: float = Field(6 * 3600.0, gt=0, description="Give up waiting for a task after this.")
-    insecure: bool = Field(False, description="Allow plain http:// endpoints that are not loopback.")
+    poll_max_interval: float = Field(
+        30.0, gt=0, description="Longest wait between status requests."
+    )
+    task_timeout: float = Field(
+        6 * 3600.0, gt=0, description="Give up waiting for a task after this."
+    )
+    insecure: bool = Field(
+        False, description="Allow plain http:// endpoints that are not loopback."
+    )
     defaults: dict[str, str] = Field(
         default_factory=dict,
         description="Default provider per capability, e.g. defaults.document = 'fanyigou'.",
@@ -184,8 +193,10 @@ class ProviderSettings(_Settings):
 
     @staticmethod
     def config_for(name: str, **extra: Any) -> SettingsConfigDict:
-        """The model config of plugin ``name``'s settings."""
-        return SettingsConfigDict(env_prefix=f"TRANSHUB_{name.upper()}_", extra="ignore", **extra)
+        """The model config of plugin ``name``'s settings (``extra``: more options)."""
+        config = SettingsConfigDict(env_prefix=f"TRANSHUB_{name.upper()}_", extra="ignore")
+        config.update(extra)  # type: ignore[typeddict-item]
+        return config
 
     def missing(self) -> list[str]:
         """The required settings that are unset, as environment variable names."""

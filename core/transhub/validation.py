@@ -31,14 +31,10 @@ _SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "hwp": ("an HWP document", (_OLE, b"HWP Document File")),
     "ofd": ("an OFD document", (_ZIP,)),
 }
-_SIGNATURES.update(
-    {ext: ("an Office Open XML / ODF document", (_ZIP,)) for ext in (
-        "docx", "dotx", "dotm", "docm", "xlsx", "pptx", "odt")}
-)
-_SIGNATURES.update(
-    {ext: ("an Office document", (_OLE, _ZIP)) for ext in (
-        "doc", "dot", "xls", "ppt", "wps", "wpt", "et", "ett", "dps", "dpt")}
-)
+_OOXML = ("docx", "dotx", "dotm", "docm", "xlsx", "pptx", "odt")
+_LEGACY_OFFICE = ("doc", "dot", "xls", "ppt", "wps", "wpt", "et", "ett", "dps", "dpt")
+_SIGNATURES.update(dict.fromkeys(_OOXML, ("an Office Open XML / ODF document", (_ZIP,))))
+_SIGNATURES.update(dict.fromkeys(_LEGACY_OFFICE, ("an Office document", (_OLE, _ZIP))))
 _TEXT = frozenset({"txt", "xml", "csv", "md", "html", "htm"})
 
 _MB = 1024 * 1024
@@ -116,7 +112,9 @@ def _check_content(path: Path, extension: str) -> None:
         head = handle.read(8192)
     if extension in _TEXT:
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"is named .{extension} but its content is binary, not text", path=path)
+            raise InputError(
+                f"is named .{extension} but its content is binary, not text", path=path
+            )
         return
     if extension == "webp":
         if not (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
@@ -128,7 +126,9 @@ def _check_content(path: Path, extension: str) -> None:
 
 
 def _mismatch(extension: str, kind: str, head: bytes) -> str:
-    looks = "text" if head and b"\x00" not in head[:512] and _is_texty(head[:512]) else "something else"
+    looks = (
+        "text" if head and b"\x00" not in head[:512] and _is_texty(head[:512]) else "something else"
+    )
     return f"is named .{extension} but its content is not {kind} (it looks like {looks})"
 
 
@@ -149,7 +149,9 @@ def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, i
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise InputError(f"is not a readable image ({exc})", path=path) from None
     low, high = limits.min_pixels, limits.max_pixels
-    if (low is not None and min(width, height) < low) or (high is not None and max(width, height) > high):
+    if (low is not None and min(width, height) < low) or (
+        high is not None and max(width, height) > high
+    ):
         raise LimitExceededError(
             f"is {width}×{height} px; {provider} accepts {low or 1}×{low or 1} to {high}×{high} px",
             path=path,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import ClassVar
 
-from transhub.capabilities.base import Capability, ClientT, Implementation, Model, SettingsT
+from transhub.capabilities.base import ClientT, Implementation, Model, SettingsT
+from transhub.capabilities.kinds import Capability
 
 
 class Balance(Model):
-    """What is left of one kind of resource (``documents``, ``text``, ``images``, ``conversion``)."""
+    """What is left of one kind of resource (``documents``, ``text``, ``images``…)."""
 
     kind: str
     amount: float

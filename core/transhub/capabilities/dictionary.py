@@ -6,13 +6,13 @@ from abc import abstractmethod
 from typing import ClassVar
 
 from transhub.capabilities.base import (
-    Capability,
     ClientT,
     Implementation,
     LanguageSupport,
     Model,
     SettingsT,
 )
+from transhub.capabilities.kinds import Capability
 
 
 class Pronunciation(Model):

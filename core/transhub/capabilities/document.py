@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from transhub.capabilities.base import (
-    Capability,
     ClientT,
     FileLimits,
     Implementation,
@@ -26,6 +25,7 @@ from transhub.capabilities.base import (
     SettingsT,
     TaskStatus,
 )
+from transhub.capabilities.kinds import Capability
 
 
 class OutputKind(str, enum.Enum):
@@ -41,10 +41,14 @@ class DocumentOptions(Model):
     """Provider-neutral translation options; a provider ignores none silently:
     an option it cannot honour is rejected by the core before submitting."""
 
-    industry: str | None = Field(default=None, description="Subject area, by the provider's name or number.")
+    industry: str | None = Field(
+        default=None, description="Subject area, by the provider's name or number."
+    )
     bilingual: bool = Field(default=False, description="Original and translation side by side.")
     translate_images: bool = Field(default=False, description="Also translate text inside images.")
-    all_sheets: bool = Field(default=False, description="Spreadsheets: every sheet, not only the open one.")
+    all_sheets: bool = Field(
+        default=False, description="Spreadsheets: every sheet, not only the open one."
+    )
 
 
 class DocumentRequest(Model):

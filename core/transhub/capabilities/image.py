@@ -12,8 +12,9 @@ from abc import abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import Field
+
 from transhub.capabilities.base import (
-    Capability,
     ClientT,
     FileLimits,
     Implementation,
@@ -22,6 +23,7 @@ from transhub.capabilities.base import (
     SettingsT,
     TaskStatus,
 )
+from transhub.capabilities.kinds import Capability
 
 
 class ImageSource(Model):
@@ -55,7 +57,7 @@ class ImageItem(Model):
     success: bool
     code: str | None = None
     message: str = ""
-    artifacts: dict[str, str] = {}
+    artifacts: dict[str, str] = Field(default_factory=dict)
 
 
 class ImageTaskStatus(TaskStatus):

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import ClassVar
 
 from transhub.capabilities.base import (
-    Capability,
     ClientT,
     FileLimits,
     Implementation,
@@ -15,6 +14,7 @@ from transhub.capabilities.base import (
     Model,
     SettingsT,
 )
+from transhub.capabilities.kinds import Capability
 
 
 class Box(Model):

@@ -9,7 +9,9 @@ from transhub.cli.runtime import Runtime
 
 
 @click.command()
-@click.option("--kind", metavar="KIND", help="One resource kind (documents, text, images, conversion).")
+@click.option(
+    "--kind", metavar="KIND", help="One resource kind (documents, text, images, conversion)."
+)
 @provider_option
 @json_option
 @click.pass_obj

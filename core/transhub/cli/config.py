@@ -80,10 +80,12 @@ def _field(runtime: Runtime, key: str) -> tuple[list[str], Any]:
     if not dot:
         fields = CoreSettings.model_fields
         if name not in fields or name == "defaults":
-            raise ConfigurationError(f"unknown setting {key!r} (known: {', '.join(sorted(fields))})")
+            raise ConfigurationError(
+                f"unknown setting {key!r} (known: {', '.join(sorted(fields))})"
+            )
         return [name], fields[name]
     if table == "defaults":
-        from transhub.capabilities.base import Capability
+        from transhub.capabilities.kinds import Capability
 
         if name not in {c.value for c in Capability}:
             raise ConfigurationError(f"unknown capability {name!r} in {key!r}")
@@ -94,7 +96,9 @@ def _field(runtime: Runtime, key: str) -> tuple[list[str], Any]:
         raise ConfigurationError(f"unknown provider {table!r} in {key!r} (providers: {known})")
     fields = classes[table].model_fields
     if name not in fields:
-        raise ConfigurationError(f"{table} has no setting {name!r} (settings: {', '.join(sorted(fields))})")
+        raise ConfigurationError(
+            f"{table} has no setting {name!r} (settings: {', '.join(sorted(fields))})"
+        )
     return [table, name], fields[name]
 
 

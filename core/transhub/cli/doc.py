@@ -27,10 +27,20 @@ def doc() -> None:
 
 
 def _batch_options(func: Any) -> Any:
-    func = click.option("-r", "--recursive", is_flag=True, help="Include files in subfolders of folders given.")(func)
-    func = click.option("--include", multiple=True, metavar="GLOB", help="Only files matching GLOB (repeatable).")(func)
-    func = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
-                        help="Documents at once (never more than the provider allows).")(func)
+    func = click.option(
+        "-r", "--recursive", is_flag=True, help="Include files in subfolders of folders given."
+    )(func)
+    func = click.option(
+        "--include", multiple=True, metavar="GLOB", help="Only files matching GLOB (repeatable)."
+    )(func)
+    func = click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=4,
+        show_default=True,
+        help="Documents at once (never more than the provider allows).",
+    )(func)
     return click.option("-q", "--quiet", is_flag=True, help="No progress messages.")(func)
 
 
@@ -40,7 +50,9 @@ def _batch_options(func: Any) -> Any:
 @from_option
 @provider_option
 @output_dir_option
-@click.option("--industry", metavar="NAME|NUMBER", help="Subject area, by name or the provider's number.")
+@click.option(
+    "--industry", metavar="NAME|NUMBER", help="Subject area, by name or the provider's number."
+)
 @click.option("--bilingual", is_flag=True, help="Original and translation side by side.")
 @click.option("--translate-images", is_flag=True, help="Also translate text inside images.")
 @click.option("--all-sheets", is_flag=True, help="Spreadsheets: translate every sheet.")
@@ -50,9 +62,22 @@ def _batch_options(func: Any) -> Any:
 @json_option
 @click.pass_obj
 def translate(
-    runtime: Runtime, paths: tuple[Path, ...], target: str, source: str | None, provider: str | None,
-    output_dir: Path, industry: str | None, bilingual: bool, translate_images: bool, all_sheets: bool,
-    as_pdf: bool, overwrite: bool, recursive: bool, include: tuple[str, ...], jobs: int, quiet: bool,
+    runtime: Runtime,
+    paths: tuple[Path, ...],
+    target: str,
+    source: str | None,
+    provider: str | None,
+    output_dir: Path,
+    industry: str | None,
+    bilingual: bool,
+    translate_images: bool,
+    all_sheets: bool,
+    as_pdf: bool,
+    overwrite: bool,
+    recursive: bool,
+    include: tuple[str, ...],
+    jobs: int,
+    quiet: bool,
     as_json: bool,
 ) -> int:
     """Translate documents (files, or folders of files) into --to LANG.
@@ -65,21 +90,42 @@ def translate(
 
     hub = runtime.hub
     files = expand_paths(paths, recursive=recursive, include=include)
-    options = DocumentOptions(industry=industry, bilingual=bilingual,
-                              translate_images=translate_images, all_sheets=all_sheets)
+    options = DocumentOptions(
+        industry=industry,
+        bilingual=bilingual,
+        translate_images=translate_images,
+        all_sheets=all_sheets,
+    )
     kind = OutputKind.PDF if as_pdf else OutputKind.SAME
     # Validate and route every file first: a batch with one bad file pays for nothing.
     prepared = [
-        hub.prepare_document(f, target, source=source, provider=provider, output_dir=output_dir,
-                             options=options, output=kind, overwrite=overwrite)
+        hub.prepare_document(
+            f,
+            target,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            options=options,
+            output=kind,
+            overwrite=overwrite,
+        )
         for f in files
     ]
-    limit = min(jobs, *(cls.provider.max_concurrent_tasks(hub.provider_settings(cls)) for cls, _, _ in prepared))
+    limit = min(
+        jobs,
+        *(cls.provider.max_concurrent_tasks(hub.provider_settings(cls)) for cls, _, _ in prepared),
+    )
 
     def work(path: Path) -> Any:
         return hub.translate_document(
-            path, target, source=source, provider=provider, output_dir=output_dir,
-            options=options, output=kind, overwrite=overwrite,
+            path,
+            target,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            options=options,
+            output=kind,
+            overwrite=overwrite,
             on_status=None if quiet or as_json else _progress(path),
         )
 
@@ -118,8 +164,13 @@ def _report(outcomes: Any, as_json: bool, *, single: bool) -> int:
             click.echo(record["output"])
         rows.append(record)
     if not as_json and not single:
-        table([(r["input"], r["provider"], r["pages"], r["state"], r["output"] or r["error"]) for r in rows],
-              ("file", "provider", "pages", "state", "output or error"))
+        table(
+            [
+                (r["input"], r["provider"], r["pages"], r["state"], r["output"] or r["error"])
+                for r in rows
+            ],
+            ("file", "provider", "pages", "state", "output or error"),
+        )
     if failed:
         note(f"{failed} of {len(rows)} failed")
         return 1
@@ -155,8 +206,13 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
 
 @doc.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "target_format", required=True,
-              type=click.Choice(["pdf", "word", "excel", "pptx", "ofd"]), help="The format to produce.")
+@click.option(
+    "--format",
+    "target_format",
+    required=True,
+    type=click.Choice(["pdf", "word", "excel", "pptx", "ofd"]),
+    help="The format to produce.",
+)
 @from_option
 @provider_option
 @output_dir_option
@@ -164,8 +220,14 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
 @json_option
 @click.pass_obj
 def convert(
-    runtime: Runtime, paths: tuple[Path, ...], target_format: str, source: str | None,
-    provider: str | None, output_dir: Path, overwrite: bool, as_json: bool,
+    runtime: Runtime,
+    paths: tuple[Path, ...],
+    target_format: str,
+    source: str | None,
+    provider: str | None,
+    output_dir: Path,
+    overwrite: bool,
+    as_json: bool,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
     from transhub.batch import expand_paths, run_concurrently
@@ -177,7 +239,13 @@ def convert(
         check_readable_file(path)
 
     def work(path: Path) -> Any:
-        return runtime.hub.convert_document(path, target_format, source=source, provider=provider,
-                                            output_dir=output_dir, overwrite=overwrite)
+        return runtime.hub.convert_document(
+            path,
+            target_format,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            overwrite=overwrite,
+        )
 
     return _report(run_concurrently(files, work, jobs=1), as_json, single=len(files) == 1)

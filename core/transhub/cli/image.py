@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from transhub.cli.output import (
@@ -30,14 +32,26 @@ def image() -> None:
 @provider_option
 @output_dir_option
 @click.option("--field", metavar="NAME", help="Domain of the images, e.g. general or e-commerce.")
-@click.option("--editor-data", is_flag=True, help="Also save the editor data (background and template).")
-@click.option("--ignore-entity", is_flag=True, help="E-commerce: also translate text on the product itself.")
+@click.option(
+    "--editor-data", is_flag=True, help="Also save the editor data (background and template)."
+)
+@click.option(
+    "--ignore-entity", is_flag=True, help="E-commerce: also translate text on the product itself."
+)
 @overwrite_option
 @json_option
 @click.pass_obj
 def translate(
-    runtime: Runtime, inputs: tuple[str, ...], target: str, source: str | None, provider: str | None,
-    output_dir: click.Path, field: str | None, editor_data: bool, ignore_entity: bool, overwrite: bool,
+    runtime: Runtime,
+    inputs: tuple[str, ...],
+    target: str,
+    source: str | None,
+    provider: str | None,
+    output_dir: Path,
+    field: str | None,
+    editor_data: bool,
+    ignore_entity: bool,
+    overwrite: bool,
     as_json: bool,
 ) -> int:
     """Translate images, given as local files or http(s) URLs.
@@ -48,25 +62,41 @@ def translate(
     from transhub.capabilities.image import ImageOptions
 
     outcomes = runtime.hub.translate_images(
-        list(inputs), target, source=source, provider=provider, output_dir=output_dir,
+        list(inputs),
+        target,
+        source=source,
+        provider=provider,
+        output_dir=output_dir,
         options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
         overwrite=overwrite,
     )
     failed = [o for o in outcomes if not o.success]
     if as_json:
         for outcome in outcomes:
-            emit_json({
-                "input": outcome.source, "provider": outcome.provider, "job": outcome.task_id,
-                "state": "done" if outcome.success else "failed", "code": outcome.code,
-                "error": None if outcome.success else outcome.message,
-                "output": str(outcome.outputs["image"]) if "image" in outcome.outputs else None,
-                "outputs": {k: str(v) for k, v in outcome.outputs.items()},
-            })
+            emit_json(
+                {
+                    "input": outcome.source,
+                    "provider": outcome.provider,
+                    "job": outcome.task_id,
+                    "state": "done" if outcome.success else "failed",
+                    "code": outcome.code,
+                    "error": None if outcome.success else outcome.message,
+                    "output": str(outcome.outputs["image"]) if "image" in outcome.outputs else None,
+                    "outputs": {k: str(v) for k, v in outcome.outputs.items()},
+                }
+            )
     else:
         table(
-            [(o.source, "ok" if o.success else "FAILED",
-              ", ".join(str(p) for p in o.outputs.values()) if o.success else f"{o.code}: {o.message}")
-             for o in outcomes],
+            [
+                (
+                    o.source,
+                    "ok" if o.success else "FAILED",
+                    ", ".join(str(p) for p in o.outputs.values())
+                    if o.success
+                    else f"{o.code}: {o.message}",
+                )
+                for o in outcomes
+            ],
             ("image", "state", "output or error"),
         )
     if failed:

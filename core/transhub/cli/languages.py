@@ -11,11 +11,16 @@ from transhub.cli.runtime import Runtime
 
 @click.command()
 @provider_option
-@click.option("--capability", type=click.Choice([c.value for c in Capability if c is not Capability.ACCOUNT]),
-              help="Only this capability.")
+@click.option(
+    "--capability",
+    type=click.Choice([c.value for c in Capability if c is not Capability.ACCOUNT]),
+    help="Only this capability.",
+)
 @json_option
 @click.pass_obj
-def languages(runtime: Runtime, provider: str | None, capability: str | None, as_json: bool) -> None:
+def languages(
+    runtime: Runtime, provider: str | None, capability: str | None, as_json: bool
+) -> None:
     """List language codes: canonical code, name, provider's own code, and whether it
     can be a source and a target.  Any of the codes (and common aliases such as
     zh-CN, zh-TW, jp, kor) is accepted by --from and --to."""
@@ -31,11 +36,17 @@ def languages(runtime: Runtime, provider: str | None, capability: str | None, as
                 continue
             sources, targets = support.source_codes(), support.target_codes()
             for code, own in sorted(support.codes.items()):
-                rows.append({
-                    "provider": cls.provider.name, "capability": cap.value, "code": code,
-                    "name": name(code), "provider_code": own,
-                    "source": code in sources, "target": code in targets,
-                })
+                rows.append(
+                    {
+                        "provider": cls.provider.name,
+                        "capability": cap.value,
+                        "code": code,
+                        "name": name(code),
+                        "provider_code": own,
+                        "source": code in sources,
+                        "target": code in targets,
+                    }
+                )
     if not rows and provider:
         raise RoutingError(f"no installed provider named {provider!r} lists languages")
     if as_json:
@@ -43,7 +54,17 @@ def languages(runtime: Runtime, provider: str | None, capability: str | None, as
             emit_json(row)
         return
     table(
-        [(r["provider"], r["capability"], r["code"], r["name"], r["provider_code"],
-          "yes" if r["source"] else "", "yes" if r["target"] else "") for r in rows],
+        [
+            (
+                r["provider"],
+                r["capability"],
+                r["code"],
+                r["name"],
+                r["provider_code"],
+                "yes" if r["source"] else "",
+                "yes" if r["target"] else "",
+            )
+            for r in rows
+        ],
         ("provider", "capability", "code", "language", "own code", "from", "to"),
     )

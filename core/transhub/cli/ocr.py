@@ -16,7 +16,9 @@ from transhub.cli.runtime import Runtime
 @provider_option
 @json_option
 @click.pass_obj
-def ocr(runtime: Runtime, image: Path, language: str | None, provider: str | None, as_json: bool) -> None:
+def ocr(
+    runtime: Runtime, image: Path, language: str | None, provider: str | None, as_json: bool
+) -> None:
     """Print the lines of text recognised in IMAGE (with --json, with their boxes)."""
     result = runtime.hub.recognize_text(image, language=language, provider=provider)
     if as_json:

@@ -49,10 +49,21 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
         click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (one object per line).")
-provider_option = click.option("--provider", metavar="NAME", help="Use this provider (see `transhub providers`).")
-to_option = click.option("--to", "target", required=True, metavar="LANG", help="Target language, e.g. zh, en, ja.")
-from_option = click.option("--from", "source", metavar="LANG", help="Source language (omit to detect, where the provider can).")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON on stdout (one object per line)."
+)
+provider_option = click.option(
+    "--provider", metavar="NAME", help="Use this provider (see `transhub providers`)."
+)
+to_option = click.option(
+    "--to", "target", required=True, metavar="LANG", help="Target language, e.g. zh, en, ja."
+)
+from_option = click.option(
+    "--from",
+    "source",
+    metavar="LANG",
+    help="Source language (omit to detect, where the provider can).",
+)
 output_dir_option = click.option(
     "-o",
     "--output-dir",

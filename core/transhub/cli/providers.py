@@ -23,16 +23,30 @@ def providers(runtime: Runtime, as_json: bool) -> None:
         for row in rows:
             emit_json(row)
         for record in broken:
-            emit_json({"name": record.name, "plugin": record.distribution, "version": record.version,
-                       "broken": True, "error": record.error})
+            emit_json(
+                {
+                    "name": record.name,
+                    "plugin": record.distribution,
+                    "version": record.version,
+                    "broken": True,
+                    "error": record.error,
+                }
+            )
         return
     if not rows and not broken:
         note("no provider plugin is installed; try: pip install transhub-fanyigou transhub-alibaba")
         return
     shown = [
-        (r.name, r.plugin, r.version or "", ", ".join(r.capabilities),
-         "yes" if r.configured else f"no (set {', '.join(r.missing)})")
+        (
+            r.name,
+            r.plugin,
+            r.version or "",
+            ", ".join(r.capabilities),
+            "yes" if r.configured else f"no (set {', '.join(r.missing)})",
+        )
         for r in rows
     ]
-    shown += [(b.name, b.distribution or "", b.version or "", "", f"BROKEN: {b.error}") for b in broken]
+    shown += [
+        (b.name, b.distribution or "", b.version or "", "", f"BROKEN: {b.error}") for b in broken
+    ]
     table(shown, ("provider", "plugin", "version", "capabilities", "configured"))

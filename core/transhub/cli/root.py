@@ -62,7 +62,9 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="transhub")
-@click.option("-v", "--verbose", count=True, help="Say more: -v shows routing and retries, -vv HTTP calls.")
+@click.option(
+    "-v", "--verbose", count=True, help="Say more: -v shows routing and retries, -vv HTTP calls."
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs (secrets stay masked).")
 @click.option(
     "-c",
@@ -74,7 +76,9 @@ class LazyGroup(click.Group):
 )
 @click.option("--insecure", is_flag=True, help="Allow plain http:// endpoints off this machine.")
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, debug: bool, assignments: tuple[str, ...], insecure: bool) -> None:
+def cli(
+    ctx: click.Context, verbose: int, debug: bool, assignments: tuple[str, ...], insecure: bool
+) -> None:
     """transhub: translate documents, images and text through any installed provider.
 
     Providers are plugins (`transhub providers` lists them). Results are written to the
@@ -111,7 +115,7 @@ def run(argv: list[str]) -> int:
             traceback.print_exc()
         click.echo(f"transhub: error: {runtime.redact(str(exc))}", err=True)
         return exc.exit_code
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+    except Exception as exc:
         if runtime.debug:
             traceback.print_exc()
         logging.getLogger("transhub").debug("internal error", exc_info=True)

@@ -17,7 +17,14 @@ from transhub.cli.runtime import Runtime
 @provider_option
 @json_option
 @click.pass_obj
-def text(runtime: Runtime, text: str, target: str, source: str | None, provider: str | None, as_json: bool) -> None:
+def text(
+    runtime: Runtime,
+    text: str,
+    target: str,
+    source: str | None,
+    provider: str | None,
+    as_json: bool,
+) -> None:
     """Translate TEXT (or standard input, with -) into --to LANG."""
     if text == "-":
         text = sys.stdin.read().rstrip("\n")

@@ -10,6 +10,7 @@ Two ways to ask for faults, usable together:
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import random
 import socket
@@ -124,7 +125,9 @@ class FaultInjector:
         self.action_of = action_of
         self.throttle = throttle
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         chosen = self.faults.draw(self.action_of(environ))
         if Fault.DELAY in chosen:
             time.sleep(self.faults.delay_seconds)
@@ -141,7 +144,9 @@ class FaultInjector:
             raise _Dropped("fault injected: connection dropped before processing")
         if Fault.HTML in chosen:
             page = b"<!DOCTYPE html><html><body>Service temporarily unavailable</body></html>"
-            start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))])
+            start_response(
+                "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(page)))]
+            )
             return [page]
         if Fault.MALFORMED in chosen:
             self._consume(environ, start_response)
@@ -177,7 +182,5 @@ class FaultInjector:
 def _drop(environ: dict[str, Any]) -> None:
     sock = environ.get("werkzeug.socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # the client may have gone already
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass

@@ -47,7 +47,7 @@ class EmulatorServer:
         class QuietHandler(WSGIRequestHandler):
             """Emulators are noisy enough through their request log."""
 
-            def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002
+            def log(self, type: str, message: str, *args: Any) -> None:
                 return
 
         self._server = make_server(

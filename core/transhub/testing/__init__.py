@@ -35,7 +35,9 @@ class CliResult:
         return self.stdout.splitlines()
 
 
-def invoke(argv: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None) -> CliResult:  # noqa: A002
+def invoke(
+    argv: Sequence[str], *, input: str | None = None, env: dict[str, str] | None = None
+) -> CliResult:
     """Run ``transhub ARGV`` in this process through the real entry point."""
     from click.testing import CliRunner
 

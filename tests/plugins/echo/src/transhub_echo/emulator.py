@@ -42,14 +42,21 @@ class EchoService:
     def handle(self, request: Request) -> Response:
         upload = request.files.get("file")
         body = upload.read() if upload else None
-        self.log.append(LoggedRequest(
-            action=request.path, method=request.method, path=request.path,
-            fields={k: v for k, v in request.form.items()},
-            file_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
-            file_size=len(body) if body is not None else None,
-        ))
+        self.log.append(
+            LoggedRequest(
+                action=request.path,
+                method=request.method,
+                path=request.path,
+                fields=dict(request.form.items()),
+                file_sha256=hashlib.sha256(body).hexdigest() if body is not None else None,
+                file_size=len(body) if body is not None else None,
+            )
+        )
         public = request.path.startswith("/v1/results/")  # result URLs are capability URLs
-        if not public and request.headers.get("Authorization", "").removeprefix("Bearer ") not in TOKENS:
+        if (
+            not public
+            and request.headers.get("Authorization", "").removeprefix("Bearer ") not in TOKENS
+        ):
             return self._json({"error": "bad token"}, 401)
         parts = request.path.strip("/").split("/")[1:]
         with self._lock:
@@ -58,7 +65,11 @@ class EchoService:
     def route(self, request: Request, parts: list[str], body: bytes | None) -> Response:
         if parts == ["documents"] and body is not None:
             task = f"d{next(self._ids)}"
-            self.documents[task] = {"body": body, "target": request.form.get("target", ""), "polls": 0}
+            self.documents[task] = {
+                "body": body,
+                "target": request.form.get("target", ""),
+                "polls": 0,
+            }
             return self._json({"id": task})
         if parts == ["pages"] and body is not None:
             return self._json({"id": f"p{next(self._ids)}", "pages": body.count(b"\n") + 1})
@@ -69,12 +80,18 @@ class EchoService:
             if len(parts) == 2:
                 doc["polls"] += 1
                 done = doc["polls"] >= self.polls_until_done
-                return self._json({"state": "done" if done else "running",
-                                   "percent": 100.0 if done else 50.0, "pages": 1})
+                return self._json(
+                    {
+                        "state": "done" if done else "running",
+                        "percent": 100.0 if done else 50.0,
+                        "pages": 1,
+                    }
+                )
             prefix = f"[{doc['target']}] ".encode()
             result = b"".join(prefix + line for line in doc["body"].splitlines(keepends=True))
-            return Response(result, mimetype="application/octet-stream",
-                            headers={"X-Detected-Language": "en"})
+            return Response(
+                result, mimetype="application/octet-stream", headers={"X-Detected-Language": "en"}
+            )
         if parts == ["images"]:
             data = json.loads(request.get_data())
             task = f"i{next(self._ids)}"
@@ -83,9 +100,12 @@ class EchoService:
         if len(parts) == 2 and parts[0] == "images":
             task = self.images[parts[1]]
             items = [
-                {"ok": "fail" not in url, "code": 200 if "fail" not in url else 422,
-                 "message": "ok" if "fail" not in url else "cannot read image",
-                 "result": f"{request.host_url}v1/results/{parts[1]}/{n}.png"}
+                {
+                    "ok": "fail" not in url,
+                    "code": 200 if "fail" not in url else 422,
+                    "message": "ok" if "fail" not in url else "cannot read image",
+                    "result": f"{request.host_url}v1/results/{parts[1]}/{n}.png",
+                }
                 for n, url in enumerate(task["urls"])
             ]
             return self._json({"state": "done", "items": items})
@@ -95,27 +115,45 @@ class EchoService:
             data = json.loads(request.get_data())
             return self._json({"text": f"[{data['target']}] {data['text']}"})
         if parts == ["ocr"]:
-            return self._json({"lines": [{"text": "hello", "box": {"left": 1, "top": 2, "width": 3, "height": 4}}]})
+            return self._json(
+                {
+                    "lines": [
+                        {"text": "hello", "box": {"left": 1, "top": 2, "width": 3, "height": 4}}
+                    ]
+                }
+            )
         if len(parts) == 2 and parts[0] == "dict":
             if parts[1] != "hello":
                 return self._json({"error": f"no entry for {parts[1]!r}"}, 404)
-            return self._json({"word": "hello", "phonetic": {"uk": "həˈləʊ", "us": "həˈloʊ"},
-                               "meanings": [{"pos": "int.", "defs": ["你好"]}]})
+            return self._json(
+                {
+                    "word": "hello",
+                    "phonetic": {"uk": "həˈləʊ", "us": "həˈloʊ"},
+                    "meanings": [{"pos": "int.", "defs": ["你好"]}],
+                }
+            )
         if len(parts) == 2 and parts[0] == "account":
-            return self._json({"balance": self.balance, "unit": "pages" if parts[1] == "documents" else "chars"})
+            return self._json(
+                {"balance": self.balance, "unit": "pages" if parts[1] == "documents" else "chars"}
+            )
         return self._json({"error": "no such call"}, 404)
 
 
-def create_app(options: SandboxOptions | None = None, faults: Faults | None = None) -> FaultInjector:
+def create_app(
+    options: SandboxOptions | None = None, faults: Faults | None = None
+) -> FaultInjector:
     """The echo service wrapped in fault injection (``app.app`` is the service)."""
     service = EchoService()
     injector = FaultInjector(
         service,
         faults or Faults(),
         action_of=lambda environ: environ.get("PATH_INFO", ""),
-        throttle=lambda environ, start: Response(
-            json.dumps({"error": "slow down"}), status=429, mimetype="application/json",
-            headers={"Retry-After": "0"})(environ, start),
+        throttle=Response(
+            json.dumps({"error": "slow down"}),
+            status=429,
+            mimetype="application/json",
+            headers={"Retry-After": "0"},
+        ),
     )
     injector.log = service.log  # type: ignore[attr-defined]
     return injector

@@ -82,7 +82,10 @@ def register_sandboxes(register: Any) -> None:
         Sandbox(
             provider="echo",
             create_app=create_app,
-            environment=lambda url: {"TRANSHUB_ECHO_ENDPOINT": url, "TRANSHUB_ECHO_TOKEN": "sandbox-token"},
+            environment=lambda url: {
+                "TRANSHUB_ECHO_ENDPOINT": url,
+                "TRANSHUB_ECHO_TOKEN": "sandbox-token",
+            },
             description="the echo test service",
         )
     )

@@ -8,7 +8,13 @@ from typing import Any, ClassVar
 
 from pydantic import SecretStr
 from transhub.capabilities.account import Account, Balance
-from transhub.capabilities.base import FileLimits, LanguageSupport, ProviderInfo, TaskState, TaskStatus
+from transhub.capabilities.base import (
+    FileLimits,
+    LanguageSupport,
+    ProviderInfo,
+    TaskState,
+    TaskStatus,
+)
 from transhub.capabilities.dictionary import Dictionary, DictionaryEntry, Meaning, Pronunciation
 from transhub.capabilities.document import (
     ConvertFormat,
@@ -19,7 +25,13 @@ from transhub.capabilities.document import (
     PageCount,
     SavedDocument,
 )
-from transhub.capabilities.image import ImageItem, ImageOptions, ImageSource, ImageTaskStatus, ImageTranslator
+from transhub.capabilities.image import (
+    ImageItem,
+    ImageOptions,
+    ImageSource,
+    ImageTaskStatus,
+    ImageTranslator,
+)
 from transhub.capabilities.ocr import Box, OcrEngine, OcrLine, OcrResult
 from transhub.capabilities.text import TextResult, TextTranslator
 from transhub.errors import (
@@ -59,8 +71,9 @@ class EchoClient:
 
     def __init__(self, name: str, settings: EchoSettings, http: HttpClient) -> None:
         self.name = name
-        self.base = check_endpoint(settings.endpoint, f"TRANSHUB_{name.upper()}_ENDPOINT",
-                                   insecure=http.options.insecure)
+        self.base = check_endpoint(
+            settings.endpoint, f"TRANSHUB_{name.upper()}_ENDPOINT", insecure=http.options.insecure
+        )
         self._token = settings.token
         self.http = http
 
@@ -68,8 +81,14 @@ class EchoClient:
         return {"Authorization": f"Bearer {self._token.get_secret_value()}"}
 
     def call(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> Any:
-        response = self.http.request(method, f"{self.base}{path}", idempotent=idempotent,
-                                     headers=self._headers(), what=path, **kwargs)
+        response = self.http.request(
+            method,
+            f"{self.base}{path}",
+            idempotent=idempotent,
+            headers=self._headers(),
+            what=path,
+            **kwargs,
+        )
         return self._answer(response, path)
 
     def _answer(self, response: Any, path: str) -> Any:
@@ -79,13 +98,25 @@ class EchoClient:
         return data
 
     def upload(self, path: str, file: Path, fields: dict[str, str]) -> Any:
-        response = self.http.upload(f"{self.base}{path}", fields=fields, file_field="file", path=file,
-                                    headers=self._headers(), what=path)
+        response = self.http.upload(
+            f"{self.base}{path}",
+            fields=fields,
+            file_field="file",
+            path=file,
+            headers=self._headers(),
+            what=path,
+        )
         return self._answer(response, path)
 
     def save(self, path: str, destination: Path) -> Any:
-        response = self.http.request("GET", f"{self.base}{path}", idempotent=True,
-                                     headers=self._headers(), stream=True, what=path)
+        response = self.http.request(
+            "GET",
+            f"{self.base}{path}",
+            idempotent=True,
+            headers=self._headers(),
+            stream=True,
+            what=path,
+        )
         if response.status_code >= 400:
             self._answer(response, path)
         return self.http.save(response, destination, overwrite=True)
@@ -95,29 +126,48 @@ def map_error(provider: str, status: int, data: Any) -> Exception:
     """The one status-to-error function of this provider."""
     message = data.get("error", "") if isinstance(data, dict) else str(data)
     if status == 401:
-        return AuthenticationError(f"{provider} refused the token: check TRANSHUB_{provider.upper()}_TOKEN",
-                                   provider=provider, code=status)
+        return AuthenticationError(
+            f"{provider} refused the token: check TRANSHUB_{provider.upper()}_TOKEN",
+            provider=provider,
+            code=status,
+        )
     if status == 402:
         return QuotaError(f"{provider}: balance too low", provider=provider, code=status)
     if status == 404:
         return NotFoundError(f"{provider}: {message}", provider=provider, code=status)
     if status == 429:
-        return RateLimitError(f"{provider}: too many requests", provider=provider, code=status, retry_after=0.01)
-    return ProviderError(f"{provider}: {message}", provider=provider, code=status, provider_message=message)
+        return RateLimitError(
+            f"{provider}: too many requests", provider=provider, code=status, retry_after=0.01
+        )
+    return ProviderError(
+        f"{provider}: {message}", provider=provider, code=status, provider_message=message
+    )
 
 
 def _connect(name: str) -> Any:
     return lambda settings, http: EchoClient(name, settings, http)
 
 
-ECHO = ProviderInfo(name="echo", title="Echo (test)", settings=EchoSettings, connect=_connect("echo"),
-                    max_concurrent_tasks=lambda s: s.channels)
-PARROT = ProviderInfo(name="parrot", title="Parrot (test)", settings=ParrotSettings, connect=_connect("parrot"))
+ECHO = ProviderInfo(
+    name="echo",
+    title="Echo (test)",
+    settings=EchoSettings,
+    connect=_connect("echo"),
+    max_concurrent_tasks=lambda s: s.channels,
+)
+PARROT = ProviderInfo(
+    name="parrot", title="Parrot (test)", settings=ParrotSettings, connect=_connect("parrot")
+)
 
 
 def _status(data: dict[str, Any]) -> TaskStatus:
-    return TaskStatus(state=TaskState(data["state"]), percent=data.get("percent"), pages=data.get("pages"),
-                      message=data.get("message", ""), code=data.get("code"))
+    return TaskStatus(
+        state=TaskState(data["state"]),
+        percent=data.get("percent"),
+        pages=data.get("pages"),
+        message=data.get("message", ""),
+        code=data.get("code"),
+    )
 
 
 class EchoDocuments(DocumentTranslator[EchoSettings, EchoClient]):
@@ -132,8 +182,11 @@ class EchoDocuments(DocumentTranslator[EchoSettings, EchoClient]):
     counts_pages = True
 
     def submit(self, request: DocumentRequest) -> str:
-        fields = {"target": LANGS[request.target], "source": LANGS.get(request.source or "", ""),
-                  "options": request.options.model_dump_json()}
+        fields = {
+            "target": LANGS[request.target],
+            "source": LANGS.get(request.source or "", ""),
+            "options": request.options.model_dump_json(),
+        }
         return str(self.client.upload("/v1/documents", request.path, fields)["id"])
 
     def status(self, task_id: str) -> TaskStatus:
@@ -141,8 +194,12 @@ class EchoDocuments(DocumentTranslator[EchoSettings, EchoClient]):
 
     def download(self, task_id: str, destination: Path, kind: OutputKind) -> SavedDocument:
         saved = self.client.save(f"/v1/documents/{task_id}/result?kind={kind.value}", destination)
-        return SavedDocument(path=saved.path, size=saved.size, sha256=saved.sha256,
-                             detected_language=saved.headers.get("X-Detected-Language"))
+        return SavedDocument(
+            path=saved.path,
+            size=saved.size,
+            sha256=saved.sha256,
+            detected_language=saved.headers.get("X-Detected-Language"),
+        )
 
     def count_pages(self, path: Path) -> PageCount:
         data = self.client.upload("/v1/pages", path, {})
@@ -168,7 +225,11 @@ class EchoConverter(DocumentConverter[EchoSettings, EchoClient]):
     }
 
     def submit(self, path: Path, target_format: ConvertFormat, source_language: str | None) -> str:
-        return str(self.client.upload("/v1/documents", path, {"target": "convert:" + target_format.value})["id"])
+        return str(
+            self.client.upload("/v1/documents", path, {"target": "convert:" + target_format.value})[
+                "id"
+            ]
+        )
 
     def status(self, task_id: str) -> TaskStatus:
         return _status(self.client.call("GET", f"/v1/documents/{task_id}", idempotent=True))
@@ -189,15 +250,24 @@ class EchoImages(ImageTranslator[EchoSettings, EchoClient]):
     max_per_task = 3
     fields = frozenset({"general"})
 
-    def submit(self, images: list[ImageSource], target: str, source: str | None, options: ImageOptions) -> str:
+    def submit(
+        self, images: list[ImageSource], target: str, source: str | None, options: ImageOptions
+    ) -> str:
         body = {"urls": [i.url for i in images], "target": target}
-        return str(self.client.call("POST", "/v1/images", idempotent=False, data=json.dumps(body))["id"])
+        return str(
+            self.client.call("POST", "/v1/images", idempotent=False, data=json.dumps(body))["id"]
+        )
 
     def status(self, task_id: str, images: list[ImageSource]) -> ImageTaskStatus:
         data = self.client.call("GET", f"/v1/images/{task_id}", idempotent=True)
         items = tuple(
-            ImageItem(source=image, success=entry["ok"], code=str(entry["code"]), message=entry["message"],
-                      artifacts={"image": entry["result"]} if entry["ok"] else {})
+            ImageItem(
+                source=image,
+                success=entry["ok"],
+                code=str(entry["code"]),
+                message=entry["message"],
+                artifacts={"image": entry["result"]} if entry["ok"] else {},
+            )
             for image, entry in zip(images, data.get("items", []), strict=False)
         )
         return ImageTaskStatus(state=TaskState(data["state"]), items=items)
@@ -211,12 +281,21 @@ class EchoOcr(OcrEngine[EchoSettings, EchoClient]):
 
     provider = ECHO
     languages = LanguageSupport(codes=LANGS)
-    limits = FileLimits(extensions=frozenset({"png", "jpg"}), max_bytes=4 * 1024 * 1024,
-                        min_pixels=15, max_pixels=2048, max_aspect_ratio=10)
+    limits = FileLimits(
+        extensions=frozenset({"png", "jpg"}),
+        max_bytes=4 * 1024 * 1024,
+        min_pixels=15,
+        max_pixels=2048,
+        max_aspect_ratio=10,
+    )
 
     def recognize(self, path: Path, language: str | None) -> OcrResult:
         data = self.client.upload("/v1/ocr", path, {"language": language or ""})
-        return OcrResult(lines=tuple(OcrLine(text=line["text"], box=Box(**line["box"])) for line in data["lines"]))
+        return OcrResult(
+            lines=tuple(
+                OcrLine(text=line["text"], box=Box(**line["box"])) for line in data["lines"]
+            )
+        )
 
 
 class EchoDictionary(Dictionary[EchoSettings, EchoClient]):
@@ -230,8 +309,13 @@ class EchoDictionary(Dictionary[EchoSettings, EchoClient]):
         data = self.client.call("GET", f"/v1/dict/{word}", idempotent=True)
         return DictionaryEntry(
             word=data["word"],
-            pronunciations=tuple(Pronunciation(region=r, phonetic=p) for r, p in data["phonetic"].items()),
-            meanings=tuple(Meaning(part_of_speech=m["pos"], definitions=tuple(m["defs"])) for m in data["meanings"]),
+            pronunciations=tuple(
+                Pronunciation(region=r, phonetic=p) for r, p in data["phonetic"].items()
+            ),
+            meanings=tuple(
+                Meaning(part_of_speech=m["pos"], definitions=tuple(m["defs"]))
+                for m in data["meanings"]
+            ),
         )
 
 
@@ -243,8 +327,9 @@ class EchoText(TextTranslator[EchoSettings, EchoClient]):
     max_chars = 2000
 
     def translate(self, text: str, target: str, source: str | None) -> TextResult:
-        data = self.client.call("POST", "/v1/text", idempotent=True,
-                                data=json.dumps({"text": text, "target": target}))
+        data = self.client.call(
+            "POST", "/v1/text", idempotent=True, data=json.dumps({"text": text, "target": target})
+        )
         return TextResult(text=data["text"], source=source or "en", target=target)
 
 
@@ -252,7 +337,9 @@ class ParrotText(EchoText):
     """Parrot only knows English to French."""
 
     provider = PARROT
-    languages = LanguageSupport(codes={"en": "en", "fr": "fr"}, pairs=frozenset({("en", "fr")}), auto_detect=False)
+    languages = LanguageSupport(
+        codes={"en": "en", "fr": "fr"}, pairs=frozenset({("en", "fr")}), auto_detect=False
+    )
 
 
 class EchoAccount(Account[EchoSettings, EchoClient]):
