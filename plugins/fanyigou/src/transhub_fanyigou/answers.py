@@ -375,7 +375,7 @@ def _meanings(base: Mapping[str, Any]) -> tuple[Meaning, ...]:
 
 
 def _inflections(base: Mapping[str, Any]) -> tuple[Inflection, ...]:
-    found = []
+    found: list[Inflection] = []
     exchange = base.get("exchange")
     if isinstance(exchange, Mapping):
         for key, forms in exchange.items():
@@ -419,7 +419,7 @@ def _related(groups: object) -> tuple[str, ...]:
 
 
 def _collins(groups: object) -> tuple[CollinsEntry, ...]:
-    found = []
+    found: list[CollinsEntry] = []
     for group in _mappings(groups):
         for item in _mappings(group.get("entries")):
             definition = text(item.get("define")).strip()

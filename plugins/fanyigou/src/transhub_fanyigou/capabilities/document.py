@@ -88,7 +88,7 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
     counts_pages: ClassVar[bool] = True
     industries: ClassVar[dict[str, str]] = INDUSTRY_IDS
     # A descriptor, not a constant: it depends on the settings (see _TwoStepSubmit).
-    idempotent_submit = _TwoStepSubmit()  # type: ignore[assignment]
+    idempotent_submit = _TwoStepSubmit()
 
     def submit(self, request: DocumentRequest) -> str:
         """Start translating; returns the task id.

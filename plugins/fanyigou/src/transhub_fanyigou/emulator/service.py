@@ -554,7 +554,7 @@ class FanyigouService:
         task.submitted = True
         if task.doc_type == "pdf" and _encrypted(task.file):
             task.end_status = 305
-        elif task.doc_type == "txt" and not task.file.read_bytes().strip():
+        elif task.doc_type == "txt" and _blank(task.file):
             task.end_status = 321
         self._start(task)
 
@@ -747,6 +747,12 @@ def _pages(path: Path, extension: str) -> int:
     if extension == "txt":
         return max(1, -(-size // 2000))
     return max(1, -(-size // 50_000))
+
+
+def _blank(path: Path) -> bool:
+    """Whether a text file holds only white space (read in chunks: it may be 50 MB)."""
+    with path.open("rb") as handle:
+        return all(not chunk.strip() for chunk in iter(lambda: handle.read(_CHUNK), b""))
 
 
 def _encrypted(path: Path) -> bool:
