@@ -179,3 +179,13 @@ def test_two_urls_with_one_file_name_get_two_outputs(service: Any, tmp_path: Pat
     assert outputs[0] != outputs[1]
     assert {p.name for p in outputs} == {"photo.en.png", "photo-2.en.png"}
     assert outputs[0].read_bytes() != outputs[1].read_bytes()  # each is its own URL's result
+
+
+def test_debug_output_never_shows_the_secret(service: Any, tmp_path: Path) -> None:
+    from transhub_alibaba.sandbox import TEST_ACCESS_KEY_SECRET
+
+    service.app.faults.queue(Fault.DROP_AFTER, action=SUBMIT)
+    result = invoke(["--debug", "-vv", "image", "translate", *urls(2), "--to", "en", "-o", "out"])
+    assert result.exit_code == 0, result.stderr
+    assert "TranslateImageBatch" in result.stderr  # the debug log did run
+    assert TEST_ACCESS_KEY_SECRET not in result.stdout + result.stderr
