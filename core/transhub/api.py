@@ -14,11 +14,12 @@ typed errors of :mod:`transhub.errors`::
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field
@@ -45,10 +46,8 @@ from transhub.capabilities.document import (
     PageCount,
 )
 from transhub.capabilities.image import (
-    ImageItem,
     ImageOptions,
     ImageSource,
-    ImageTaskStatus,
     ImageTranslator,
 )
 from transhub.capabilities.kinds import Capability
@@ -56,6 +55,7 @@ from transhub.capabilities.ocr import OcrEngine, OcrResult
 from transhub.capabilities.text import TextResult, TextTranslator
 from transhub.errors import (
     InputError,
+    Interrupted,
     JobFailedError,
     ResultExpiredError,
     TranshubError,
@@ -66,6 +66,10 @@ from transhub.polling import wait_for
 from transhub.registry import Registry
 from transhub.router import Need, choose
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
+
+if TYPE_CHECKING:
+    from transhub.jobs import Runner
+    from transhub.journal import Journal
 
 log = logging.getLogger("transhub")
 
@@ -80,10 +84,12 @@ class DocumentResult(Model):
     output: Path
     provider: str
     task_id: str
+    job: str = ""
     state: TaskState = TaskState.DONE
     pages: int | None = None
     sha256: str = ""
     detected_language: str | None = None
+    reused: bool = False
 
 
 class ImageOutcome(Model):
@@ -91,8 +97,10 @@ class ImageOutcome(Model):
 
     source: str
     provider: str
+    job: str | None = None
     task_id: str | None = None
     success: bool
+    reused: bool = False
     code: str | None = None
     message: str = ""
     outputs: dict[str, Path] = Field(default_factory=dict)
@@ -124,8 +132,10 @@ class Hub:
         registry: Registry | None = None,
         settings: dict[str, Any] | None = None,
         provider_settings: dict[str, dict[str, Any]] | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.registry = registry or Registry()
+        self._journal = journal
         self._core_overrides = settings or {}
         self._provider_overrides = provider_settings or {}
         self._core: CoreSettings | None = None
@@ -135,6 +145,24 @@ class Hub:
         self._lock = threading.RLock()
 
     # -- configuration -----------------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        """The job journal (in the data folder, opened on first use)."""
+        with self._lock:
+            if self._journal is None:
+                from transhub.journal import open_journal
+
+                self._journal = open_journal()
+            return self._journal
+
+    def runner(
+        self, *, stop: threading.Event | None = None, on_status: StatusCallback | None = None
+    ) -> Runner:
+        """A job runner over this hub and its journal."""
+        from transhub.jobs import Runner
+
+        return Runner(self, self.journal, stop=stop, on_status=on_status)
 
     @property
     def settings(self) -> CoreSettings:
@@ -272,13 +300,18 @@ class Hub:
         options: DocumentOptions | None = None,
         output: OutputKind = OutputKind.SAME,
         overwrite: bool = False,
+        force: bool = False,
         on_status: StatusCallback | None = None,
+        stop: threading.Event | None = None,
     ) -> DocumentResult:
         """Translate one document and save the result in ``output_dir``.
 
         The result is named ``<stem>.<target><ext>`` (``.pdf`` with
         ``output=OutputKind.PDF``); an existing file is never replaced unless
-        ``overwrite``.  ``on_status(task_id, status)`` sees each progress change.
+        ``overwrite``.  Every step is recorded in the job journal; the same content
+        translated the same way before is reused (``force`` translates anew).
+        ``on_status(job_id, status)`` sees each progress change; setting ``stop``
+        ends the wait (the task stays recorded for ``jobs resume``).
         """
         cls, request, destination = self.prepare_document(
             path,
@@ -290,20 +323,8 @@ class Hub:
             output=output,
             overwrite=overwrite,
         )
-        translator = self.instance(cls)
-        task_id = translator.submit(request)
-        log.info("%s: submitted %s as task %s", cls.provider.name, request.path, task_id)
-        status = self.wait(translator.status, task_id, on_status)
-        self._raise_for_final(cls.provider.name, task_id, status, request.path)
-        saved = translator.download(task_id, destination, output)
-        return DocumentResult(
-            input=request.path,
-            output=saved.path,
-            provider=cls.provider.name,
-            task_id=task_id,
-            pages=status.pages,
-            sha256=saved.sha256,
-            detected_language=saved.detected_language or status.detected_language,
+        return self.runner(stop=stop, on_status=on_status).document(
+            cls, request, destination, output, overwrite=overwrite, force=force
         )
 
     def prepare_document(
@@ -415,9 +436,35 @@ class Hub:
         provider: str | None = None,
         output_dir: str | Path = ".",
         overwrite: bool = False,
+        force: bool = False,
         on_status: StatusCallback | None = None,
+        stop: threading.Event | None = None,
     ) -> DocumentResult:
-        """Convert a document to ``target_format`` and save it as ``<stem>.<ext>``."""
+        """Convert a document to ``target_format`` and save it as ``<stem>.<ext>``
+        (journalled and deduplicated like :meth:`translate_document`)."""
+        cls, fmt, src, destination = self.prepare_convert(
+            path,
+            target_format,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            overwrite=overwrite,
+        )
+        return self.runner(stop=stop, on_status=on_status).convert(
+            cls, Path(path), fmt, src, destination, overwrite=overwrite, force=force
+        )
+
+    def prepare_convert(
+        self,
+        path: str | Path,
+        target_format: ConvertFormat | str,
+        *,
+        source: str | None = None,
+        provider: str | None = None,
+        output_dir: str | Path = ".",
+        overwrite: bool = False,
+    ) -> tuple[type[DocumentConverter[Any, Any]], ConvertFormat, str | None, Path]:
+        """Validate and route a conversion without sending anything."""
         path = Path(path)
         fmt = ConvertFormat(target_format)
         extension = path.suffix.lower().lstrip(".")
@@ -449,43 +496,23 @@ class Hub:
         destination = Path(output_dir) / f"{path.stem}.{fmt.extension}"
         if destination.resolve() == path.resolve() or (destination.exists() and not overwrite):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
-        converter = self.instance(cls)
-        task_id = converter.submit(path, fmt, src)
-        status = self.wait(converter.status, task_id, on_status)
-        self._raise_for_final(name, task_id, status, path)
-        saved = converter.download(task_id, destination)
-        return DocumentResult(
-            input=path,
-            output=saved.path,
-            provider=name,
-            task_id=task_id,
-            pages=status.pages,
-            sha256=saved.sha256,
-        )
+        return cls, fmt, src, destination
 
     # -- images ------------------------------------------------------------------
 
-    def translate_images(
+    def prepare_images(
         self,
-        inputs: Sequence[str | Path],
+        unique: Sequence[ImageSource],
         target: str,
         *,
-        source: str | None = None,
-        provider: str | None = None,
-        output_dir: str | Path = ".",
-        options: ImageOptions | None = None,
-        overwrite: bool = False,
-        on_status: StatusCallback | None = None,
-    ) -> list[ImageOutcome]:
-        """Translate images (local files or http(s) URLs), one outcome per input in
-        input order.  Repeated inputs are translated once.  A batch larger than the
-        provider's task size is split into tasks run concurrently, up to the
-        provider's limit; every artifact is downloaded as soon as its task is done."""
-        if not inputs:
+        source: str | None,
+        provider: str | None,
+        options: ImageOptions,
+    ) -> tuple[type[ImageTranslator[Any, Any]], str | None, str]:
+        """Validate and route an image batch without sending anything: the
+        implementation class and the canonical source and target languages."""
+        if not unique:
             raise InputError("no image given")
-        options = options or ImageOptions()
-        sources = [_image_source(item) for item in inputs]
-        unique = list(dict.fromkeys(sources))
         has_files = any(s.path is not None for s in unique)
         has_urls = any(s.url is not None for s in unique)
         src, dst = self._languages(Capability.IMAGE, provider, source, target)
@@ -532,68 +559,102 @@ class Hub:
         for option in ("editor_data", "ignore_entity"):
             if getattr(options, option) and option not in cls.options:
                 raise InputError(f"{name} does not offer --{option.replace('_', '-')}")
+        return cls, src, dst
 
-        translator = self.instance(cls)
-        chunks = [unique[i : i + cls.max_per_task] for i in range(0, len(unique), cls.max_per_task)]
-        names = _OutputNames(Path(output_dir), dst, overwrite)
-        names.reserve(unique)
-        outcomes: dict[ImageSource, ImageOutcome] = {}
-        workers = max(
-            1, min(len(chunks), cls.provider.max_concurrent_tasks(self.provider_settings(cls)))
+    def translate_images(
+        self,
+        inputs: Sequence[str | Path],
+        target: str,
+        *,
+        source: str | None = None,
+        provider: str | None = None,
+        output_dir: str | Path = ".",
+        options: ImageOptions | None = None,
+        overwrite: bool = False,
+        force: bool = False,
+        on_status: StatusCallback | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[ImageOutcome]:
+        """Translate images (local files or http(s) URLs), one outcome per input in
+        input order.  Repeated inputs are translated once.  A batch larger than the
+        provider's task size is split into tasks run concurrently, up to the
+        provider's limit; every artifact is downloaded as soon as its task is done."""
+        options = options or ImageOptions()
+        sources = [_image_source(item) for item in inputs]
+        unique = list(dict.fromkeys(sources))
+        cls, src, dst = self.prepare_images(
+            unique, target, source=source, provider=provider, options=options
         )
+        name = cls.provider.name
+        names = _Stems()
+        names.reserve(unique)
+        folder = Path(output_dir)
+        if not overwrite:
+            for item in unique:
+                taken = _existing_output(folder, names.stem(item), dst)
+                if taken is not None:
+                    raise InputError("already exists (use --overwrite to replace it)", path=taken)
+        runner = self.runner(stop=stop, on_status=on_status)
+        outcomes: dict[ImageSource, ImageOutcome] = {}
+        todo = []
+        for item in unique:
+            reused = (
+                None
+                if force
+                else runner.reuse_image(
+                    name,
+                    item,
+                    names.stem(item),
+                    target=dst,
+                    source_language=src,
+                    options=options,
+                    output_dir=folder,
+                    overwrite=overwrite,
+                )
+            )
+            if reused is not None:
+                outcomes[item] = reused
+            else:
+                todo.append(item)
+        chunks = [todo[i : i + cls.max_per_task] for i in range(0, len(todo), cls.max_per_task)]
+        limit = cls.provider.max_concurrent_tasks(self.provider_settings(cls))
+        workers = max(1, min(len(chunks), limit))
 
         def run(chunk: list[ImageSource]) -> None:
-            task_id = translator.submit(chunk, dst, src, options)
-            status = self.wait(lambda t: translator.status(t, chunk), task_id, on_status)
-            if status.state is not TaskState.DONE:
+            try:
+                results = runner.image_task(
+                    cls,
+                    chunk,
+                    {s: names.stem(s) for s in chunk},
+                    target=dst,
+                    source=src,
+                    options=options,
+                    output_dir=folder,
+                    overwrite=overwrite,
+                )
+            except Interrupted:
+                raise
+            except TranshubError as exc:
+                # One task's failure is its images' failure, not the batch's.
                 for item in chunk:
                     outcomes[item] = ImageOutcome(
                         source=item.label,
                         provider=name,
-                        task_id=task_id,
                         success=False,
-                        code=status.code,
-                        message=status.message or status.state.value,
+                        code=str(exc.code) if exc.code is not None else exc.kind,
+                        message=str(exc),
                     )
                 return
-            for result in cast(ImageTaskStatus, status).items:
-                outcomes[result.source] = self._save_image(translator, task_id, result, names)
+            for item, outcome in zip(chunk, results, strict=True):
+                outcomes[item] = outcome
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-images") as pool:
-            for future in [pool.submit(run, chunk) for chunk in chunks]:
-                future.result()
+        if chunks:
+            with ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix=f"{name}-images"
+            ) as pool:
+                for future in [pool.submit(run, chunk) for chunk in chunks]:
+                    future.result()
         return [outcomes[s] for s in sources]
-
-    def _save_image(
-        self,
-        translator: ImageTranslator[Any, Any],
-        task_id: str,
-        item: ImageItem,
-        names: _OutputNames,
-    ) -> ImageOutcome:
-        name = translator.provider.name
-        if not item.success:
-            return ImageOutcome(
-                source=item.source.label,
-                provider=name,
-                task_id=task_id,
-                success=False,
-                code=item.code,
-                message=item.message,
-            )
-        outputs: dict[str, Path] = {}
-        for artifact, reference in item.artifacts.items():
-            destination = names.claim(item.source, artifact, reference)
-            outputs[artifact] = translator.download(task_id, item, artifact, destination)
-        return ImageOutcome(
-            source=item.source.label,
-            provider=name,
-            task_id=task_id,
-            success=True,
-            code=item.code,
-            message=item.message,
-            outputs=outputs,
-        )
 
     # -- short requests ----------------------------------------------------------
 
@@ -688,6 +749,8 @@ class Hub:
         fetch: Callable[[str], TaskStatus],
         task_id: str,
         on_status: StatusCallback | None = None,
+        *,
+        stop: threading.Event | None = None,
     ) -> TaskStatus:
         """Poll a task until it is final (intervals from the settings)."""
         core = self.settings
@@ -697,6 +760,7 @@ class Hub:
             max_interval=core.poll_max_interval,
             timeout=core.task_timeout,
             on_update=(lambda status: on_status(task_id, status)) if on_status else None,
+            stop=stop,
         )
 
     @staticmethod
@@ -720,27 +784,18 @@ def _image_source(item: str | Path) -> ImageSource:
     return ImageSource(path=Path(text))
 
 
-class _OutputNames:
-    """Unique, safe output names for a batch: ``<stem>.<target><ext>``, with
+class _Stems:
+    """Unique, safe output stems for a batch, from each source's file name, with
     ``-2``, ``-3``… when two sources share a name."""
 
-    def __init__(self, folder: Path, target: str, overwrite: bool) -> None:
-        self.folder = folder
-        self.target = target
-        self.overwrite = overwrite
+    def __init__(self) -> None:
         self._taken: set[str] = set()
         self._stems: dict[ImageSource, str] = {}
-        self._lock = threading.Lock()
 
     def reserve(self, sources: Iterable[ImageSource]) -> None:
         """Give each source its stem up front, in input order, so that names do not
         depend on which task finishes first."""
         for source in sources:
-            self._stem(source)
-
-    def _stem(self, source: ImageSource) -> str:
-        stem = self._stems.get(source)
-        if stem is None:
             base = source.path.name if source.path else unquote(urlsplit(source.url or "").path)
             base_stem = Path(safe_filename(base, fallback="image")).stem or "image"
             stem, number = base_stem, 1
@@ -749,23 +804,30 @@ class _OutputNames:
                 stem = f"{base_stem}-{number}"
             self._taken.add(stem)
             self._stems[source] = stem
-        return stem
 
-    def claim(self, source: ImageSource, artifact: str, reference: str) -> Path:
-        """The path for one artifact of one source's result."""
-        with self._lock:
-            stem = self._stem(source)
-            extension = Path(urlsplit(reference).path).suffix.lower() if "://" in reference else ""
-            if artifact == "template":
-                extension = ".json"
-            if not extension:
-                source_name = source.path.name if source.path else urlsplit(source.url or "").path
-                extension = Path(source_name).suffix.lower() or ".png"
-            label = "" if artifact == "image" else f".{safe_filename(artifact)}"
-            destination = self.folder / f"{stem}.{self.target}{label}{extension}"
-            if destination.exists() and not self.overwrite:
-                raise InputError("already exists (use --overwrite to replace it)", path=destination)
-            return destination
+    def stem(self, source: ImageSource) -> str:
+        """The stem reserved for ``source``."""
+        return self._stems[source]
+
+
+def _existing_output(folder: Path, stem: str, target: str) -> Path | None:
+    prefix = f"{stem}.{target}."
+    if not folder.is_dir():
+        return None
+    return next((p for p in folder.iterdir() if p.name.startswith(prefix)), None)
+
+
+def output_name(folder: Path, stem: str, target: str, artifact: str, reference: str) -> Path:
+    """Where one artifact of an image result goes: ``<stem>.<target>[.<artifact>]<ext>``,
+    the extension taken from the result's reference (a URL or a path), ``.json`` for
+    an editor template, else ``.png``."""
+    extension = Path(urlsplit(reference).path).suffix.lower() if reference else ""
+    if artifact == "template":
+        extension = ".json"
+    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
+        extension = ".png"
+    label = "" if artifact == "image" else f".{safe_filename(artifact)}"
+    return folder / f"{stem}.{target}{label}{extension}"
 
 
 # -- module-level shortcuts, over one default hub --------------------------------

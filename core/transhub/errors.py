@@ -178,6 +178,12 @@ class NotFoundError(TranshubError):
     kind = "not-found"
 
 
+class Interrupted(TranshubError):
+    """The user stopped the run (Ctrl-C); remote tasks stay recorded in the journal."""
+
+    kind = "interrupted"
+
+
 class ResponseFormatError(ProviderError):
     """The provider answered with something that is not the documented format
     (an HTML proxy page, malformed JSON, a missing field)."""

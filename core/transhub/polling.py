@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from transhub.capabilities.base import TaskStatus
-from transhub.errors import TransientError
+from transhub.errors import Interrupted, TransientError
 
 StatusT = TypeVar("StatusT", bound=TaskStatus)
 
@@ -21,6 +21,7 @@ def wait_for(
     timeout: float,
     on_update: Callable[[StatusT], None] | None = None,
     wake: threading.Event | None = None,
+    stop: threading.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> StatusT:
     """Call ``fetch`` until it reports a final state, and return that status.
@@ -29,13 +30,16 @@ def wait_for(
     ``max_interval``.  ``wake`` (set by a callback receiver, or by Ctrl-C handling)
     cuts a wait short.  ``on_update`` sees every status whose state or percent
     changed.  After ``timeout`` seconds a :class:`TransientError` says the task is
-    still running (it can be resumed later; nothing is lost).
+    still running (it can be resumed later; nothing is lost).  When ``stop`` is set
+    (Ctrl-C) the wait ends with :class:`Interrupted`; the task keeps running remotely.
     """
     deadline = clock() + timeout
     delay = interval
     last: tuple[object, object] | None = None
     event = wake or threading.Event()
     while True:
+        if stop is not None and stop.is_set():
+            raise Interrupted("interrupted while waiting; the task keeps running remotely")
         status = fetch()
         key = (status.state, status.percent)
         if on_update is not None and key != last:
@@ -49,6 +53,22 @@ def wait_for(
                 f"the task is still {status.state.value} after {timeout:.0f}s; "
                 "it keeps running remotely (see `transhub jobs resume`)"
             )
-        event.wait(min(delay, remaining))
+        _sleep(event, stop, min(delay, remaining), clock)
         event.clear()
         delay = min(delay * 1.5, max_interval)
+
+
+def _sleep(
+    wake: threading.Event, stop: threading.Event | None, seconds: float, clock: Callable[[], float]
+) -> None:
+    """Wait ``seconds`` unless ``wake`` or ``stop`` is set first.  With a ``stop``
+    event the wait is taken in short slices so that either event ends it promptly."""
+    if stop is None:
+        wake.wait(seconds)
+        return
+    end = clock() + seconds
+    while not (wake.is_set() or stop.is_set()):
+        left = end - clock()
+        if left <= 0:
+            return
+        wake.wait(min(left, 0.1))

@@ -191,6 +191,17 @@ class Implementation(Generic[SettingsT, ClientT]):
         """The provider's validated settings."""
         return self.context.settings
 
+    def remember(
+        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
+    ) -> None:
+        """Hear what the job journal recorded of a task (epoch seconds) before it is
+        resumed in a new process — e.g. so that a provider that forgets finished
+        results can tell "expired" from "unknown".  The default ignores it."""
+
+    def finished_at(self, task_id: str) -> float | None:
+        """When the provider reported the task finished, if the implementation tracks it."""
+        return None
+
     @classmethod
     def describe(cls) -> dict[str, Any]:
         """The declarations of this implementation, as JSON-ready data."""

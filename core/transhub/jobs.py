@@ -1,0 +1,715 @@
+"""Running remote tasks through the journal, so that nothing is lost or paid twice.
+
+:class:`Runner` drives documents, conversions and image tasks step by step, writing
+the journal *before* each step that may cost money and after each step that changes
+what a resume must do.  :meth:`Runner.resume` picks a job up from whatever state a
+killed process left it in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from transhub.capabilities.base import TaskState, TaskStatus
+from transhub.capabilities.document import (
+    ConvertFormat,
+    DocumentConverter,
+    DocumentOptions,
+    DocumentRequest,
+    DocumentTranslator,
+    OutputKind,
+)
+from transhub.capabilities.image import (
+    ImageItem,
+    ImageOptions,
+    ImageSource,
+    ImageTaskStatus,
+    ImageTranslator,
+)
+from transhub.capabilities.kinds import Capability
+from transhub.errors import (
+    Interrupted,
+    JobFailedError,
+    ResponseFormatError,
+    ResultExpiredError,
+    TranshubError,
+    TransientError,
+)
+from transhub.files import atomic_writer, file_digest
+from transhub.journal import Item, Job, JobState, Journal, now
+
+if TYPE_CHECKING:
+    from transhub.api import DocumentResult, Hub, ImageOutcome
+
+log = logging.getLogger("transhub.jobs")
+
+StatusCallback = Callable[[str, TaskStatus], None]
+
+
+class MaybeSubmittedError(TranshubError):
+    """A job whose submit may have reached the provider; resuming it could pay twice."""
+
+    kind = "failure"
+
+
+def fingerprint(**parts: Any) -> str:
+    """What makes two requests the same work: content, provider, languages, options."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _epoch(stamp: str | None) -> float | None:
+    return datetime.fromisoformat(stamp).timestamp() if stamp else None
+
+
+def _unknown_fate(exc: TranshubError) -> bool:
+    """Whether a failed submit may nonetheless have started the task."""
+    return (isinstance(exc, TransientError) and not exc.retryable) or isinstance(
+        exc, ResponseFormatError
+    )
+
+
+class Runner:
+    """Runs jobs for one :class:`~transhub.api.Hub` and one :class:`Journal`.
+
+    ``stop`` (set on Ctrl-C) stops new submits and ends waits; running remote tasks
+    stay recorded for ``transhub jobs resume``.
+    """
+
+    def __init__(
+        self,
+        hub: Hub,
+        journal: Journal,
+        *,
+        stop: threading.Event | None = None,
+        on_status: StatusCallback | None = None,
+    ) -> None:
+        self.hub = hub
+        self.journal = journal
+        self.stop = stop or threading.Event()
+        self.on_status = on_status
+
+    # -- shared steps ----------------------------------------------------------------
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise Interrupted("interrupted before submitting")
+
+    def _submit(self, job: Job, call: Callable[[], str]) -> str:
+        """Submit, recording the outcome: the task id, a failure that cost nothing, or
+        a failure of unknown fate (the job stays ``submitting``: "may have been
+        submitted")."""
+        self._check_stop()
+        try:
+            task_id = call()
+        except TranshubError as exc:
+            if _unknown_fate(exc):
+                self.journal.update(
+                    job.id, message="may have been submitted", error=str(exc), error_kind=exc.kind
+                )
+            else:
+                self.journal.update(
+                    job.id, state=JobState.FAILED, error=str(exc), error_kind=exc.kind
+                )
+            raise
+        self.journal.update(
+            job.id,
+            state=JobState.RUNNING,
+            task_id=task_id,
+            submitted_at=now(),
+            message="",
+            error=None,
+            error_kind=None,
+        )
+        job.task_id, job.state = task_id, JobState.RUNNING
+        return task_id
+
+    def _wait(self, job: Job, fetch: Callable[[str], TaskStatus]) -> TaskStatus:
+        assert job.task_id is not None
+
+        def update(task_id: str, status: TaskStatus) -> None:
+            self.journal.update(
+                job.id, percent=status.percent, pages=status.pages, message=status.message
+            )
+            if self.on_status is not None:
+                self.on_status(job.id, status)
+
+        status = self.hub.wait(fetch, job.task_id, update, stop=self.stop)
+        if status.state is TaskState.FAILED:
+            message = status.message or "no reason given"
+            self.journal.update(
+                job.id, state=JobState.FAILED, error=message, error_kind="job-failed"
+            )
+            raise JobFailedError(
+                f"{job.provider} task {job.task_id} failed: {message}",
+                provider=job.provider,
+                code=status.code,
+                provider_message=status.message or None,
+            )
+        if status.state is TaskState.EXPIRED:
+            self.journal.update(
+                job.id, state=JobState.EXPIRED, error=status.message, error_kind="result-expired"
+            )
+            raise ResultExpiredError(
+                f"the result of {job.provider} task {job.task_id} has expired",
+                provider=job.provider,
+            )
+        self.journal.update(
+            job.id, state=JobState.FINISHED, finished_at=now(), pages=status.pages, percent=100.0
+        )
+        job.state = JobState.FINISHED
+        return status
+
+    def _record_failure(self, job: Job, exc: TranshubError) -> None:
+        if isinstance(exc, ResultExpiredError):
+            self.journal.update(job.id, state=JobState.EXPIRED, error=str(exc), error_kind=exc.kind)
+
+    def _reuse(
+        self, item: Item, prior: Item, destinations: dict[str, Path], overwrite: bool
+    ) -> dict[str, Any]:
+        """Copy a prior result's files to this item's destinations."""
+        outputs: dict[str, Any] = {}
+        for artifact, saved in prior.outputs.items():
+            destination = destinations.get(artifact)
+            if destination is None:
+                continue
+            with (
+                atomic_writer(destination, overwrite=overwrite) as handle,
+                Path(saved["path"]).open("rb") as source,
+            ):
+                shutil.copyfileobj(source, handle)
+            outputs[artifact] = {
+                "path": str(destination),
+                "sha256": saved["sha256"],
+                "size": saved.get("size"),
+            }
+        return outputs
+
+    # -- documents -------------------------------------------------------------------
+
+    def document(
+        self,
+        cls: type[DocumentTranslator[Any, Any]],
+        request: DocumentRequest,
+        destination: Path,
+        kind: OutputKind,
+        *,
+        overwrite: bool = False,
+        force: bool = False,
+    ) -> DocumentResult:
+        """Translate one validated document (see :meth:`Hub.prepare_document`)."""
+        path = request.path.resolve()
+        destination = destination.resolve()
+        sha = file_digest(path)
+        provider = cls.provider.name
+        print_ = fingerprint(
+            capability="document",
+            provider=provider,
+            sha256=sha,
+            source=request.source,
+            target=request.target,
+            options=request.options.model_dump(),
+            kind=kind.value,
+        )
+        item = Item(
+            position=0,
+            input=str(request.path),
+            fingerprint=print_,
+            plan={"document": str(destination)},
+            input_size=path.stat().st_size,
+            input_sha256=sha,
+        )
+        job_request = {
+            "path": str(path),
+            "target": request.target,
+            "source": request.source,
+            "options": request.options.model_dump(),
+            "kind": kind.value,
+            "overwrite": overwrite,
+            "prepared_task_id": request.prepared_task_id,
+        }
+        prior = None if force else self.journal.reusable(print_)
+        if prior is not None:
+            return self._reused_document(
+                provider, "document", job_request, item, prior, destination, overwrite
+            )
+        job = self.journal.create(
+            provider=provider, capability="document", request=job_request, items=[item]
+        )
+        if request.prepared_task_id:
+            self.journal.update(job.id, prepared_task_id=request.prepared_task_id)
+            job.prepared_task_id = request.prepared_task_id
+        return self._drive_document(job, resubmit=True)
+
+    def _reused_document(
+        self,
+        provider: str,
+        capability: str,
+        job_request: dict[str, Any],
+        item: Item,
+        prior: Item,
+        destination: Path,
+        overwrite: bool,
+    ) -> DocumentResult:
+        from transhub.api import DocumentResult
+
+        key = next(iter(prior.outputs))
+        outputs = self._reuse(item, prior, {key: destination}, overwrite)
+        item.state = "reused"
+        job = self.journal.create(
+            provider=provider, capability=capability, request=job_request, items=[item]
+        )
+        self.journal.update_item(
+            job.id,
+            0,
+            state="reused",
+            outputs=outputs,
+            message="reused the result of an identical earlier job",
+        )
+        self.journal.update(job.id, state=JobState.COMPLETED, message="reused", percent=100.0)
+        log.info("%s: reused an earlier identical result", item.input)
+        return DocumentResult(
+            input=Path(item.input),
+            output=destination,
+            provider=provider,
+            task_id="",
+            job=job.id,
+            sha256=outputs[key]["sha256"],
+            reused=True,
+        )
+
+    def _drive_document(self, job: Job, *, resubmit: bool) -> DocumentResult:
+        """Take a document job from its recorded state to completed."""
+        from transhub.api import DocumentResult
+
+        cls = cast(
+            type[DocumentTranslator[Any, Any]],
+            self.hub.route(Capability.DOCUMENT, provider=job.provider),
+        )
+        translator = self.hub.instance(cls)
+        spec = job.request
+        request = DocumentRequest(
+            path=Path(spec["path"]),
+            target=spec["target"],
+            source=spec["source"],
+            options=DocumentOptions(**spec["options"]),
+            prepared_task_id=job.prepared_task_id,
+        )
+        if job.state is JobState.SUBMITTING:
+            if (
+                request.prepared_task_id is None
+                and translator.idempotent_submit
+                and translator.counts_pages
+            ):
+                # Upload first without paying: the task id is journalled before the submit
+                # that charges, and a repeated submit of it is refused, not charged.
+                self._check_stop()
+                count = translator.count_pages(request.path)
+                self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
+                request = request.model_copy(update={"prepared_task_id": count.task_id})
+            safe = request.prepared_task_id is not None and translator.idempotent_submit
+            if not (resubmit or safe):
+                raise MaybeSubmittedError(
+                    f"job {job.id} ({job.items[0].input}) may have been submitted before the last "
+                    "run stopped; resubmitting could pay twice. Check with the provider, then "
+                    f"`transhub jobs resume {job.id} --resubmit` or `transhub jobs forget {job.id}`"
+                )
+            self._submit(job, lambda: translator.submit(request))
+        try:
+            status = self._wait(job, translator.status) if job.state is JobState.RUNNING else None
+            destination = Path(job.items[0].plan["document"])
+            # The destination was free when the job was prepared: a file there now is
+            # this job's own result from a run that died before recording it.
+            saved = translator.download(job.task_id or "", destination, OutputKind(spec["kind"]))
+        except TranshubError as exc:
+            self._record_failure(job, exc)
+            raise
+        outputs = {
+            "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
+        }
+        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
+        self.journal.update(job.id, state=JobState.COMPLETED)
+        pages = status.pages if status else self.journal.get(job.id).pages
+        return DocumentResult(
+            input=Path(job.items[0].input),
+            output=saved.path,
+            provider=job.provider,
+            task_id=job.task_id or "",
+            job=job.id,
+            pages=pages,
+            sha256=saved.sha256,
+            detected_language=saved.detected_language
+            or (status.detected_language if status else None),
+        )
+
+    # -- conversions -----------------------------------------------------------------
+
+    def convert(
+        self,
+        cls: type[DocumentConverter[Any, Any]],
+        path: Path,
+        fmt: ConvertFormat,
+        source: str | None,
+        destination: Path,
+        *,
+        overwrite: bool = False,
+        force: bool = False,
+    ) -> DocumentResult:
+        """Convert one validated document."""
+        path, destination = path.resolve(), destination.resolve()
+        sha = file_digest(path)
+        provider = cls.provider.name
+        print_ = fingerprint(
+            capability="convert", provider=provider, sha256=sha, source=source, format=fmt.value
+        )
+        item = Item(
+            position=0,
+            input=str(path),
+            fingerprint=print_,
+            plan={"document": str(destination)},
+            input_size=path.stat().st_size,
+            input_sha256=sha,
+        )
+        job_request = {
+            "path": str(path),
+            "format": fmt.value,
+            "source": source,
+            "overwrite": overwrite,
+        }
+        prior = None if force else self.journal.reusable(print_)
+        if prior is not None:
+            return self._reused_document(
+                provider, "convert", job_request, item, prior, destination, overwrite
+            )
+        job = self.journal.create(
+            provider=provider, capability="convert", request=job_request, items=[item]
+        )
+        return self._drive_convert(job, resubmit=True)
+
+    def _drive_convert(self, job: Job, *, resubmit: bool) -> DocumentResult:
+        from transhub.api import DocumentResult
+
+        cls = cast(
+            type[DocumentConverter[Any, Any]],
+            self.hub.route(Capability.CONVERT, provider=job.provider),
+        )
+        converter = self.hub.instance(cls)
+        spec = job.request
+        if job.state is JobState.SUBMITTING:
+            if not resubmit:
+                raise MaybeSubmittedError(
+                    f"job {job.id} ({job.items[0].input}) may have been submitted; "
+                    f"`transhub jobs resume {job.id} --resubmit` to send it again"
+                )
+            self._submit(
+                job,
+                lambda: converter.submit(
+                    Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
+                ),
+            )
+        try:
+            status = self._wait(job, converter.status) if job.state is JobState.RUNNING else None
+            saved = converter.download(job.task_id or "", Path(job.items[0].plan["document"]))
+        except TranshubError as exc:
+            self._record_failure(job, exc)
+            raise
+        outputs = {
+            "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
+        }
+        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
+        self.journal.update(job.id, state=JobState.COMPLETED)
+        return DocumentResult(
+            input=Path(job.items[0].input),
+            output=saved.path,
+            provider=job.provider,
+            task_id=job.task_id or "",
+            job=job.id,
+            pages=status.pages if status else None,
+            sha256=saved.sha256,
+        )
+
+    # -- images ----------------------------------------------------------------------
+
+    def image_task(
+        self,
+        cls: type[ImageTranslator[Any, Any]],
+        sources: list[ImageSource],
+        stems: dict[ImageSource, str],
+        *,
+        target: str,
+        source: str | None,
+        options: ImageOptions,
+        output_dir: Path,
+        overwrite: bool,
+    ) -> list[ImageOutcome]:
+        """Run one remote task for ``sources`` (at most the provider's task size)."""
+        provider = cls.provider.name
+        items = [
+            Item(
+                position=n,
+                input=s.label,
+                fingerprint=self._image_print(provider, s, target, source, options),
+                plan={
+                    "stem": stems[s],
+                    "path": str(s.path.resolve()) if s.path else "",
+                    "url": s.url or "",
+                },
+                input_sha256=file_digest(s.path) if s.path else None,
+            )
+            for n, s in enumerate(sources)
+        ]
+        request = {
+            "target": target,
+            "source": source,
+            "options": options.model_dump(),
+            "output_dir": str(output_dir.resolve()),
+            "overwrite": overwrite,
+        }
+        job = self.journal.create(
+            provider=provider, capability="image", request=request, items=items
+        )
+        return self._drive_images(job, resubmit=True)
+
+    @staticmethod
+    def _image_print(
+        provider: str, s: ImageSource, target: str, source: str | None, options: ImageOptions
+    ) -> str:
+        content = file_digest(s.path) if s.path else s.url
+        return fingerprint(
+            capability="image",
+            provider=provider,
+            content=content,
+            source=source,
+            target=target,
+            options=options.model_dump(),
+        )
+
+    def reuse_image(
+        self,
+        provider: str,
+        source: ImageSource,
+        stem: str,
+        *,
+        target: str,
+        source_language: str | None,
+        options: ImageOptions,
+        output_dir: Path,
+        overwrite: bool,
+    ) -> ImageOutcome | None:
+        """An earlier identical image's result copied to this batch's names, if one is intact."""
+        from transhub.api import ImageOutcome, output_name
+
+        print_ = self._image_print(provider, source, target, source_language, options)
+        prior = self.journal.reusable(print_)
+        if prior is None:
+            return None
+        destinations = {
+            artifact: output_name(output_dir, stem, target, artifact, saved["path"])
+            for artifact, saved in prior.outputs.items()
+        }
+        item = Item(
+            position=0,
+            input=source.label,
+            fingerprint=print_,
+            plan={
+                "stem": stem,
+                "url": source.url or "",
+                "path": str(source.path) if source.path else "",
+            },
+        )
+        outputs = self._reuse(item, prior, destinations, overwrite)
+        job = self.journal.create(
+            provider=provider,
+            capability="image",
+            request={
+                "target": target,
+                "source": source_language,
+                "options": options.model_dump(),
+                "output_dir": str(output_dir),
+                "overwrite": overwrite,
+            },
+            items=[item],
+        )
+        self.journal.update_item(job.id, 0, state="reused", outputs=outputs, code=prior.code)
+        self.journal.update(job.id, state=JobState.COMPLETED, message="reused", percent=100.0)
+        return ImageOutcome(
+            source=source.label,
+            provider=provider,
+            job=job.id,
+            success=True,
+            reused=True,
+            outputs={k: Path(v["path"]) for k, v in outputs.items()},
+        )
+
+    def _drive_images(self, job: Job, *, resubmit: bool) -> list[ImageOutcome]:
+        from transhub.api import ImageOutcome
+
+        cls = cast(
+            type[ImageTranslator[Any, Any]], self.hub.route(Capability.IMAGE, provider=job.provider)
+        )
+        translator = self.hub.instance(cls)
+        spec = job.request
+        sources = [
+            ImageSource(url=i.plan["url"])
+            if i.plan.get("url")
+            else ImageSource(path=Path(i.plan["path"]))
+            for i in job.items
+        ]
+        options = ImageOptions(**spec["options"])
+        if job.state is JobState.SUBMITTING:
+            if not (resubmit or translator.idempotent_submit):
+                raise MaybeSubmittedError(
+                    f"job {job.id} ({len(sources)} images) may have been submitted; "
+                    f"`transhub jobs resume {job.id} --resubmit` to send it again"
+                )
+            self._submit(
+                job, lambda: translator.submit(sources, spec["target"], spec["source"], options)
+            )
+        elif job.task_id:
+            translator.remember(
+                job.task_id,
+                submitted_at=_epoch(job.submitted_at),
+                finished_at=_epoch(job.finished_at),
+            )
+        try:
+            if job.state is JobState.RUNNING:
+                status = cast(
+                    ImageTaskStatus, self._wait(job, lambda t: translator.status(t, sources))
+                )
+                self._record_items(job, status, translator)
+            elif job.state is JobState.FINISHED and any(
+                i.state == "pending" and not i.artifacts for i in job.items
+            ):
+                status = translator.status(job.task_id or "", sources)
+                if status.state is TaskState.EXPIRED:
+                    raise ResultExpiredError(
+                        f"the result of {job.provider} task {job.task_id} has expired",
+                        provider=job.provider,
+                    )
+                self._record_items(job, status, translator)
+        except TranshubError as exc:
+            self._record_failure(job, exc)
+            if isinstance(exc, JobFailedError):
+                for item in job.items:
+                    self.journal.update_item(
+                        job.id, item.position, state="failed", message=str(exc)
+                    )
+                return [
+                    ImageOutcome(
+                        source=i.input,
+                        provider=job.provider,
+                        job=job.id,
+                        task_id=job.task_id,
+                        success=False,
+                        code=str(exc.code or ""),
+                        message=str(exc),
+                    )
+                    for i in job.items
+                ]
+            raise
+        return self._save_items(self.journal.get(job.id), translator, sources)
+
+    def _save_items(
+        self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
+    ) -> list[ImageOutcome]:
+        """Download every artifact not saved yet, recording each as it lands."""
+        from transhub.api import ImageOutcome, output_name
+
+        spec = job.request
+        outcomes = []
+        output_dir, target = Path(spec["output_dir"]), spec["target"]
+        for item, source in zip(job.items, sources, strict=True):
+            if item.state == "failed":
+                outcomes.append(
+                    ImageOutcome(
+                        source=item.input,
+                        provider=job.provider,
+                        job=job.id,
+                        task_id=job.task_id,
+                        success=False,
+                        code=item.code,
+                        message=item.message,
+                    )
+                )
+                continue
+            outputs = dict(item.outputs)
+            result = ImageItem(
+                source=source,
+                success=True,
+                code=item.code,
+                message=item.message,
+                artifacts=item.artifacts,
+            )
+            for artifact, reference in item.artifacts.items():
+                if artifact in outputs:
+                    continue  # saved before the last run stopped
+                destination = output_name(
+                    output_dir, item.plan["stem"], target, artifact, reference
+                )
+                saved = translator.download(job.task_id or "", result, artifact, destination)
+                outputs[artifact] = {
+                    "path": str(saved),
+                    "sha256": file_digest(saved),
+                    "size": saved.stat().st_size,
+                }
+                self.journal.update_item(job.id, item.position, outputs=outputs)
+            self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
+            outcomes.append(
+                ImageOutcome(
+                    source=item.input,
+                    provider=job.provider,
+                    job=job.id,
+                    task_id=job.task_id,
+                    success=True,
+                    code=item.code,
+                    message=item.message,
+                    outputs={k: Path(v["path"]) for k, v in outputs.items()},
+                )
+            )
+        self.journal.update(job.id, state=JobState.COMPLETED)
+        return outcomes
+
+    def _record_items(
+        self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]
+    ) -> None:
+        finished = translator.finished_at(job.task_id or "")
+        if finished is not None:
+            self.journal.update(
+                job.id, finished_at=datetime.fromtimestamp(finished).astimezone().isoformat()
+            )
+        for item, result in zip(job.items, status.items, strict=False):
+            self.journal.update_item(
+                job.id,
+                item.position,
+                state="pending" if result.success else "failed",
+                code=result.code,
+                message=result.message,
+                artifacts=result.artifacts,
+            )
+
+    # -- resume ----------------------------------------------------------------------
+
+    def resume(self, job_id: str, *, resubmit: bool = False) -> Any:
+        """Finish one unfinished job from its recorded state."""
+        job = self.journal.get(job_id)
+        if job.state.is_final:
+            return None
+        drive = {
+            "document": self._drive_document,
+            "convert": self._drive_convert,
+            "image": self._drive_images,
+        }
+        return drive[job.capability](job, resubmit=resubmit)
+
+
+def elapsed_since(stamp: str) -> float:
+    """Seconds since an ISO time from the journal."""
+    return time.time() - datetime.fromisoformat(stamp).timestamp()
