@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from transhub import languages as lang
 from transhub import validation
@@ -104,6 +104,17 @@ class ImageOutcome(Model):
     code: str | None = None
     message: str = ""
     outputs: dict[str, Path] = Field(default_factory=dict)
+
+
+class Quote(Model):
+    """A page estimate for one prepared document translation."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    provider: str
+    pages: int
+    exact: bool
+    prepared: tuple[Any, DocumentRequest, Path]
 
 
 class ProviderStatus(Model):
@@ -426,6 +437,52 @@ class Hub:
                     return self.instance(cls).count_pages(path)
         validation.check_readable_file(path)
         return count_locally(path)
+
+    def quote_documents(
+        self, prepared: Sequence[tuple[type[DocumentTranslator[Any, Any]], DocumentRequest, Path]]
+    ) -> list[Quote]:
+        """Page estimates for prepared translations (see :meth:`prepare_document`).
+
+        Where the provider counts pages itself, its count is used and the upload it
+        keeps is attached to the request (``prepared_task_id``), so translating
+        afterwards sends nothing twice; elsewhere the count is local.
+        """
+        from transhub.pages import count_locally
+
+        quotes = []
+        for cls, original, destination in prepared:
+            request = original
+            if cls.counts_pages:
+                count = self.instance(cls).count_pages(request.path)
+                if count.task_id is not None:
+                    request = request.model_copy(update={"prepared_task_id": count.task_id})
+            else:
+                count = count_locally(request.path)
+            quotes.append(
+                Quote(
+                    provider=cls.provider.name,
+                    pages=count.pages,
+                    exact=count.exact,
+                    prepared=(cls, request, destination),
+                )
+            )
+        return quotes
+
+    def balances_for(self, quotes: Sequence[Quote]) -> dict[str, tuple[int, Balance | None]]:
+        """For each provider of ``quotes``: the pages estimated and its documents
+        balance (``None`` where the provider reports none)."""
+        totals: dict[str, int] = {}
+        for quote in quotes:
+            totals[quote.provider] = totals.get(quote.provider, 0) + quote.pages
+        result: dict[str, tuple[int, Balance | None]] = {}
+        for provider, pages in totals.items():
+            offers = any(
+                c.provider.name == provider and "documents" in getattr(c, "kinds", ())
+                for c in self.registry.implementations(Capability.ACCOUNT)
+            )
+            balance = self.account_balance("documents", provider=provider)[0] if offers else None
+            result[provider] = (pages, balance)
+        return result
 
     def convert_document(
         self,

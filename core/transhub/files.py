@@ -4,6 +4,7 @@ output names that cannot escape their folder."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -28,6 +29,14 @@ _RESERVED = (
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
+@functools.cache
+def _umask() -> int:
+    """The process umask (read once: reading it means setting it, briefly)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def file_digest(path: Path, algorithm: str = "sha256") -> str:
     """The hex digest of a file, read in chunks."""
     digest = hashlib.new(algorithm)
@@ -49,6 +58,8 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
         dir=destination.parent, prefix=f".{destination.name}.", suffix=".part", delete=False
     )
     temporary = Path(handle.name)
+    # mkstemp makes the file 0600; a result should get the user's usual permissions.
+    temporary.chmod(0o666 & ~_umask())
     try:
         with handle:
             yield handle

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,10 @@ def _batch_options(func: Any) -> Any:
         show_default=True,
         help="Documents at once (never more than the provider allows).",
     )(func)
-    return click.option("-q", "--quiet", is_flag=True, help="No progress messages.")(func)
+    func = click.option(
+        "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
+    )(func)
+    return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
 
 
 @doc.command()
@@ -57,6 +62,15 @@ def _batch_options(func: Any) -> Any:
 @click.option("--translate-images", is_flag=True, help="Also translate text inside images.")
 @click.option("--all-sheets", is_flag=True, help="Spreadsheets: translate every sheet.")
 @click.option("--pdf", "as_pdf", is_flag=True, help="Download the result as PDF.")
+@click.option(
+    "--max-pages",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Refuse to start when the page estimate of the batch exceeds N.",
+)
+@click.option(
+    "--confirm", is_flag=True, help="Show the estimate and the balance, and ask before paying."
+)
 @overwrite_option
 @_batch_options
 @json_option
@@ -73,20 +87,26 @@ def translate(
     translate_images: bool,
     all_sheets: bool,
     as_pdf: bool,
+    max_pages: int | None,
+    confirm: bool,
     overwrite: bool,
     recursive: bool,
     include: tuple[str, ...],
     jobs: int,
+    force: bool,
     quiet: bool,
     as_json: bool,
 ) -> int:
     """Translate documents (files, or folders of files) into --to LANG.
 
     Each result is saved as <name>.<lang><ext> in the output folder. Every file is
-    checked against the provider's limits before anything is uploaded.
+    checked against the provider's limits before anything is uploaded, and every
+    remote task is recorded in the job journal (`transhub jobs`). The same content
+    translated the same way before is reused unless --force.
     """
-    from transhub.batch import expand_paths, run_concurrently
+    from transhub.batch import expand_paths
     from transhub.capabilities.document import DocumentOptions, OutputKind
+    from transhub.cli.batch import run_batch
 
     hub = runtime.hub
     files = expand_paths(paths, recursive=recursive, include=include)
@@ -98,8 +118,8 @@ def translate(
     )
     kind = OutputKind.PDF if as_pdf else OutputKind.SAME
     # Validate and route every file first: a batch with one bad file pays for nothing.
-    prepared = [
-        hub.prepare_document(
+    prepared = {
+        f: hub.prepare_document(
             f,
             target,
             source=source,
@@ -110,71 +130,52 @@ def translate(
             overwrite=overwrite,
         )
         for f in files
-    ]
+    }
+    if max_pages is not None or confirm:
+        prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
     limit = min(
         jobs,
-        *(cls.provider.max_concurrent_tasks(hub.provider_settings(cls)) for cls, _, _ in prepared),
+        *(
+            cls.provider.max_concurrent_tasks(hub.provider_settings(cls))
+            for cls, _, _ in prepared.values()
+        ),
     )
 
-    def work(path: Path) -> Any:
-        return hub.translate_document(
-            path,
-            target,
-            source=source,
-            provider=provider,
-            output_dir=output_dir,
-            options=options,
-            output=kind,
-            overwrite=overwrite,
-            on_status=None if quiet or as_json else _progress(path),
-        )
+    def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
+        cls, request, destination = prepared[path]
+        runner = hub.runner(stop=stop, on_status=on_status)
+        return runner.document(cls, request, destination, kind, overwrite=overwrite, force=force)
 
-    return _report(run_concurrently(files, work, jobs=limit), as_json, single=len(files) == 1)
+    return run_batch(files, work, jobs=limit, as_json=as_json, quiet=quiet)
 
 
-def _progress(path: Path) -> Any:
-    def show(task_id: str, status: Any) -> None:
-        percent = f" {status.percent:.0f}%" if status.percent is not None else ""
-        note(f"{path.name}: {status.state.value}{percent}")
+def _budget(
+    runtime: Runtime, prepared: dict[Path, Any], *, max_pages: int | None, confirm: bool
+) -> dict[Path, Any]:
+    """Quote the batch before paying: refuse over --max-pages or over the balance,
+    and ask with --confirm.  A provider's own count keeps its upload, so the
+    translation that follows does not send the file again."""
+    from transhub.errors import InputError, QuotaError
 
-    return show
-
-
-def _report(outcomes: Any, as_json: bool, *, single: bool) -> int:
-    rows = []
-    failed = 0
-    for outcome in outcomes:
-        result, error = outcome.result, outcome.error
-        if single and error is not None:
-            raise error
-        if error is not None:
-            failed += 1
-        record = {
-            "input": str(outcome.item),
-            "output": str(result.output) if result else None,
-            "job": result.task_id if result else None,
-            "provider": result.provider if result else error.provider,
-            "state": "done" if result else "failed",
-            "pages": result.pages if result else None,
-            "error": str(error) if error else None,
-        }
-        if as_json:
-            emit_json(record)
-        elif single:
-            click.echo(record["output"])
-        rows.append(record)
-    if not as_json and not single:
-        table(
-            [
-                (r["input"], r["provider"], r["pages"], r["state"], r["output"] or r["error"])
-                for r in rows
-            ],
-            ("file", "provider", "pages", "state", "output or error"),
-        )
-    if failed:
-        note(f"{failed} of {len(rows)} failed")
-        return 1
-    return 0
+    quote = runtime.hub.quote_documents(list(prepared.values()))
+    total = sum(q.pages for q in quote)
+    updated = {path: q.prepared for path, q in zip(prepared, quote, strict=True)}
+    if max_pages is not None and total > max_pages:
+        raise InputError(f"the batch is estimated at {total} pages, over --max-pages {max_pages}")
+    for provider, (pages, balance) in runtime.hub.balances_for(quote).items():
+        if balance is not None and balance.unit == "pages" and pages > balance.amount:
+            raise QuotaError(
+                f"{provider}: the batch needs about {pages} pages but the balance is "
+                f"{balance.amount:g} pages; nothing was submitted",
+                provider=provider,
+            )
+        shown = f"{balance.amount:g} {balance.unit}" if balance is not None else "unknown"
+        note(f"{provider}: estimate {pages} pages; balance {shown}")
+    if confirm and not click.confirm(
+        f"Translate {len(prepared)} documents (about {total} pages)?", err=True, default=False
+    ):
+        raise click.Abort
+    return updated
 
 
 @doc.command()
@@ -217,6 +218,10 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
 @provider_option
 @output_dir_option
 @overwrite_option
+@click.option(
+    "--force", is_flag=True, help="Convert again even if an identical earlier result exists."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @json_option
 @click.pass_obj
 def convert(
@@ -227,25 +232,32 @@ def convert(
     provider: str | None,
     output_dir: Path,
     overwrite: bool,
+    force: bool,
+    quiet: bool,
     as_json: bool,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
-    from transhub.batch import expand_paths, run_concurrently
+    from transhub.batch import expand_paths
+    from transhub.cli.batch import run_batch
 
+    hub = runtime.hub
     files = expand_paths(paths)
-    for path in files:  # check every file before converting any
-        from transhub.validation import check_readable_file
-
-        check_readable_file(path)
-
-    def work(path: Path) -> Any:
-        return runtime.hub.convert_document(
-            path,
+    prepared = {
+        f: hub.prepare_convert(
+            f,
             target_format,
             source=source,
             provider=provider,
             output_dir=output_dir,
             overwrite=overwrite,
         )
+        for f in files
+    }
 
-    return _report(run_concurrently(files, work, jobs=1), as_json, single=len(files) == 1)
+    def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
+        cls, fmt, src, destination = prepared[path]
+        return hub.runner(stop=stop, on_status=on_status).convert(
+            cls, path, fmt, src, destination, overwrite=overwrite, force=force
+        )
+
+    return run_batch(files, work, jobs=1, as_json=as_json, quiet=quiet)
