@@ -401,3 +401,44 @@ def test_the_private_key_never_shows(settings: FanyigouSettings, client: Fanyigo
     assert key not in repr(settings)
     assert key not in repr(client)
     assert key not in str(settings.public_dict())
+
+
+def test_a_forgotten_task_we_submitted_is_expired_an_unknown_one_not_found(
+    options: EmulatorOptions,
+    context: Context,
+    samples: Any,
+    settings: FanyigouSettings,
+    http: HttpClient,
+) -> None:
+    documents = FanyigouDocuments(context)
+    task_id = documents.submit(DocumentRequest(path=samples.text(), target="zh"))
+    assert finish(documents.status, task_id).state is TaskState.DONE
+    seen_finished = documents.finished_at(task_id)
+    assert seen_finished is not None
+    options.result_ttl = 0.0
+    expired = documents.status(task_id)
+    assert (expired.state, expired.code) == (TaskState.EXPIRED, "312")
+    # A new process knows nothing of the task until the journal tells it.
+    fresh = FanyigouDocuments(
+        ProviderContext(
+            info=FANYIGOU, settings=settings, http=http, client=FanyigouClient(settings, http)
+        )
+    )
+    with pytest.raises(NotFoundError):
+        fresh.status(task_id)
+    fresh.remember(task_id, submitted_at=1.0, finished_at=seen_finished)
+    assert fresh.status(task_id).state is TaskState.EXPIRED
+    assert fresh.finished_at(task_id) == seen_finished
+
+
+def test_a_forgotten_image_task_is_expired(
+    options: EmulatorOptions, context: Context, samples: Any
+) -> None:
+    images = FanyigouImages(context)
+    source = ImageSource(path=samples.png())
+    task_id = images.submit([source], "zh", None, ImageOptions())
+    wait_for(lambda: images.status(task_id, [source]), interval=0.02, max_interval=0.05, timeout=5)
+    options.result_ttl = 0.0
+    status = images.status(task_id, [source])
+    assert status.state is TaskState.EXPIRED
+    assert not status.items[0].success

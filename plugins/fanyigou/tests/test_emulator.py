@@ -402,13 +402,15 @@ def test_conversions_in_the_documented_directions(endpoint: str, samples: Any) -
 def test_results_expire_after_their_ttl(
     options: EmulatorOptions, endpoint: str, samples: Any
 ) -> None:
-    options.result_ttl = 0.0
     path = samples.text()
     tid = post(
         endpoint, "uploadTranslate", {"to": "zh", "md5": samples.md5(path)}, file=path
     ).json()["data"]["tid"]
     done(endpoint, tid)
+    options.result_ttl = 0.0
+    # The result, and then the task itself, are forgotten.
     assert code(post(endpoint, "downloadFile", {"tid": tid, "dtype": 3})) == 312
+    assert code(post(endpoint, "queryTransProgress", {"tid": tid})) == 312
 
 
 def test_unknown_calls_and_methods(endpoint: str) -> None:

@@ -38,6 +38,7 @@ from transhub.files import file_digest
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
 
 from transhub_fanyigou import answers, codes, signing
+from transhub_fanyigou.known import KnownTasks
 from transhub_fanyigou.languages import AUTO, detected
 from transhub_fanyigou.settings import FanyigouSettings
 
@@ -106,6 +107,8 @@ class FanyigouClient:
         )
         #: Monotonic clock, replaceable in tests together with ``http.sleep``.
         self.clock: Callable[[], float] = time.monotonic
+        #: The tasks this process submitted or was told about, shared by every capability.
+        self.known = KnownTasks()
 
     def __repr__(self) -> str:
         # Never the key: only what identifies the client.
@@ -245,7 +248,7 @@ class FanyigouClient:
                 answers.data_object(answer, call="uploadTranslate"), call="uploadTranslate"
             )
 
-        return self._wait_for_channel(submit, "uploadTranslate")
+        return self._note(self._wait_for_channel(submit, "uploadTranslate"))
 
     def detect_doc_page(self, path: Path) -> tuple[str, int]:
         """``detectDocPage``: upload to count pages (nothing is charged, so a lost
@@ -274,7 +277,9 @@ class FanyigouClient:
             )
             return answer.code != codes.DUPLICATE
 
-        return self._wait_for_channel(submit, "submitForDetectDoc")
+        fresh = self._wait_for_channel(submit, "submitForDetectDoc")
+        self._note(task_id)
+        return fresh
 
     def query_progress(self, task_id: str) -> answers.Progress:
         """``queryTransProgress``: a document translation, count or conversion."""
@@ -293,16 +298,18 @@ class FanyigouClient:
             "from": source or "",
         }
         answer = self._call("convert", params, idempotent=False, upload=path)
-        return answers.task_id(answers.data_object(answer, call="convert"), call="convert")
+        return self._note(
+            answers.task_id(answers.data_object(answer, call="convert"), call="convert")
+        )
 
     # -- images and OCR ----------------------------------------------------------------
 
     def upload_translate_image(self, path: Path, target: str, source: str | None) -> str:
         """``image/uploadTranslateImage``: one image, one task (``taskId``)."""
         call = "image/uploadTranslateImage"
-        params = {"md5": file_digest(path, "md5"), "from": source or "", "to": target}
+        params = {"md5": file_digest(path, "md5"), "from": source or AUTO, "to": target}
         answer = self._call(call, params, idempotent=False, upload=path)
-        return answers.task_id(answers.data_object(answer, call=call), call=call)
+        return self._note(answers.task_id(answers.data_object(answer, call=call), call=call))
 
     def query_image_progress(self, task_id: str) -> answers.Progress:
         """``image/queryImageTransProgress``."""
@@ -339,6 +346,11 @@ class FanyigouClient:
         )
 
     # -- shared ------------------------------------------------------------------------
+
+    def _note(self, task_id: str) -> str:
+        """Remember a task this process started (see :class:`KnownTasks`)."""
+        self.known.submitted(task_id)
+        return task_id
 
     def _progress(self, call: str, task_id: str) -> answers.Progress:
         answer = self._call(call, {"tid": answers.checked_task_id(task_id)}, idempotent=True)

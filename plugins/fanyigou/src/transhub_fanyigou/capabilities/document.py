@@ -15,11 +15,12 @@ from transhub.capabilities.document import (
     PageCount,
     SavedDocument,
 )
-from transhub.errors import UnsupportedLanguageError
+from transhub.errors import NotFoundError, ResultExpiredError, UnsupportedLanguageError
 
 from transhub_fanyigou import codes
 from transhub_fanyigou.answers import task_status
 from transhub_fanyigou.callbacks import CallbackStore
+from transhub_fanyigou.capabilities.tracking import expired_status, remember, tracked
 from transhub_fanyigou.client import (
     DTYPE_CONVERTED,
     DTYPE_PDF,
@@ -112,9 +113,25 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         service's ``queryTransProgress``."""
         recorded = CallbackStore.default().final_status(task_id)
         if recorded is not None:
+            self.client.known.finished(task_id)
             return recorded
-        progress = self.client.query_progress(task_id)
-        return task_status(progress, call="queryTransProgress", counted_is_queued=True)
+
+        def fetch() -> TaskStatus:
+            progress = self.client.query_progress(task_id)
+            self.client.known.kind(task_id, progress.doc_type)
+            return task_status(progress, call="queryTransProgress", counted_is_queued=True)
+
+        return tracked(self.client, task_id, fetch, expired_status)
+
+    def remember(
+        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
+    ) -> None:
+        """Hear what the job journal recorded of a task before resuming it."""
+        remember(self.client, task_id, submitted_at, finished_at)
+
+    def finished_at(self, task_id: str) -> float | None:
+        """When this process (or the journal) saw the task finished."""
+        return self.client.known.finished_at(task_id)
 
     def download(self, task_id: str, destination: Path, kind: OutputKind) -> SavedDocument:
         """``downloadFile`` with ``dtype`` 3 (same kind) or 2 (PDF).
@@ -123,11 +140,27 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         (inputs word, pdf)"), so the same kind of a PDF is asked for as ``dtype`` 2.
         """
         dtype = DTYPE_PDF if kind is OutputKind.PDF else DTYPE_SAME
-        if dtype == DTYPE_SAME:
-            progress = self.client.query_progress(task_id)
-            if progress.doc_type.strip().lower().lstrip(".") == "pdf":
-                dtype = DTYPE_PDF
+        if dtype == DTYPE_SAME and self._doc_type(task_id) == "pdf":
+            dtype = DTYPE_PDF
         return saved_document(self.client.download_file(task_id, dtype, destination))
+
+    def _doc_type(self, task_id: str) -> str | None:
+        """The task's document type, as its progress reported it (asked once more when
+        this process has not seen it: a resumed job)."""
+        known = self.client.known.kind(task_id)
+        if known is not None:
+            return known
+        try:
+            progress = self.client.query_progress(task_id)
+        except NotFoundError as exc:
+            # The core downloads only finished tasks: one the service forgot has expired.
+            raise ResultExpiredError(
+                f"fanyigou: the result of task {task_id} is no longer kept",
+                provider="fanyigou",
+                code=exc.code,
+                provider_message=exc.provider_message,
+            ) from None
+        return self.client.known.kind(task_id, progress.doc_type)
 
     def count_pages(self, path: Path) -> PageCount:
         """``detectDocPage``, then ``queryTransProgress`` until the background count
@@ -199,9 +232,24 @@ class FanyigouConverter(DocumentConverter[FanyigouSettings, FanyigouClient]):
         """The conversion's state (a recorded callback, else ``queryTransProgress``)."""
         recorded = CallbackStore.default().final_status(task_id)
         if recorded is not None:
+            self.client.known.finished(task_id)
             return recorded
-        progress = self.client.query_progress(task_id)
-        return task_status(progress, call="queryTransProgress", counted_is_queued=False)
+
+        def fetch() -> TaskStatus:
+            progress = self.client.query_progress(task_id)
+            return task_status(progress, call="queryTransProgress", counted_is_queued=False)
+
+        return tracked(self.client, task_id, fetch, expired_status)
+
+    def remember(
+        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
+    ) -> None:
+        """Hear what the job journal recorded of a task before resuming it."""
+        remember(self.client, task_id, submitted_at, finished_at)
+
+    def finished_at(self, task_id: str) -> float | None:
+        """When this process (or the journal) saw the conversion finished."""
+        return self.client.known.finished_at(task_id)
 
     def download(self, task_id: str, destination: Path) -> SavedDocument:
         """``downloadFile`` with ``dtype`` 6."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from transhub.capabilities.base import FileLimits, LanguageSupport, TaskState
+from transhub.capabilities.base import FileLimits, LanguageSupport, TaskState, TaskStatus
 from transhub.capabilities.image import (
     ImageItem,
     ImageOptions,
@@ -18,6 +18,7 @@ from transhub.errors import InputError
 
 from transhub_fanyigou.answers import task_status
 from transhub_fanyigou.capabilities.document import provider_code
+from transhub_fanyigou.capabilities.tracking import expired_status, remember, tracked
 from transhub_fanyigou.client import FanyigouClient
 from transhub_fanyigou.languages import CODES
 from transhub_fanyigou.limits import IMAGES, OCR_IMAGES
@@ -58,10 +59,13 @@ class FanyigouImages(ImageTranslator[FanyigouSettings, FanyigouClient]):
 
     def status(self, task_id: str, images: list[ImageSource]) -> ImageTaskStatus:
         """The task's state; when final, one item for its image."""
-        progress = self.client.query_image_progress(task_id)
-        status = task_status(
-            progress, call="image/queryImageTransProgress", counted_is_queued=False
-        )
+
+        def fetch() -> TaskStatus:
+            progress = self.client.query_image_progress(task_id)
+            call = "image/queryImageTransProgress"
+            return task_status(progress, call=call, counted_is_queued=False)
+
+        status = tracked(self.client, task_id, fetch, expired_status)
         items: tuple[ImageItem, ...] = ()
         if status.state.is_final and images:
             done = status.state is TaskState.DONE
@@ -82,6 +86,16 @@ class FanyigouImages(ImageTranslator[FanyigouSettings, FanyigouClient]):
         if artifact != "image":
             raise InputError(f"fanyigou has no image artifact {artifact!r} (only 'image')")
         return self.client.download_image(task_id, destination).download.path
+
+    def remember(
+        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
+    ) -> None:
+        """Hear what the job journal recorded of a task before resuming it."""
+        remember(self.client, task_id, submitted_at, finished_at)
+
+    def finished_at(self, task_id: str) -> float | None:
+        """When this process (or the journal) saw the task finished."""
+        return self.client.known.finished_at(task_id)
 
 
 class FanyigouOcr(OcrEngine[FanyigouSettings, FanyigouClient]):

@@ -158,8 +158,7 @@ def xlsx(rows: list[str]) -> bytes:
                 part="xl/workbook.xml",
                 content_type=_SHEET_MAIN,
                 extra=(
-                    '<Override PartName="/xl/worksheets/sheet1.xml" '
-                    f'ContentType="{sheet_type}"/>'
+                    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{sheet_type}"/>'
                 ),
             ),
             "_rels/.rels": _ROOT_RELS.format(part="xl/workbook.xml"),

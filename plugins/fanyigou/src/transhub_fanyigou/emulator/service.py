@@ -302,9 +302,6 @@ class FanyigouService:
                 return answer(codes.RUNNING)
             if status not in (codes.DONE, self.options.image_done_status):
                 return answer(status)
-            assert task.finished is not None
-            if self.options.clock() - task.finished > self.options.result_ttl:
-                return answer(codes.NOT_FOUND)
         if image:
             data = outputs.labelled_image(task.file, task.target)
             return self._file(task, data, task.doc_type)
@@ -524,6 +521,16 @@ class FanyigouService:
         task = self.tasks.get(tid)
         if task is None or task.kind not in kinds:
             return answer(codes.NOT_FOUND)
+        with self._lock:
+            self._refresh(task)
+            # A finished task is kept for result_ttl seconds; then the service forgets it.
+            finished = task.finished
+            if (
+                finished is not None
+                and task.kind != "count"
+                and (self.options.clock() - finished > self.options.result_ttl)
+            ):
+                return answer(codes.NOT_FOUND)
         return task
 
     # -- task life -------------------------------------------------------------------
