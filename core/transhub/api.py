@@ -46,6 +46,7 @@ from transhub.capabilities.document import (
     PageCount,
 )
 from transhub.capabilities.image import (
+    ImageItem,
     ImageOptions,
     ImageSource,
     ImageTranslator,
@@ -57,6 +58,7 @@ from transhub.errors import (
     InputError,
     Interrupted,
     JobFailedError,
+    NotFoundError,
     ResultExpiredError,
     TranshubError,
 )
@@ -712,6 +714,51 @@ class Hub:
                 for future in [pool.submit(run, chunk) for chunk in chunks]:
                     future.result()
         return [outcomes[s] for s in sources]
+
+    def download_job(self, job_id: str, output_dir: str | Path) -> list[Path]:
+        """Save a journalled job's results again into ``output_dir``: from the
+        provider while it keeps them, else copied from this job's saved files when
+        they are intact.  Returns the paths written."""
+        from transhub.jobs import copy_saved, image_source
+
+        job = self.journal.get(job_id)
+        folder = Path(output_dir)
+        if job.task_id is None or job.state.value not in ("finished", "completed"):
+            raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+        written: list[Path] = []
+        try:
+            if job.capability in ("document", "convert"):
+                capability = (
+                    Capability.DOCUMENT if job.capability == "document" else Capability.CONVERT
+                )
+                impl = self.instance(self.route(capability, provider=job.provider))
+                destination = folder / Path(job.items[0].plan["document"]).name
+                if isinstance(impl, DocumentTranslator):
+                    kind = OutputKind(job.request["kind"])
+                    written.append(impl.download(job.task_id, destination, kind).path)
+                else:
+                    written.append(cast(Any, impl).download(job.task_id, destination).path)
+            else:
+                translator = self.instance(
+                    cast(
+                        type[ImageTranslator[Any, Any]],
+                        self.route(Capability.IMAGE, provider=job.provider),
+                    )
+                )
+                for item in job.items:
+                    result = ImageItem(
+                        source=image_source(item), success=True, artifacts=item.artifacts
+                    )
+                    for artifact, reference in item.artifacts.items():
+                        destination = output_name(
+                            folder, item.plan["stem"], job.request["target"], artifact, reference
+                        )
+                        written.append(
+                            translator.download(job.task_id, result, artifact, destination)
+                        )
+        except (ResultExpiredError, NotFoundError):
+            written = copy_saved(job, folder)
+        return written
 
     # -- short requests ----------------------------------------------------------
 

@@ -13,7 +13,6 @@ import json
 import logging
 import shutil
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -557,12 +556,7 @@ class Runner:
         )
         translator = self.hub.instance(cls)
         spec = job.request
-        sources = [
-            ImageSource(url=i.plan["url"])
-            if i.plan.get("url")
-            else ImageSource(path=Path(i.plan["path"]))
-            for i in job.items
-        ]
+        sources = [image_source(i) for i in job.items]
         options = ImageOptions(**spec["options"])
         if job.state is JobState.SUBMITTING:
             if not (resubmit or translator.idempotent_submit):
@@ -710,6 +704,27 @@ class Runner:
         return drive[job.capability](job, resubmit=resubmit)
 
 
-def elapsed_since(stamp: str) -> float:
-    """Seconds since an ISO time from the journal."""
-    return time.time() - datetime.fromisoformat(stamp).timestamp()
+def copy_saved(job: Job, folder: Path) -> list[Path]:
+    """Copy a job's saved result files into ``folder``, checking each against the
+    SHA-256 recorded when it was saved."""
+    written = []
+    for item in job.items:
+        for saved in item.outputs.values():
+            path = Path(saved["path"])
+            if not path.is_file() or file_digest(path) != saved["sha256"]:
+                raise ResultExpiredError(
+                    f"job {job.id}: the provider no longer keeps the result and the saved "
+                    f"copy {path} is missing or changed"
+                )
+            destination = folder / path.name
+            with atomic_writer(destination) as handle, path.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+            written.append(destination)
+    return written
+
+
+def image_source(item: Item) -> ImageSource:
+    """The image an item of an image job stands for."""
+    if item.plan.get("url"):
+        return ImageSource(url=item.plan["url"])
+    return ImageSource(path=Path(item.plan["path"]))

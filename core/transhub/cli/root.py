@@ -20,6 +20,7 @@ CORE_COMMANDS = {
     "dict": "transhub.cli.dictionary:dictionary",
     "doc": "transhub.cli.doc:doc",
     "image": "transhub.cli.image:image",
+    "jobs": "transhub.cli.jobs:jobs",
     "languages": "transhub.cli.languages:languages",
     "ocr": "transhub.cli.ocr:ocr",
     "providers": "transhub.cli.providers:providers",
