@@ -442,3 +442,16 @@ def test_a_forgotten_image_task_is_expired(
     status = images.status(task_id, [source])
     assert status.state is TaskState.EXPIRED
     assert not status.items[0].success
+
+
+def test_a_channel_held_by_another_client_is_waited_for(
+    context: Context, samples: Any, emulator: FanyigouEmulator
+) -> None:
+    holder = emulator.service.occupy_channel(0.3)
+    documents = FanyigouDocuments(context)
+    task_id = documents.submit(DocumentRequest(path=samples.text(), target="zh"))
+    assert 320 in [r.status for r in emulator.log.records("uploadTranslate")]
+    held, mine = emulator.service.tasks[holder], emulator.service.tasks[int(task_id)]
+    assert held.finished is not None and mine.started is not None
+    assert mine.started >= held.finished
+    assert finish(documents.status, task_id).state is TaskState.DONE

@@ -110,6 +110,8 @@ class Task:
     finished: float | None = None
     final_status: int | None = None
     conversion: int | None = None
+    #: Seconds this task takes (``None``: the options' ``task_seconds``).
+    duration: float | None = None
     submitted: bool = False
     charged: bool = False
 
@@ -203,6 +205,20 @@ class FanyigouService:
         """Make the next task that is started end with ``status`` (e.g. 316, 317, 305)."""
         with self._lock:
             self._next_endings.append(status)
+
+    def occupy_channel(self, seconds: float) -> int:
+        """Start a translation of someone else's on this account that holds a channel
+        for ``seconds`` (as another client of the same account would): submissions
+        meanwhile are answered 320.  Returns its task id."""
+        with self._lock:
+            placeholder = self._folder / f"upload-{next(self._uploads)}"
+            placeholder.write_bytes(b"held\n")
+            upload = Upload(placeholder, "other-client.txt", 5, "", "")
+            task = self._new_task("translate", upload)
+            task.pages, task.duration, task.submitted = 0, seconds, True
+            task.target = "en"
+            self._start(task)
+            return task.tid
 
     def wait_for_deliveries(self, count: int, timeout: float = 10.0) -> list[Delivery]:
         """Block until ``count`` callbacks were delivered (or the timeout passed)."""
@@ -570,10 +586,15 @@ class FanyigouService:
         if self._next_endings:
             task.end_status = self._next_endings.pop(0)
         if self.options.callback_url and task.kind in ("translate", "convert"):
-            timer = threading.Timer(self.options.task_seconds, self._finish_later, args=(task.tid,))
+            timer = threading.Timer(self._duration(task), self._finish_later, args=(task.tid,))
             timer.daemon = True
             self._timers.append(timer)
             timer.start()
+
+    def _duration(self, task: Task) -> float:
+        if task.duration is not None:
+            return task.duration
+        return self.options.task_seconds * (0.5 if task.kind == "count" else 1.0)
 
     def _finish_later(self, tid: int) -> None:
         with self._lock:
@@ -586,7 +607,7 @@ class FanyigouService:
         if task.final_status is not None or task.started is None:
             return
         now = self.options.clock()
-        duration = self.options.task_seconds * (0.5 if task.kind == "count" else 1.0)
+        duration = self._duration(task)
         if not force and now - task.started < duration:
             return
         task.finished = now
@@ -615,7 +636,7 @@ class FanyigouService:
             if task.started is None:
                 percent, status, msg = 0.0, codes.RUNNING, "排队中"
             else:
-                duration = self.options.task_seconds * (0.5 if task.kind == "count" else 1.0)
+                duration = self._duration(task)
                 percent = min(99.0, 100.0 * (now - task.started) / max(duration, 1e-9))
                 status, msg = codes.RUNNING, "正在翻译" if task.kind != "count" else "页数检测中"
         else:
