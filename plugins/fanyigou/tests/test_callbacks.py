@@ -91,7 +91,7 @@ def test_fields_added_by_the_service_are_covered_by_the_token(
 def test_forged_and_unsigned_callbacks_are_refused_and_logged(
     receiver_url: str, store: CallbackStore, body: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level("WARNING", logger="transhub_fanyigou.callbacks"):
+    with caplog.at_level("WARNING", logger="transhub.fanyigou.callbacks"):
         response = send(receiver_url, body)
     assert response.status_code == 403
     assert store.status("19432525") is None
@@ -104,7 +104,7 @@ def test_a_replayed_callback_is_refused(
 ) -> None:
     body = signed(EXAMPLE)
     assert send(receiver_url, body).status_code == 200
-    with caplog.at_level("WARNING", logger="transhub_fanyigou.callbacks"):
+    with caplog.at_level("WARNING", logger="transhub.fanyigou.callbacks"):
         assert send(receiver_url, body).status_code == 403
     assert "replay" in caplog.text
     # Remembered across restarts of the receiver.

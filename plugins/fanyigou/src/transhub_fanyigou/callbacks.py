@@ -29,7 +29,7 @@ from transhub.files import atomic_write_bytes, inside
 
 from transhub_fanyigou import answers, signing
 
-log = logging.getLogger("transhub_fanyigou.callbacks")
+log = logging.getLogger("transhub.fanyigou.callbacks")
 
 #: The largest callback accepted: the documented fields take a few hundred bytes.
 MAX_BODY = 64 * 1024

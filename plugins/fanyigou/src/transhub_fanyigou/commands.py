@@ -39,12 +39,16 @@ def callback_server(host: str, port: int, data_dir: str | None) -> None:
     import logging
     from pathlib import Path
 
+    from transhub.cli.runtime import Runtime
     from transhub.settings import load_settings
 
     from transhub_fanyigou.callbacks import CallbackReceiver, CallbackStore, serve
     from transhub_fanyigou.settings import FanyigouSettings
 
-    settings: FanyigouSettings = load_settings(FanyigouSettings, what="fanyigou")
+    # The run's own overrides (-c fanyigou.private_key=… and the like) apply here too.
+    runtime = click.get_current_context().find_object(Runtime)
+    overrides = runtime.overrides.get("fanyigou") if runtime is not None else None
+    settings: FanyigouSettings = load_settings(FanyigouSettings, overrides, what="fanyigou")
     if not settings.private_key.get_secret_value():
         from transhub.errors import ConfigurationError
 
@@ -54,7 +58,7 @@ def callback_server(host: str, port: int, data_dir: str | None) -> None:
         )
     store = CallbackStore(Path(data_dir)) if data_dir else CallbackStore.default()
     receiver = CallbackReceiver(settings.private_key, store, max_body=MAX_BODY)
-    logging.getLogger("transhub_fanyigou.callbacks").setLevel(logging.INFO)
+    logging.getLogger("transhub.fanyigou.callbacks").setLevel(logging.INFO)
 
     def ready(url: str) -> None:
         click.echo(f"listening on {url} (states recorded in {store.folder})", err=False)

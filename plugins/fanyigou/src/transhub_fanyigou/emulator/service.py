@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import logging
 import random
 import shutil
 import tempfile
@@ -27,8 +26,6 @@ from typing import Any
 from transhub_fanyigou import codes, limits, signing
 from transhub_fanyigou.emulator import dictionary, outputs
 from transhub_fanyigou.languages import CHINESE_NAMES, CODES, TEXT_PAIRS
-
-log = logging.getLogger("transhub_fanyigou.emulator")
 
 #: Test credentials of the sandbox (not secrets: they only open the emulator).
 TEST_APPID = "1000000000001"
