@@ -377,9 +377,15 @@ class Hub:
         self._check_document_options(cls, options, output)
         suffix = ".pdf" if output is OutputKind.PDF else path.suffix
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
-        if destination.exists() and not overwrite:
-            raise InputError("already exists (use --overwrite to replace it)", path=destination)
         request = DocumentRequest(path=path, target=dst, source=src, options=options)
+        if (
+            destination.exists()
+            and not overwrite
+            and not self.runner().is_own_result(
+                self.runner().document_fingerprint(cls, request, output), destination
+            )
+        ):
+            raise InputError("already exists (use --overwrite to replace it)", path=destination)
         return cls, request, destination
 
     @staticmethod

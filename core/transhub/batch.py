@@ -7,6 +7,7 @@ stops the others.  Outcomes are yielded as they finish.
 from __future__ import annotations
 
 import fnmatch
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -65,9 +66,12 @@ def run_concurrently(
     work: Callable[[ItemT], ResultT],
     *,
     jobs: int,
+    stop: threading.Event | None = None,
 ) -> Iterator[Outcome[ItemT, ResultT]]:
     """Run ``work`` on each item with at most ``jobs`` at once; yield outcomes as
-    they finish.  Closing the iterator early (Ctrl-C) stops submitting new items."""
+    they finish.  An interruption (Ctrl-C arrives in this thread) or closing the
+    iterator early cancels the items not started and sets ``stop`` *before* waiting
+    for the running ones, so they can end at their next step."""
     pending: dict[Future[ResultT], ItemT] = {}
     iterator = iter(items)
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="transhub-batch") as pool:
@@ -79,6 +83,8 @@ def run_concurrently(
             while pending:
                 yield from _drain(pending, FIRST_COMPLETED)
         finally:
+            if stop is not None and pending:
+                stop.set()
             for future in pending:
                 future.cancel()
 

@@ -80,6 +80,24 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
         raise
 
 
+def remove_stale_parts(destination: Path) -> int:
+    """Delete temporary files :func:`atomic_writer` left beside ``destination`` when a
+    process was killed mid-write; return how many were removed."""
+    removed = 0
+    if destination.parent.is_dir():
+        for stale in destination.parent.glob(f".{glob_escape(destination.name)}.*.part"):
+            stale.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob wildcards escaped."""
+    import glob
+
+    return glob.escape(name)
+
+
 def atomic_write_bytes(destination: Path, data: bytes, *, overwrite: bool = False) -> Path:
     """Write a small piece of data atomically (see :func:`atomic_writer`)."""
     with atomic_writer(destination, overwrite=overwrite) as handle:

@@ -43,7 +43,7 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.files import atomic_writer, file_digest
+from transhub.files import atomic_writer, file_digest, remove_stale_parts
 from transhub.journal import Item, Job, JobState, Journal, now
 
 if TYPE_CHECKING:
@@ -209,15 +209,7 @@ class Runner:
         destination = destination.resolve()
         sha = file_digest(path)
         provider = cls.provider.name
-        print_ = fingerprint(
-            capability="document",
-            provider=provider,
-            sha256=sha,
-            source=request.source,
-            target=request.target,
-            options=request.options.model_dump(),
-            kind=kind.value,
-        )
+        print_ = self.document_fingerprint(cls, request, kind, sha)
         item = Item(
             position=0,
             input=str(request.path),
@@ -248,6 +240,32 @@ class Runner:
             job.prepared_task_id = request.prepared_task_id
         return self._drive_document(job, resubmit=True)
 
+    @staticmethod
+    def document_fingerprint(
+        impl: type[DocumentTranslator[Any, Any]],
+        request: DocumentRequest,
+        kind: OutputKind,
+        sha256: str | None = None,
+    ) -> str:
+        """What makes two document translations the same work."""
+        return fingerprint(
+            capability="document",
+            provider=impl.provider.name,
+            sha256=sha256 or file_digest(request.path),
+            source=request.source,
+            target=request.target,
+            options=request.options.model_dump(),
+            kind=kind.value,
+        )
+
+    def is_own_result(self, print_: str, destination: Path) -> bool:
+        """Whether ``destination`` is the intact saved result of identical earlier work
+        (so a batch run again skips it instead of refusing to overwrite it)."""
+        prior = self.journal.reusable(print_)
+        return prior is not None and any(
+            Path(saved["path"]) == destination.resolve() for saved in prior.outputs.values()
+        )
+
     def _reused_document(
         self,
         provider: str,
@@ -261,7 +279,10 @@ class Runner:
         from transhub.api import DocumentResult
 
         key = next(iter(prior.outputs))
-        outputs = self._reuse(item, prior, {key: destination}, overwrite)
+        if Path(prior.outputs[key]["path"]) == destination:
+            outputs = {key: prior.outputs[key]}  # the result is already where it belongs
+        else:
+            outputs = self._reuse(item, prior, {key: destination}, overwrite)
         item.state = "reused"
         job = self.journal.create(
             provider=provider, capability=capability, request=job_request, items=[item]
@@ -325,6 +346,7 @@ class Runner:
         try:
             status = self._wait(job, translator.status) if job.state is JobState.RUNNING else None
             destination = Path(job.items[0].plan["document"])
+            remove_stale_parts(destination)  # a killed run's half-written temporary file
             # The destination was free when the job was prepared: a file there now is
             # this job's own result from a run that died before recording it.
             saved = translator.download(job.task_id or "", destination, OutputKind(spec["kind"]))
@@ -416,7 +438,9 @@ class Runner:
             )
         try:
             status = self._wait(job, converter.status) if job.state is JobState.RUNNING else None
-            saved = converter.download(job.task_id or "", Path(job.items[0].plan["document"]))
+            destination = Path(job.items[0].plan["document"])
+            remove_stale_parts(destination)
+            saved = converter.download(job.task_id or "", destination)
         except TranshubError as exc:
             self._record_failure(job, exc)
             raise
@@ -648,6 +672,7 @@ class Runner:
                 destination = output_name(
                     output_dir, item.plan["stem"], target, artifact, reference
                 )
+                remove_stale_parts(destination)
                 saved = translator.download(job.task_id or "", result, artifact, destination)
                 outputs[artifact] = {
                     "path": str(saved),

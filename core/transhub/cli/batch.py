@@ -52,7 +52,7 @@ def run_batch(
 
     rows: list[dict[str, Any]] = []
     single = len(items) == 1
-    outcomes = cast(Generator[Any, None, None], run_concurrently(items, task, jobs=jobs))
+    outcomes = cast(Generator[Any, None, None], run_concurrently(items, task, jobs=jobs, stop=stop))
     try:
         for outcome in outcomes:
             if single and outcome.error is not None:

@@ -38,6 +38,15 @@ def image() -> None:
 @click.option(
     "--ignore-entity", is_flag=True, help="E-commerce: also translate text on the product itself."
 )
+@click.option(
+    "--max-images",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Refuse to start when the batch has more than N distinct images.",
+)
+@click.option(
+    "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
+)
 @overwrite_option
 @json_option
 @click.pass_obj
@@ -51,6 +60,8 @@ def translate(
     field: str | None,
     editor_data: bool,
     ignore_entity: bool,
+    max_images: int | None,
+    force: bool,
     overwrite: bool,
     as_json: bool,
 ) -> int:
@@ -60,7 +71,13 @@ def translate(
     non-zero when any image failed.
     """
     from transhub.capabilities.image import ImageOptions
+    from transhub.errors import InputError
 
+    distinct = len(dict.fromkeys(inputs))
+    if max_images is not None and distinct > max_images:
+        raise InputError(
+            f"the batch has {distinct} distinct images, over --max-images {max_images}"
+        )
     outcomes = runtime.hub.translate_images(
         list(inputs),
         target,
@@ -69,6 +86,7 @@ def translate(
         output_dir=output_dir,
         options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
         overwrite=overwrite,
+        force=force,
     )
     failed = [o for o in outcomes if not o.success]
     if as_json:
@@ -77,7 +95,9 @@ def translate(
                 {
                     "input": outcome.source,
                     "provider": outcome.provider,
-                    "job": outcome.task_id,
+                    "job": outcome.job,
+                    "task": outcome.task_id,
+                    "reused": outcome.reused,
                     "state": "done" if outcome.success else "failed",
                     "code": outcome.code,
                     "error": None if outcome.success else outcome.message,

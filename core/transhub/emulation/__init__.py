@@ -5,7 +5,7 @@ own behaviour; wrap it in :class:`FaultInjector` and run it with :class:`Emulato
 Needs the ``sandbox`` extra (werkzeug).
 """
 
-from transhub.emulation.faults import Fault, FaultInjector, Faults
+from transhub.emulation.faults import Fault, FaultInjector, Faults, Hold
 from transhub.emulation.log import LoggedRequest, RequestLog
 from transhub.emulation.server import EmulatorServer
 
@@ -14,6 +14,7 @@ __all__ = [
     "Fault",
     "FaultInjector",
     "Faults",
+    "Hold",
     "LoggedRequest",
     "RequestLog",
 ]

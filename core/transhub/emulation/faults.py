@@ -47,6 +47,28 @@ class Fault(str, enum.Enum):
     """Process the request, then answer HTTP 200 with a complete body of broken JSON."""
 
 
+class Hold:
+    """A request held at the emulator's door: :attr:`arrived` is set when the
+    request comes in; it proceeds (and is processed) only once :meth:`release` is
+    called.  Lets a test act at an exact moment, e.g. kill the client while its
+    paid submit is in flight."""
+
+    def __init__(self, action: str, timeout: float) -> None:
+        self.action = action
+        self.timeout = timeout
+        self.arrived = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        """Let the held request through."""
+        self._released.set()
+
+    def wait(self) -> None:
+        """Called by the injector: block until released (or the timeout passes)."""
+        self.arrived.set()
+        self._released.wait(self.timeout)
+
+
 @dataclass
 class Faults:
     """Which faults to inject.  Rates are fractions of requests (0 to 1)."""
@@ -60,6 +82,7 @@ class Faults:
     #: Apply rates only to these actions (``None``: every action).
     actions: frozenset[str] | None = None
     _queue: list[tuple[Fault, str | None]] = field(default_factory=list, repr=False)
+    _holds: list[Hold] = field(default_factory=list, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _random: random.Random = field(init=False, repr=False)
 
@@ -70,6 +93,20 @@ class Faults:
         """Inject ``fault`` on the next ``times`` requests (of ``action``, if given)."""
         with self._lock:
             self._queue.extend([(fault, action)] * times)
+
+    def hold(self, action: str, timeout: float = 30.0) -> Hold:
+        """Hold the next request of ``action`` until released (see :class:`Hold`)."""
+        held = Hold(action, timeout)
+        with self._lock:
+            self._holds.append(held)
+        return held
+
+    def _take_hold(self, action: str) -> Hold | None:
+        with self._lock:
+            for index, held in enumerate(self._holds):
+                if action.startswith(held.action):
+                    return self._holds.pop(index)
+        return None
 
     def pending(self) -> int:
         """How many queued faults have not fired yet."""
@@ -128,7 +165,11 @@ class FaultInjector:
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        chosen = self.faults.draw(self.action_of(environ))
+        action = self.action_of(environ)
+        held = self.faults._take_hold(action)
+        if held is not None:
+            held.wait()
+        chosen = self.faults.draw(action)
         if Fault.DELAY in chosen:
             time.sleep(self.faults.delay_seconds)
         if Fault.ERROR in chosen:

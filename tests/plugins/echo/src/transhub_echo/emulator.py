@@ -23,6 +23,7 @@ class EchoService:
     """The application's state."""
 
     def __init__(self, polls_until_done: int = 2) -> None:
+        #: Status requests a document answers "running" to before "done" (tests change it).
         self.log = RequestLog()
         self.polls_until_done = polls_until_done
         self.documents: dict[str, dict[str, Any]] = {}

@@ -1,0 +1,422 @@
+"""The job journal: records, dedupe, resume after SIGKILL, concurrency, progress, Ctrl-C."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from transhub.emulation import Fault
+from transhub.errors import EXIT_CODES
+from transhub.journal import Journal
+
+DEADLINE = 30.0
+
+
+def wait_until(condition, what, timeout=DEADLINE, process=None):
+    """Poll ``condition`` until true (bounded); the assertion names what never happened
+    (and shows what the process said, if it ended first)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        if process is not None and process.poll() is not None:
+            raise AssertionError(
+                f"transhub exited {process.returncode} before {what}: {process.stderr.read()}"
+            )
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def spawn(*argv):
+    """transhub in its own process, with this test's environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "transhub", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def journal(home: Path) -> Journal:
+    return Journal(home / "data" / "jobs.db")
+
+
+def expected(text: str, target: str) -> bytes:
+    return "".join(f"[{target}] {line}" for line in text.splitlines(keepends=True)).encode()
+
+
+def make_docs(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"doc{n}.txt"
+        path.write_text(f"document {n}\nline two of {n}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_every_step_is_journalled(cli, echo, sample, isolated):
+    result = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json")
+    record = json.loads(result.stdout)
+    job = journal(isolated).get(record["job"])
+    assert job.state.value == "completed" and job.task_id and job.provider == "echo"
+    assert job.submitted_at and job.finished_at and job.created_at.endswith("+00:00")
+    item = job.items[0]
+    assert item.input_sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
+    saved = item.outputs["document"]
+    assert saved["sha256"] == hashlib.sha256(Path(saved["path"]).read_bytes()).hexdigest()
+    assert job.request["target"] == "zh" and job.request["options"]["bilingual"] is False
+    shown = cli("jobs", "show", record["job"][:5])
+    assert "completed" in shown.stdout and str(sample) in shown.stdout
+    listed = cli("jobs", "list", "--json")
+    assert [json.loads(line)["id"] for line in listed.lines] == [record["job"]]
+
+
+def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, sample, tmp_path):
+    first = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "a")
+    assert first.exit_code == 0
+    requests = echo.log.count()
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(sample.read_bytes())  # same content, another name
+    again = cli("doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "b")
+    assert again.exit_code == 0, again.stderr
+    assert "reused" in again.stderr
+    assert echo.log.count() == requests
+    assert (tmp_path / "b" / "copy.zh.txt").read_bytes() == (
+        tmp_path / "a" / "notes.zh.txt"
+    ).read_bytes()
+    as_json = cli(
+        "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "c", "--json"
+    )
+    assert json.loads(as_json.stdout)["reused"] is True
+    forced = cli(
+        "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "d", "--force"
+    )
+    assert forced.exit_code == 0 and echo.log.count("/v1/documents") == 2
+
+
+def test_a_changed_or_missing_earlier_result_is_not_reused(cli, echo, sample, tmp_path):
+    cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "a")
+    (tmp_path / "a" / "notes.zh.txt").write_text("edited by hand")
+    cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "b")
+    assert echo.log.count("/v1/documents") == 2
+    other = cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "-o", "c")
+    assert other.exit_code == 0 and echo.log.count("/v1/documents") == 3
+
+
+def test_a_submit_of_unknown_fate_is_not_resubmitted_without_asking(cli, echo, sample, isolated):
+    echo.faults.queue(Fault.DROP_AFTER, action="/v1/documents")
+    result = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo")
+    assert result.exit_code == EXIT_CODES["transient"]
+    assert "may have reached the provider" in result.stderr
+    listed = cli("jobs", "list")
+    assert "may have been submitted" in listed.stdout
+    resumed = cli("jobs", "resume")
+    assert resumed.exit_code == 1 and "--resubmit" in resumed.stderr
+    assert echo.log.count("/v1/documents") == 1
+    forced = cli("jobs", "resume", "--resubmit")
+    assert forced.exit_code == 0, forced.stderr
+    assert echo.log.count("/v1/documents") == 2
+    assert (isolated.parent / "notes.zh.txt").exists()
+
+
+def test_kill_before_the_task_id_is_known(echo, sample, isolated, tmp_path):
+    held = echo.faults.hold("/v1/documents")
+    process = spawn(
+        "doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "out"
+    )
+    wait_until(held.arrived.is_set, "the upload to reach the emulator", process=process)
+    process.kill()
+    process.wait(timeout=DEADLINE)
+    held.release()
+    wait_until(lambda: echo.log.count("/v1/documents") == 1, "the held upload to be processed")
+    job = next(journal(isolated).jobs())
+    assert job.state.value == "submitting" and job.task_id is None
+    from transhub.testing import invoke
+
+    assert invoke(["jobs", "resume"]).exit_code == 1  # may have been submitted: not sent again
+    assert echo.log.count("/v1/documents") == 1
+    assert invoke(["jobs", "resume", job.id, "--resubmit"]).exit_code == 0
+    assert (tmp_path / "out" / "notes.zh.txt").read_bytes() == expected(sample.read_text(), "zh")
+
+
+def test_kill_while_polling_then_resume_uploads_nothing(echo, isolated, tmp_path):
+    docs = make_docs(tmp_path / "in", 3)
+    echo.service.polls_until_done = 10_000
+    process = spawn(
+        "doc",
+        "translate",
+        str(tmp_path / "in"),
+        "--to",
+        "fr",
+        "--provider",
+        "echo",
+        "-o",
+        "out",
+        "-j",
+        "2",
+    )
+    wait_until(
+        lambda: (
+            echo.log.count("/v1/documents") >= 2
+            and sum(1 for r in echo.log.records() if r.path.startswith("/v1/documents/d")) >= 2
+        ),
+        "polling to start",
+    )
+    process.kill()
+    process.wait(timeout=DEADLINE)
+    uploads = echo.log.count("/v1/documents")
+    echo.service.polls_until_done = 1
+    from transhub.testing import invoke
+
+    result = invoke(["jobs", "resume"])
+    assert result.exit_code == 0, result.stderr
+    assert echo.log.count("/v1/documents") == uploads  # resume uploaded nothing
+    finish = invoke(
+        ["doc", "translate", str(tmp_path / "in"), "--to", "fr", "--provider", "echo", "-o", "out"]
+    )
+    assert finish.exit_code == 0, finish.stderr  # the rest, and the finished ones are reused
+    assert echo.log.count("/v1/documents") == 3  # every document uploaded exactly once
+    for doc in docs:
+        assert (tmp_path / "out" / f"{doc.stem}.fr.txt").read_bytes() == expected(
+            doc.read_text(), "fr"
+        )
+
+
+def test_kill_half_way_through_a_download(echo, isolated, tmp_path):
+    docs = make_docs(tmp_path / "in", 2)
+    held = echo.faults.hold("/v1/documents/d2/result")
+    process = spawn(
+        "doc",
+        "translate",
+        *map(str, docs),
+        "--to",
+        "ja",
+        "--provider",
+        "echo",
+        "-o",
+        "out",
+        "-j",
+        "1",
+    )
+    wait_until(held.arrived.is_set, "the second download to start", process=process)
+    process.kill()
+    process.wait(timeout=DEADLINE)
+    held.release()
+    assert (tmp_path / "out" / "doc0.ja.txt").exists()
+    assert not (
+        tmp_path / "out" / "doc1.ja.txt"
+    ).exists()  # never a partial file at the output path
+    from transhub.testing import invoke
+
+    result = invoke(["jobs", "resume"])
+    assert result.exit_code == 0, result.stderr
+    assert echo.log.count("/v1/documents") == 2
+    for doc in docs:
+        assert (tmp_path / "out" / f"{doc.stem}.ja.txt").read_bytes() == expected(
+            doc.read_text(), "ja"
+        )
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".part")]
+
+
+def test_two_processes_share_one_journal(echo, isolated, tmp_path):
+    a = make_docs(tmp_path / "a", 4)
+    b = [p.rename(p.with_name(f"b{p.name}")) for p in make_docs(tmp_path / "b", 4)]
+    for path in b:
+        path.write_text(f"other {path.name}\n")
+    first = spawn(
+        "doc", "translate", str(tmp_path / "a"), "--to", "zh", "--provider", "echo", "-o", "out"
+    )
+    second = spawn(
+        "doc", "translate", str(tmp_path / "b"), "--to", "zh", "--provider", "echo", "-o", "out"
+    )
+    assert first.wait(timeout=60) == 0, first.stderr.read()
+    assert second.wait(timeout=60) == 0, second.stderr.read()
+    jobs = list(journal(isolated).jobs())
+    assert len(jobs) == 8 and {j.state.value for j in jobs} == {"completed"}
+    assert len({j.id for j in jobs}) == 8
+    assert len(list((tmp_path / "out").iterdir())) == len(a) + len(b)
+
+
+def test_forget_and_prune(cli, echo, sample, isolated):
+    job = json.loads(
+        cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
+    )["job"]
+    assert cli("jobs", "prune", "--older-than", "1").stderr.strip() == "pruned 0 jobs"
+    assert cli("jobs", "prune", "--older-than", "0").stderr.strip() == "pruned 1 job"
+    assert cli("jobs", "show", job).exit_code == EXIT_CODES["not-found"]
+    job = json.loads(
+        cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json").stdout
+    )["job"]
+    assert cli("jobs", "forget", job).exit_code == 0
+    assert cli("jobs", "list", "--json").stdout == ""
+
+
+def test_jobs_download_fetches_again(cli, echo, sample, tmp_path):
+    job = json.loads(
+        cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
+    )["job"]
+    result = cli("jobs", "download", job, "-o", "again")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "again" / "notes.zh.txt").read_bytes() == expected(sample.read_text(), "zh")
+
+
+def test_image_jobs_are_journalled_and_reused(cli, echo, isolated):
+    urls = [f"https://img.example/{n}.png" for n in range(4)]
+    first = cli(
+        "image", "translate", *urls, "--to", "en", "--provider", "echo", "-o", "out", "--json"
+    )
+    assert first.exit_code == 0, first.stderr
+    assert len(list(journal(isolated).jobs())) == 2  # 3 to a task
+    tasks = echo.log.count("/v1/images")
+    again = cli(
+        "image", "translate", *urls, "--to", "en", "--provider", "echo", "-o", "out2", "--json"
+    )
+    assert again.exit_code == 0, again.stderr
+    assert echo.log.count("/v1/images") == tasks
+    assert all(json.loads(line)["reused"] for line in again.lines)
+
+
+def test_progress_is_drawn_on_a_terminal_only(echo, tmp_path):
+    import pty
+
+    docs = make_docs(tmp_path / "in", 2)
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "transhub",
+            "doc",
+            "translate",
+            *map(str, docs),
+            "--to",
+            "zh",
+            "--provider",
+            "echo",
+            "-o",
+            "out",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        text=True,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=DEADLINE)
+    os.close(primary)
+    drawn = b"".join(chunks).decode()
+    assert "2/2" in drawn and "elapsed" in drawn and "\x1b[" in drawn
+    assert "doc0.txt" in process.stdout.read()  # the summary table on stdout
+    quiet = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "transhub",
+            "doc",
+            "translate",
+            *map(str, docs),
+            "--to",
+            "zh",
+            "--provider",
+            "echo",
+            "-o",
+            "json",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        check=True,
+    )
+    assert "\x1b[" not in quiet.stderr and "elapsed" not in quiet.stderr
+
+
+def test_ctrl_c_leaves_tasks_recorded_and_exits_130(echo, isolated, tmp_path):
+    make_docs(tmp_path / "in", 3)
+    echo.service.polls_until_done = 10_000
+    process = spawn(
+        "doc",
+        "translate",
+        str(tmp_path / "in"),
+        "--to",
+        "zh",
+        "--provider",
+        "echo",
+        "-o",
+        "out",
+        "-j",
+        "1",
+    )
+    wait_until(
+        lambda: any(r.path.startswith("/v1/documents/d") for r in echo.log.records()), "polling"
+    )
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
+    assert "transhub jobs resume" in process.stderr.read()
+    assert echo.log.count("/v1/documents") == 1  # no new work submitted after Ctrl-C
+    states = [j.state.value for j in journal(isolated).jobs()]
+    assert states == ["running"]
+
+
+def test_budget_guard(cli, echo, tmp_path):
+    docs = make_docs(tmp_path / "in", 2)  # 3 pages each by the echo service's count
+    over = cli(
+        "doc", "translate", *map(str, docs), "--to", "zh", "--provider", "echo", "--max-pages", "5"
+    )
+    assert over.exit_code == EXIT_CODES["input"] and "6 pages, over --max-pages 5" in over.stderr
+    assert echo.log.count("/v1/documents") == 0
+    echo.service.balance = 4
+    short = cli(
+        "doc", "translate", *map(str, docs), "--to", "zh", "--provider", "echo", "--max-pages", "10"
+    )
+    assert short.exit_code == EXIT_CODES["quota"]
+    assert "needs about 6 pages but the balance is 4 pages" in short.stderr
+    assert echo.log.count("/v1/documents") == 0
+    echo.service.balance = 100
+    declined = cli(
+        "doc",
+        "translate",
+        *map(str, docs),
+        "--to",
+        "zh",
+        "--provider",
+        "echo",
+        "--confirm",
+        input="n\n",
+    )
+    assert declined.exit_code == EXIT_CODES["interrupted"] and echo.log.count("/v1/documents") == 0
+    accepted = cli(
+        "doc",
+        "translate",
+        *map(str, docs),
+        "--to",
+        "zh",
+        "--provider",
+        "echo",
+        "--confirm",
+        input="y\n",
+    )
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "estimate 6 pages; balance 100 pages" in accepted.stderr
+
+
+@pytest.mark.parametrize("command", [["jobs", "show", "nope"], ["jobs", "download", "nope"]])
+def test_unknown_job_ids(cli, command):
+    result = cli(*command)
+    assert result.exit_code == EXIT_CODES["not-found"] and "no job 'nope'" in result.stderr
