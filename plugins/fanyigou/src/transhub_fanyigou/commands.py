@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import click
 
-from transhub_fanyigou.callbacks import MAX_BODY
-
 
 @click.group(name="fanyigou")
 def fanyigou() -> None:
@@ -42,7 +40,8 @@ def callback_server(host: str, port: int, data_dir: str | None) -> None:
     from transhub.cli.runtime import Runtime
     from transhub.settings import load_settings
 
-    from transhub_fanyigou.callbacks import CallbackReceiver, CallbackStore, serve
+    # Imported here, not at the top: `transhub --help` loads this module.
+    from transhub_fanyigou.callbacks import MAX_BODY, CallbackReceiver, CallbackStore, serve
     from transhub_fanyigou.settings import FanyigouSettings
 
     # The run's own overrides (-c fanyigou.private_key=… and the like) apply here too.
