@@ -364,6 +364,10 @@ def test_dictionary_entry_and_not_found(context: Context) -> None:
     assert entry.word == "access" and entry.meanings and entry.collins
     with pytest.raises(NotFoundError, match="no dictionary entry for 'zzzq'"):
         dictionary.lookup("zzzq")
+    # Other words get an entry the emulator makes up, labelled as such.
+    made_up = dictionary.lookup("hello")
+    assert made_up.meanings[0].definitions == ("[Fanyigou emulator] meaning of hello",)
+    assert dictionary.lookup("你好").meanings[0].part_of_speech == ""
 
 
 def test_account_balances_of_every_kind(context: Context, emulator: FanyigouEmulator) -> None:

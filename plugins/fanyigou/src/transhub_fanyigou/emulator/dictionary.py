@@ -1,10 +1,15 @@
 """The emulator's dictionary: the reference's own example entry (``access``), shortened
-but with every section the service returns, and an empty ``dict`` for other words."""
+but with every section the service returns; a labelled entry made up for any other
+word that looks like one (English letters with a vowel, or Chinese characters); and an
+empty ``dict`` — "no entry" — for anything else (``zzzq``, ``x1``)."""
 
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
+
+from transhub_fanyigou.emulator.outputs import LABEL
 
 _ACCESS: dict[str, Any] = {
     "base": {
@@ -109,7 +114,38 @@ _ACCESS: dict[str, Any] = {
 _ENTRIES = {"access": _ACCESS}
 
 
+_ENGLISH = re.compile(r"[A-Za-z]*[AEIOUYaeiouy][A-Za-z]*")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def entry(word: str) -> dict[str, Any]:
-    """The ``dict`` object for ``word`` (case-insensitive); empty when unknown."""
-    found = _ENTRIES.get(word.strip().lower())
-    return copy.deepcopy(found) if found is not None else {}
+    """The ``dict`` object for ``word`` (case-insensitive); empty when it has none."""
+    key = word.strip().lower()
+    found = _ENTRIES.get(key)
+    if found is not None:
+        return copy.deepcopy(found)
+    if _ENGLISH.fullmatch(key) or _CHINESE.fullmatch(key):
+        return _made_up(key, chinese=bool(_CHINESE.fullmatch(key)))
+    return {}
+
+
+def _made_up(word: str, *, chinese: bool) -> dict[str, Any]:
+    """A labelled entry in the service's shape, for a word the emulator does not know."""
+    meaning = f"[{LABEL}] meaning of {word}"
+    return {
+        "base": {
+            "explain": {"word_means": [] if chinese else [{"part": "n.", "means": [meaning]}]},
+            "explain_zh": meaning if chinese else "",
+            "exchange": {},
+            "pron_zh": "",
+            "pron_am": {"text": "" if chinese else word, "pronounce": ""},
+            "pron_en": {"text": "" if chinese else word, "pronounce": ""},
+            "word": word,
+            "chinese": chinese,
+        },
+        "practical_sentences": [],
+        "true_sentences": [],
+        "synonym": [],
+        "antonym": [],
+        "collins": [],
+    }
