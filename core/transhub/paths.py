@@ -32,8 +32,16 @@ def config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "config.toml"
 
 
+def sandboxed() -> bool:
+    """Whether this run talks to local emulators (``--sandbox``/``TRANSHUB_SANDBOX``)."""
+    return os.environ.get("TRANSHUB_SANDBOX", "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def data_dir() -> Path:
-    """The folder for the job journal and other state (created on first use)."""
+    """The folder for the job journal and other state (created on first use).
+
+    In sandbox mode it is the ``sandbox`` subfolder, so emulated jobs never mix with
+    real ones."""
     base = home()
     if base is not None:
         folder = base / "data"
@@ -41,5 +49,7 @@ def data_dir() -> Path:
         import platformdirs
 
         folder = Path(platformdirs.user_data_dir(APP, appauthor=False))
+    if sandboxed():
+        folder = folder / "sandbox"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -24,6 +24,7 @@ CORE_COMMANDS = {
     "languages": "transhub.cli.languages:languages",
     "ocr": "transhub.cli.ocr:ocr",
     "providers": "transhub.cli.providers:providers",
+    "sandbox": "transhub.cli.sandbox:sandbox",
     "text": "transhub.cli.text:text",
 }
 
@@ -76,9 +77,21 @@ class LazyGroup(click.Group):
     help="Override a setting for this run, e.g. -c fanyigou.channels=2 or -c read_timeout=30.",
 )
 @click.option("--insecure", is_flag=True, help="Allow plain http:// endpoints off this machine.")
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    envvar="TRANSHUB_SANDBOX",
+    help="Run against the installed providers' local emulators (no account needed; "
+    "results are not real translations).",
+)
 @click.pass_context
 def cli(
-    ctx: click.Context, verbose: int, debug: bool, assignments: tuple[str, ...], insecure: bool
+    ctx: click.Context,
+    verbose: int,
+    debug: bool,
+    assignments: tuple[str, ...],
+    insecure: bool,
+    sandbox: bool,
 ) -> None:
     """transhub: translate documents, images and text through any installed provider.
 
@@ -94,6 +107,8 @@ def cli(
     if insecure:
         overrides.setdefault("", {})["insecure"] = True
     runtime.overrides = overrides
+    if sandbox and ctx.invoked_subcommand not in (None, "sandbox", "config"):
+        runtime.start_sandbox()
 
 
 def run(argv: list[str]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ import click
 if TYPE_CHECKING:
     from transhub.api import Hub
     from transhub.registry import Registry
+    from transhub.sandbox import SandboxSession
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Runtime:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     _hub: Hub | None = None
     _registry: Registry | None = None
+    _sandbox: SandboxSession | None = None
+    _saved_environment: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def registry(self) -> Registry:
@@ -48,9 +52,40 @@ class Runtime:
         return self._hub
 
     def close(self) -> None:
-        """Release the hub's connections."""
+        """Release the hub's connections, stop emulators, restore the environment."""
         if self._hub is not None:
             self._hub.close()
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        for key, value in self._saved_environment.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_environment = {}
+
+    def _set_environment(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_environment.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def start_sandbox(self) -> None:
+        """Run every installed emulator on loopback and point its provider at it, for
+        this run only: real HTTP and signatures, test credentials, and a separate
+        journal.  Says so once on stderr."""
+        from transhub.sandbox import SandboxOptions, SandboxSession
+
+        sandboxes = self.registry.sandboxes()
+        self._sandbox = SandboxSession(sandboxes, SandboxOptions(task_seconds=1.0))
+        self._sandbox.start()
+        self._set_environment({"TRANSHUB_SANDBOX": "1", **self._sandbox.environment()})
+        names = ", ".join(s.provider for s in sandboxes) or "none installed"
+        click.echo(
+            f"transhub: sandbox mode — results come from local emulators ({names}), "
+            "not real translations",
+            err=True,
+        )
 
     def configure_logging(self) -> None:
         """-v: routing and retries; -vv or --debug: everything, HTTP included."""
