@@ -476,3 +476,32 @@ def test_the_plugin_adds_its_command_group() -> None:
     result = run("fanyigou", "--help")
     assert result.exit_code == 0
     assert "callback-server" in result.stdout
+
+
+def test_sandbox_mode_needs_no_account(
+    samples: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in (
+        "TRANSHUB_FANYIGOU_ENDPOINT",
+        "TRANSHUB_FANYIGOU_APPID",
+        "TRANSHUB_FANYIGOU_PRIVATE_KEY",
+    ):
+        monkeypatch.delenv(name)
+    path = samples.text()
+    result = run(
+        "--sandbox",
+        "doc",
+        "translate",
+        str(path),
+        "--to",
+        "ja",
+        "--provider",
+        "fanyigou",
+        "-o",
+        "sbx",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "not real translations" in result.stderr
+    assert (tmp_path / "sbx" / "note.ja.txt").read_text() == "[jp] hello\n[jp] world\n"
+    looked_up = run("--sandbox", "dict", "hello", "--provider", "fanyigou")
+    assert looked_up.exit_code == 0 and "[Fanyigou emulator] meaning of hello" in looked_up.stdout

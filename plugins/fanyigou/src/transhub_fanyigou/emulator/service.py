@@ -68,7 +68,7 @@ class EmulatorOptions:
     #: Balances by ``getAccount`` type: 1 document pages, 2 text characters,
     #: 3 images, 4 conversion pages.
     balances: dict[int, int] = field(
-        default_factory=lambda: {1: 10_000, 2: 1_000_000, 3: 10_000, 4: 10_000}
+        default_factory=lambda: {1: 10_000, 2: 500_000, 3: 10_000, 4: 10_000}
     )
     #: Where to POST signed callbacks when a translation or conversion ends.
     callback_url: str | None = None
