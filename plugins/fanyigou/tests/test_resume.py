@@ -1,0 +1,88 @@
+"""Killed mid-submit and resumed, in real processes: with the two-step submit the job
+journal resumes without asking, uploads nothing twice and pays once; without it, the
+journal refuses to guess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from transhub.testing import invoke
+
+from transhub_fanyigou.emulator import TEST_APPID, TEST_PRIVATE_KEY, FanyigouEmulator
+
+
+@pytest.fixture
+def environment(
+    isolated: Path, endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    settings = {
+        "TRANSHUB_FANYIGOU_ENDPOINT": endpoint,
+        "TRANSHUB_FANYIGOU_APPID": TEST_APPID,
+        "TRANSHUB_FANYIGOU_PRIVATE_KEY": TEST_PRIVATE_KEY,
+        "TRANSHUB_FANYIGOU_WAIT_INTERVAL": "0.02",
+        "TRANSHUB_POLL_INTERVAL": "0.01",
+        "TRANSHUB_POLL_MAX_INTERVAL": "0.02",
+        "TRANSHUB_PLUGINS": "fanyigou",
+    }
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    return dict(os.environ)
+
+
+def kill_during(
+    emulator: FanyigouEmulator, action: str, argv: list[str], env: dict[str, str]
+) -> None:
+    """Run ``transhub ARGV`` in its own process and SIGKILL it while its ``action``
+    request is held at the emulator's door; then let that request through."""
+    held = emulator.faults.hold(action, timeout=30)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transhub", *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert held.arrived.wait(60), f"{action} never arrived"
+        process.kill()
+        process.wait(timeout=30)
+    finally:
+        held.release()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_two_step_resumes_a_half_sent_submit_without_paying_twice(
+    environment: dict[str, str], samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
+    environment["TRANSHUB_FANYIGOU_TWO_STEP"] = "true"
+    path = samples.pdf(pages=2)
+    argv = ["doc", "translate", str(path), "--to", "zh", "--provider", "fanyigou", "-o", "out"]
+    kill_during(emulator, "submitForDetectDoc", argv, environment)
+    before = emulator.service.balances[1]
+
+    os.environ["TRANSHUB_FANYIGOU_TWO_STEP"] = "true"
+    resumed = invoke(["jobs", "resume"])
+    assert resumed.exit_code == 0, resumed.stderr
+    assert (tmp_path / "out" / "report.zh.pdf").read_bytes().startswith(b"%PDF")
+    # One upload (the page count), one paid submit; the resumed submit was refused as a duplicate.
+    assert [r.action for r in emulator.log.uploads()] == ["detectDocPage"]
+    assert [r.status for r in emulator.log.records("submitForDetectDoc")] == [100, 326]
+    assert emulator.service.balances[1] == before - 2
+
+
+def test_without_two_step_a_half_sent_upload_is_not_resent_blindly(
+    environment: dict[str, str], samples: Any, emulator: FanyigouEmulator
+) -> None:
+    argv = ["doc", "translate", str(samples.text()), "--to", "zh", "--provider", "fanyigou"]
+    kill_during(emulator, "uploadTranslate", argv, environment)
+    resumed = invoke(["jobs", "resume"])
+    assert resumed.exit_code != 0
+    assert "may have been submitted" in resumed.stderr
+    assert emulator.log.count("uploadTranslate") == 1
