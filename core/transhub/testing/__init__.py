@@ -6,6 +6,13 @@
   ``with`` block.
 * :func:`isolated_environment` gives a run its own ``TRANSHUB_HOME`` and drops every
   transhub or provider variable inherited from the caller.
+
+The plugin kit builds on them: :mod:`transhub.testing.contract` (the rules, and
+:class:`~transhub.testing.contract.Contract` describing a plugin under test),
+:mod:`transhub.testing.suite` (the rules as a pytest test class) and
+:mod:`transhub.testing.plugin` (fixtures, loaded by pytest through the ``pytest11``
+entry point).  ``Contract``, ``Samples`` and ``ProviderContract`` are importable from
+here too; like everything else in this module they are imported only when used.
 """
 
 from __future__ import annotations
@@ -15,7 +22,30 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transhub.testing.contract import Contract, Samples
+    from transhub.testing.suite import ProviderContract
+
+__all__ = [
+    "INHERITED_PREFIXES",
+    "CliResult",
+    "Contract",
+    "ProviderContract",
+    "Samples",
+    "invoke",
+    "isolated_environment",
+    "make_image",
+    "make_pdf",
+    "serve",
+]
+
+_LAZY = {
+    "Contract": "transhub.testing.contract",
+    "Samples": "transhub.testing.contract",
+    "ProviderContract": "transhub.testing.suite",
+}
 
 #: Prefixes of the variables a test must not inherit from the developer's shell.
 INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_")
@@ -88,3 +118,12 @@ def make_image(path: Path, width: int, height: int) -> Path:
 
     Image.new("RGB", (width, height), "white").save(path)
     return path
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'transhub.testing' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,87 @@
+"""transhub's pytest plugin, loaded through the ``pytest11`` entry point whenever
+transhub is installed: fixtures for testing a provider plugin.
+
+* ``transhub_home`` — a private ``TRANSHUB_HOME`` and an environment without the
+  developer's ``TRANSHUB_*`` variables (only the plugins ``transhub_plugins`` names
+  load; override that fixture to choose).  Request it, or make it autouse in your
+  ``conftest.py``.
+* ``transhub_cli`` — run ``transhub ARGS…`` in this process: ``transhub_cli("text",
+  "hi", "--to", "fr")`` returns a :class:`~transhub.testing.CliResult`.
+* ``transhub_sandbox`` — start a registered sandbox: ``transhub_sandbox("shout")``
+  serves the emulator on loopback and points the provider at it for the test.
+
+The contract suite itself is :class:`transhub.testing.suite.ProviderContract`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from transhub.sandbox import SandboxOptions
+from transhub.testing import INHERITED_PREFIXES, CliResult, invoke
+from transhub.testing.sandboxes import FAST, RecordingEmulator, running
+
+
+@pytest.fixture
+def transhub_plugins() -> str | None:
+    """The plugins tests load (``TRANSHUB_PLUGINS``); ``None`` loads every installed one."""
+    return None
+
+
+@pytest.fixture
+def transhub_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transhub_plugins: str | None
+) -> Path:
+    """A private ``TRANSHUB_HOME``, no inherited ``TRANSHUB_*`` variable, fast polling,
+    and the test's own working folder."""
+    for key in list(os.environ):
+        if key.startswith(INHERITED_PREFIXES):
+            monkeypatch.delenv(key)
+    home = tmp_path / "transhub-home"
+    monkeypatch.setenv("TRANSHUB_HOME", str(home))
+    monkeypatch.setenv("TRANSHUB_POLL_INTERVAL", "0.01")
+    monkeypatch.setenv("TRANSHUB_POLL_MAX_INTERVAL", "0.05")
+    if transhub_plugins is not None:
+        monkeypatch.setenv("TRANSHUB_PLUGINS", transhub_plugins)
+    monkeypatch.chdir(tmp_path)
+    import transhub.api
+
+    monkeypatch.setattr(transhub.api, "_default", None)
+    return home
+
+
+@pytest.fixture
+def transhub_cli() -> Callable[..., CliResult]:
+    """Run the real CLI in this process: ``transhub_cli("providers", "--json")``."""
+
+    def run(*argv: str, input: str | None = None) -> CliResult:
+        return invoke(list(argv), input=input)
+
+    return run
+
+
+@pytest.fixture
+def transhub_sandbox(
+    transhub_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., RecordingEmulator]]:
+    """Start the sandbox a plugin registered for a provider, on loopback, with the
+    provider pointed at it: ``emulator = transhub_sandbox("shout")``."""
+    with ExitStack() as stack:
+
+        def start(provider: str, options: SandboxOptions = FAST) -> RecordingEmulator:
+            from transhub.registry import Registry
+
+            found = [s for s in Registry().sandboxes() if s.provider == provider]
+            if not found:
+                pytest.fail(f"no installed plugin registers a sandbox for {provider!r}")
+            emulator = stack.enter_context(running(found[0], options))
+            for key, value in emulator.environment.items():
+                monkeypatch.setenv(key, value)
+            return emulator
+
+        yield start
