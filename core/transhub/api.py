@@ -56,7 +56,6 @@ from transhub.capabilities.ocr import OcrEngine, OcrResult
 from transhub.capabilities.text import TextResult, TextTranslator
 from transhub.errors import (
     InputError,
-    Interrupted,
     JobFailedError,
     NotFoundError,
     ResultExpiredError,
@@ -697,9 +696,9 @@ class Hub:
                     output_dir=folder,
                     overwrite=overwrite,
                 )
-            except Interrupted:
-                raise
             except TranshubError as exc:
+                if exc.kind in _BATCH_FATAL:
+                    raise  # wrong for every task alike: stop with its own exit code
                 # One task's failure is its images' failure, not the batch's.
                 for item in chunk:
                     outcomes[item] = ImageOutcome(
@@ -892,6 +891,12 @@ def _image_source(item: str | Path) -> ImageSource:
     if "://" in text:
         return ImageSource(url=validation.check_url(text))
     return ImageSource(path=Path(text))
+
+
+#: Errors that would hit every task of a batch alike: they stop the batch.
+_BATCH_FATAL = frozenset(
+    {"configuration", "authentication", "quota", "routing", "input", "interrupted"}
+)
 
 
 class _Stems:

@@ -72,7 +72,7 @@ def test_all_good_exits_zero_and_files_match_the_emulator(service: Any, tmp_path
     result = translate(*batch, "-o", "out", "--json")
     assert result.exit_code == 0, result.stderr
     objects = [json.loads(line) for line in result.lines]
-    task_id = objects[0]["job"]
+    task_id = objects[0]["task"]
     for index, record in enumerate(objects):
         assert Path(record["output"]).read_bytes() == service.emulator.result_bytes(task_id, index)
 

@@ -71,7 +71,9 @@ def canonical_query(query: str) -> str:
 def _decode_component(text: str) -> str:
     # A query component may use "+" for a space (HTML forms); decoding must not fail
     # on a malformed escape or invalid UTF-8, whatever a client sent.
-    return unquote_to_bytes(text.replace("+", " ")).decode("utf-8", "replace")
+    # A lone surrogate cannot be encoded strictly: keep it (and decode it as invalid).
+    raw = text.replace("+", " ").encode("utf-8", "surrogatepass")
+    return unquote_to_bytes(raw).decode("utf-8", "replace")
 
 
 def sha256_hex(body: bytes) -> str:
