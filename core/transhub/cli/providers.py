@@ -9,14 +9,24 @@ from transhub.cli.runtime import Runtime
 
 
 @click.command()
+@click.option(
+    "--doctor",
+    is_flag=True,
+    help="Check every plugin: it loads, its settings validate, its declarations are coherent.",
+)
+@click.option(
+    "--online", is_flag=True, help="With --doctor: also check the credentials with the service."
+)
 @json_option
 @click.pass_obj
-def providers(runtime: Runtime, as_json: bool) -> None:
+def providers(runtime: Runtime, doctor: bool, online: bool, as_json: bool) -> int:
     """List installed providers: plugin, version, capabilities, configured or not.
 
     Plugins that failed to load are listed as broken, with their error.
     """
     hub = runtime.hub
+    if doctor or online:
+        return _doctor(runtime, online=online, as_json=as_json)
     rows = hub.providers()
     broken = [r for r in runtime.registry.plugins() if r.broken]
     if as_json:
@@ -32,10 +42,10 @@ def providers(runtime: Runtime, as_json: bool) -> None:
                     "error": record.error,
                 }
             )
-        return
+        return 0
     if not rows and not broken:
-        note("no provider plugin is installed; try: pip install transhub-fanyigou transhub-alibaba")
-        return
+        note("no provider plugin is installed; try: transhub install fanyigou alibaba")
+        return 0
     shown = [
         (
             r.name,
@@ -50,3 +60,23 @@ def providers(runtime: Runtime, as_json: bool) -> None:
         (b.name, b.distribution or "", b.version or "", "", f"BROKEN: {b.error}") for b in broken
     ]
     table(shown, ("provider", "plugin", "version", "capabilities", "configured"))
+    return 0
+
+
+def _doctor(runtime: Runtime, *, online: bool, as_json: bool) -> int:
+    from transhub.doctor import diagnose
+
+    findings = diagnose(runtime.hub, online=online)
+    if as_json:
+        for finding in findings:
+            emit_json(finding.__dict__)
+    else:
+        table(
+            [(f.subject, f.check, "ok" if f.ok else "PROBLEM", f.detail) for f in findings],
+            ("plugin/provider", "check", "result", "detail"),
+        )
+    problems = sum(1 for f in findings if not f.ok)
+    if problems:
+        note(f"{problems} problem{'s' if problems != 1 else ''} found")
+        return 1
+    return 0

@@ -20,12 +20,14 @@ CORE_COMMANDS = {
     "dict": "transhub.cli.dictionary:dictionary",
     "doc": "transhub.cli.doc:doc",
     "image": "transhub.cli.image:image",
+    "install": "transhub.cli.install:install",
     "jobs": "transhub.cli.jobs:jobs",
     "languages": "transhub.cli.languages:languages",
     "ocr": "transhub.cli.ocr:ocr",
     "providers": "transhub.cli.providers:providers",
     "sandbox": "transhub.cli.sandbox:sandbox",
     "text": "transhub.cli.text:text",
+    "uninstall": "transhub.cli.install:uninstall",
 }
 
 
