@@ -17,14 +17,17 @@ nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).parent
 PLUGINS = sorted(str(p.parent) for p in (ROOT / "plugins").glob("*/pyproject.toml"))
 TEST_PLUGINS = sorted(str(p.parent) for p in (ROOT / "tests" / "plugins").glob("*/pyproject.toml"))
+#: The documentation's example plugins (the tutorial's code), installed and tested too.
+EXAMPLES = sorted(str(p.parent) for p in (ROOT / "docs" / "examples").glob("*/pyproject.toml"))
 
 
 def install_everything(session: nox.Session) -> None:
-    """The core with its extras, every provider plugin, and the test plugins."""
+    """The core with its extras, every provider plugin, the test plugins and the
+    documentation's example plugins."""
     session.install("-e", ".[sandbox,test]")
     for plugin in PLUGINS:
         session.install("-e", f"{plugin}[sandbox]")
-    for plugin in TEST_PLUGINS:
+    for plugin in [*TEST_PLUGINS, *EXAMPLES]:
         session.install("-e", plugin)
 
 

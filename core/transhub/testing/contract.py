@@ -114,9 +114,11 @@ class Contract:
 
     How the emulator produces each typed error: ``bad_credentials`` (environment
     variables the emulator refuses; default: every secret setting changed),
-    ``throttle`` (the fault that makes it answer "too many requests") and
-    ``expiring`` (sandbox options under which a finished result has already expired;
-    ``None`` when the service keeps results for good).
+    ``throttle`` (the fault that makes it answer "too many requests"), and for
+    expired results either ``expiring`` (sandbox options under which a result
+    expires as soon as it is ready; ``None`` when the service keeps results for
+    good) or ``expire`` (called with the emulator's application once the sample
+    task is done, to make its results expire now).
     """
 
     plugin: str
@@ -127,6 +129,7 @@ class Contract:
     bad_credentials: Mapping[str, str] | None = None
     throttle: Fault = Fault.THROTTLE
     expiring: SandboxOptions | None = EXPIRED_AT_ONCE
+    expire: Callable[[Any], None] | None = None
     #: Seconds a sample task may take to finish on the emulator.
     timeout: float = 30.0
 
@@ -558,18 +561,23 @@ class ContractRun:
         self._expect("rate-limit-typed", capability, RateLimitError)
 
     def check_expired_result_typed(self, capability: Capability) -> None:
-        """``expired-result-typed``."""
+        """``expired-result-typed``: once the sample's result has expired, the status
+        says so or the download raises ResultExpiredError, leaving no file."""
         driver = self._task_driver(capability)
-        if self.contract.expiring is None:
+        expire = self.contract.expire
+        if expire is None and self.contract.expiring is None:
             raise NotApplicable(f"the contract says {self.provider} keeps results for good")
-        self.start(self.contract.expiring)
+        emulator = self.start(self.contract.expiring if expire is None else None)
         implementation = self.instance(capability)
         task = driver.submit(implementation)
         try:
             states = self._states(driver, implementation, task, "expired-result-typed")
+            final = next(s for s in states if s.state.is_final)
+            if expire is not None and final.state is TaskState.DONE:
+                expire(emulator.app)
+                final = driver.status(implementation, task)
         except ResultExpiredError:
             return
-        final = next(s for s in states if s.state.is_final)
         if final.state is TaskState.EXPIRED:
             return
         if final.state is not TaskState.DONE:

@@ -141,9 +141,11 @@ def _image(cls: Any) -> list[str]:
         found += file_limit_problems(cls.limits)
     if cls.max_per_task < 1:
         found.append(f"max_per_task is {cls.max_per_task}")
-    unknown = sorted(set(cls.options) - {"editor_data", "ignore_entity"})
+    from transhub.capabilities.image import ImageOptions
+
+    unknown = sorted(set(cls.options) - set(ImageOptions.model_fields))
     if unknown:
-        found.append(f"options {unknown} are not ImageOptions flags")
+        found.append(f"options {unknown} are not ImageOptions fields")
     if cls.result_ttl is not None and cls.result_ttl <= 0:
         found.append(f"result_ttl is {cls.result_ttl}")
     return found

@@ -148,17 +148,13 @@ def refused_files(folder: Path, limits: FileLimits) -> dict[str, Path]:
 def direction(
     support: LanguageSupport, source: str | None = None, target: str | None = None
 ) -> tuple[str | None, str]:
-    """A (source, target) pair the provider offers, preferring English to Chinese.
-
-    ``source`` is ``None`` (detect) when the provider can detect the language.
-    """
+    """A (source, target) direction the provider offers, preferring English to
+    Chinese.  With declared ``pairs`` the source is always given (the plainest
+    request); otherwise it is ``None`` (detect) when the provider can detect it."""
     if support.pairs is not None:
         pairs = sorted(support.pairs)
-        preferred = [p for p in pairs if (source in (None, p[0])) and (target in (None, p[1]))]
-        chosen = next((p for p in preferred if p == ("en", "zh")), (preferred or pairs)[0])
-        if support.auto_detect and source is None:
-            return None, chosen[1]
-        return chosen
+        fitting = [p for p in pairs if source in (None, p[0]) and target in (None, p[1])]
+        return ("en", "zh") if ("en", "zh") in fitting else (fitting or pairs)[0]
     targets = sorted(support.target_codes())
     if target is None:
         target = next((c for c in ("zh", "en", "fr") if c in targets), targets[0])

@@ -19,21 +19,30 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-import pytest
+# The type-checking session of this repository does not install pytest.
+import pytest  # type: ignore[import-not-found,unused-ignore]
 
 from transhub.sandbox import SandboxOptions
 from transhub.testing import INHERITED_PREFIXES, CliResult, invoke
 from transhub.testing.sandboxes import FAST, RecordingEmulator, running
 
+FunctionT = TypeVar("FunctionT", bound=Callable[..., Any])
 
-@pytest.fixture
+
+def fixture(function: FunctionT) -> FunctionT:
+    """``pytest.fixture``, typed the same with or without pytest's own annotations."""
+    return cast(FunctionT, pytest.fixture(function))
+
+
+@fixture
 def transhub_plugins() -> str | None:
     """The plugins tests load (``TRANSHUB_PLUGINS``); ``None`` loads every installed one."""
     return None
 
 
-@pytest.fixture
+@fixture
 def transhub_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transhub_plugins: str | None
 ) -> Path:
@@ -55,7 +64,7 @@ def transhub_home(
     return home
 
 
-@pytest.fixture
+@fixture
 def transhub_cli() -> Callable[..., CliResult]:
     """Run the real CLI in this process: ``transhub_cli("providers", "--json")``."""
 
@@ -65,7 +74,7 @@ def transhub_cli() -> Callable[..., CliResult]:
     return run
 
 
-@pytest.fixture
+@fixture
 def transhub_sandbox(
     transhub_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., RecordingEmulator]]:

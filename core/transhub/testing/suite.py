@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-import pytest
+# The type-checking session of this repository does not install pytest.
+import pytest  # type: ignore[import-not-found,unused-ignore]
 
 from transhub.capabilities.kinds import Capability
 from transhub.testing.contract import Contract, ContractRun, ContractViolation, NotApplicable
 from transhub.testing.drivers import TASKS
+from transhub.testing.plugin import fixture
 
 TestT = TypeVar("TestT", bound=Callable[..., None])
 
@@ -68,7 +70,7 @@ class ProviderContract:
         skipped = pytest.param(None, marks=pytest.mark.skip(reason=reason), id="none")
         metafunc.parametrize("capability", [skipped])
 
-    @pytest.fixture
+    @fixture
     def contract_run(self, tmp_path: Path) -> Iterator[ContractRun]:
         """A run of the contract in its own folder and environment."""
         with ContractRun(self.contract, tmp_path) as run:
