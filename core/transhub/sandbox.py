@@ -9,8 +9,10 @@ with real signatures.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -90,12 +92,33 @@ class SandboxSession:
         *,
         host: str = "127.0.0.1",
         port_base: int = 0,
+        tls_folder: Path | None = None,
     ) -> None:
         self.sandboxes = sandboxes
         self.options = options or SandboxOptions()
         self.host = host
         self.port_base = port_base
+        self.tls_folder = tls_folder
+        #: The CA bundle clients must trust, when serving TLS.
+        self.ca_bundle: Path | None = None
         self.running: list[RunningSandbox] = []
+
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        """With ``tls_folder``: a server context whose certificate a throw-away CA
+        signed; the CA is written to ``tls_folder/ca.pem`` for clients to trust.  Only
+        the sandboxes that declare ``needs_tls`` serve https."""
+        if self.tls_folder is None:
+            return None
+        import trustme
+
+        authority = trustme.CA()
+        certificate = authority.issue_cert(self.host, "localhost", "127.0.0.1")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        certificate.configure_cert(context)
+        self.tls_folder.mkdir(parents=True, exist_ok=True)
+        self.ca_bundle = self.tls_folder / "ca.pem"
+        authority.cert_pem.write_to_path(str(self.ca_bundle))
+        return context
 
     def start(self) -> list[RunningSandbox]:
         """Start every emulator; return them running."""
@@ -103,10 +126,14 @@ class SandboxSession:
 
         from transhub.emulation import EmulatorServer
 
+        context = self._ssl_context()
         for index, sandbox in enumerate(self.sandboxes):
             deferred = _Deferred()
             port = self.port_base + index if self.port_base else 0
-            server = EmulatorServer(deferred, host=self.host, port=port).start()
+            # TLS only where the service's own clients insist on it: other SDKs may not
+            # honour a custom CA bundle.
+            tls = context if sandbox.needs_tls else None
+            server = EmulatorServer(deferred, host=self.host, port=port, ssl_context=tls).start()
             app = sandbox.create_app(replace(self.options, base_url=server.url))
             deferred.app = app
             self.running.append(
@@ -115,8 +142,10 @@ class SandboxSession:
         return self.running
 
     def environment(self) -> dict[str, str]:
-        """Every running emulator's settings, merged."""
+        """Every running emulator's settings, merged (and the CA bundle to trust)."""
         merged: dict[str, str] = {}
+        if self.ca_bundle is not None:
+            merged["REQUESTS_CA_BUNDLE"] = str(self.ca_bundle)
         for running in self.running:
             merged.update(running.environment)
         return merged

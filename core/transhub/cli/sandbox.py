@@ -56,6 +56,12 @@ def sample() -> None:
     help="Seconds an emulated result stays downloadable.",
 )
 @click.option(
+    "--tls",
+    is_flag=True,
+    help="Serve https, with a certificate from a throw-away CA whose bundle is exported as "
+    "REQUESTS_CA_BUNDLE, for the emulators whose vendor SDK insists on it (Fanyigou's).",
+)
+@click.option(
     "--for",
     "lifetime",
     type=click.FloatRange(0),
@@ -65,7 +71,13 @@ def sample() -> None:
 )
 @click.pass_obj
 def serve(
-    runtime: Runtime, host: str, port_base: int, duration: float, ttl: float, lifetime: float | None
+    runtime: Runtime,
+    host: str,
+    port_base: int,
+    duration: float,
+    ttl: float,
+    tls: bool,
+    lifetime: float | None,
 ) -> None:
     """Run every installed emulator until Ctrl-C, and print the `export` lines that
     point transhub — or any other client — at them."""
@@ -78,14 +90,20 @@ def serve(
             "no installed provider offers an emulator; install a provider plugin "
             "with its sandbox extra, e.g. pip install 'transhub-fanyigou[sandbox]'"
         )
+    from transhub.paths import data_dir
+
     session = SandboxSession(
         sandboxes,
         SandboxOptions(task_seconds=duration, result_ttl=ttl),
         host=host,
         port_base=port_base,
+        tls_folder=data_dir() / "sandbox-tls" if tls else None,
     )
     try:
-        for running in session.start():
+        session.start()
+        if session.ca_bundle is not None:
+            click.echo(f"export REQUESTS_CA_BUNDLE={shlex.quote(str(session.ca_bundle))}")
+        for running in session.running:
             click.echo(
                 f"# {running.sandbox.provider}: {running.sandbox.description or 'emulator'} "
                 f"at {running.url}"
