@@ -26,6 +26,7 @@ from transhub.capabilities.document import (
     DocumentRequest,
     DocumentTranslator,
     OutputKind,
+    SavedDocument,
 )
 from transhub.capabilities.image import (
     ImageItem,
@@ -308,7 +309,6 @@ class Runner:
 
     def _drive_document(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
-        from transhub.api import DocumentResult
 
         cls = cast(
             type[DocumentTranslator[Any, Any]],
@@ -343,13 +343,27 @@ class Runner:
                     f"`transhub jobs resume {job.id} --resubmit` or `transhub jobs forget {job.id}`"
                 )
             self._submit(job, lambda: translator.submit(request))
+        kind = OutputKind(spec["kind"])
+        return self._finish_single(
+            job, translator.status, lambda t, d: translator.download(t, d, kind)
+        )
+
+    def _finish_single(
+        self,
+        job: Job,
+        fetch: Callable[[str], TaskStatus],
+        download: Callable[[str, Path], SavedDocument],
+    ) -> DocumentResult:
+        """Wait for a one-file job (if still running), save its result, record it."""
+        from transhub.api import DocumentResult
+
         try:
-            status = self._wait(job, translator.status) if job.state is JobState.RUNNING else None
+            status = self._wait(job, fetch) if job.state is JobState.RUNNING else None
             destination = Path(job.items[0].plan["document"])
             remove_stale_parts(destination)  # a killed run's half-written temporary file
             # The destination was free when the job was prepared: a file there now is
             # this job's own result from a run that died before recording it.
-            saved = translator.download(job.task_id or "", destination, OutputKind(spec["kind"]))
+            saved = download(job.task_id or "", destination)
         except TranshubError as exc:
             self._record_failure(job, exc)
             raise
@@ -416,7 +430,6 @@ class Runner:
         return self._drive_convert(job, resubmit=True)
 
     def _drive_convert(self, job: Job, *, resubmit: bool) -> DocumentResult:
-        from transhub.api import DocumentResult
 
         cls = cast(
             type[DocumentConverter[Any, Any]],
@@ -436,28 +449,7 @@ class Runner:
                     Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
                 ),
             )
-        try:
-            status = self._wait(job, converter.status) if job.state is JobState.RUNNING else None
-            destination = Path(job.items[0].plan["document"])
-            remove_stale_parts(destination)
-            saved = converter.download(job.task_id or "", destination)
-        except TranshubError as exc:
-            self._record_failure(job, exc)
-            raise
-        outputs = {
-            "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
-        }
-        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
-        self.journal.update(job.id, state=JobState.COMPLETED)
-        return DocumentResult(
-            input=Path(job.items[0].input),
-            output=saved.path,
-            provider=job.provider,
-            task_id=job.task_id or "",
-            job=job.id,
-            pages=status.pages if status else None,
-            sha256=saved.sha256,
-        )
+        return self._finish_single(job, converter.status, converter.download)
 
     # -- images ----------------------------------------------------------------------
 
