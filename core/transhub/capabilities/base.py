@@ -120,7 +120,8 @@ class TaskState(str, enum.Enum):
 class Model(BaseModel):
     """Base of the capability models: immutable, and strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: schemas are built on first use, not at import (start-up stays fast).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class TaskStatus(Model):
