@@ -71,9 +71,12 @@ def test_two_step_resumes_a_half_sent_submit_without_paying_twice(
     resumed = invoke(["jobs", "resume"])
     assert resumed.exit_code == 0, resumed.stderr
     assert (tmp_path / "out" / "report.zh.pdf").read_bytes().startswith(b"%PDF")
-    # One upload (the page count), one paid submit; the resumed submit was refused as a duplicate.
+    # One upload (the page count) and one paid submit.  The killed client's submit is
+    # processed when its body had fully arrived (then the resumed one is refused as a
+    # duplicate, 326), or lost with the connection (then the resumed one is the first).
     assert [r.action for r in emulator.log.uploads()] == ["detectDocPage"]
-    assert [r.status for r in emulator.log.records("submitForDetectDoc")] == [100, 326]
+    answers = [r.status for r in emulator.log.records("submitForDetectDoc")]
+    assert answers in ([100, 326], [100])
     assert emulator.service.balances[1] == before - 2
 
 
@@ -85,4 +88,6 @@ def test_without_two_step_a_half_sent_upload_is_not_resent_blindly(
     resumed = invoke(["jobs", "resume"])
     assert resumed.exit_code != 0
     assert "may have been submitted" in resumed.stderr
-    assert emulator.log.count("uploadTranslate") == 1
+    # The killed upload reached the service or died with the connection; either way
+    # it was not sent again.
+    assert emulator.log.count("uploadTranslate") <= 1
