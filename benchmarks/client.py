@@ -1,0 +1,127 @@
+"""The measured clients, each run as its own process by the benchmark.
+
+    python benchmarks/client.py upload PATH            transhub: upload to task id
+    python benchmarks/client.py download TASK DEST     transhub: save a finished result
+    python benchmarks/client.py sdk-upload PATH HOST   the vendor SDK: upload to task id
+    python benchmarks/client.py raw-upload PATH URL FIELDS_JSON
+                                                       http.client, streamed (curl stand-in)
+
+The transhub clients go through the public Python API (``transhub.Hub``), configured
+by the environment (``TRANSHUB_HOME``, ``TRANSHUB_FANYIGOU_*``) like any user's
+program.  Each prints one JSON object: the task id (or saved path) and ``seconds``,
+the time of the transfer call alone (after start-up, imports, routing and checks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def upload(path: Path) -> dict[str, Any]:
+    """Validate, route and submit one document through transhub."""
+    import transhub
+
+    hub = transhub.Hub()
+    try:
+        cls, request, _ = hub.prepare_document(path, "zh", provider="fanyigou")
+        translator = hub.instance(cls)
+        start = time.perf_counter()
+        task_id = translator.submit(request)
+        return {"task_id": task_id, "seconds": time.perf_counter() - start}
+    finally:
+        hub.close()
+
+
+def download(task_id: str, destination: Path) -> dict[str, Any]:
+    """Save a finished Fanyigou document result through transhub."""
+    import transhub
+    from transhub.capabilities.document import OutputKind
+    from transhub.capabilities.kinds import Capability
+
+    hub = transhub.Hub()
+    try:
+        translator = hub.instance(hub.route(Capability.DOCUMENT, provider="fanyigou"))
+        start = time.perf_counter()
+        saved = translator.download(task_id, destination, OutputKind.SAME)
+        return {"path": str(saved.path), "seconds": time.perf_counter() - start}
+    finally:
+        hub.close()
+
+
+def sdk_upload(path: Path, host: str) -> dict[str, Any]:
+    """The vendor SDK's ``uploadTranslate`` (it always speaks https://HOST)."""
+    from TranslateApi import document_translation  # qingxun-openapi-python-sdk
+
+    start = time.perf_counter()
+    response = document_translation.uploadTranslate(
+        host,
+        os.environ["TRANSHUB_FANYIGOU_APPID"],
+        os.environ["TRANSHUB_FANYIGOU_PRIVATE_KEY"],
+        "auto",
+        "zh",
+        str(path),
+        path.name,
+    )
+    answer = response.json()
+    if answer.get("code") != 100:
+        raise SystemExit(f"uploadTranslate answered {answer}")
+    return {"task_id": str(answer["data"]["tid"]), "seconds": time.perf_counter() - start}
+
+
+def raw_upload(path: Path, url: str, fields: dict[str, str]) -> dict[str, Any]:
+    """A minimal streamed multipart POST with ``http.client`` (used when curl is absent)."""
+    import http.client
+    import secrets
+    from urllib.parse import urlsplit
+
+    start = time.perf_counter()
+    boundary = secrets.token_hex(16)
+    head = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.netloc, timeout=120)
+    connection.putrequest("POST", parts.path)
+    connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    connection.putheader("Content-Length", str(len(head) + path.stat().st_size + len(tail)))
+    connection.endheaders()
+    connection.send(head)
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            connection.send(chunk)
+    connection.send(tail)
+    answer = json.loads(connection.getresponse().read())
+    if answer.get("code") != 100:
+        raise SystemExit(f"uploadTranslate answered {answer}")
+    return {"task_id": str(answer["data"]["tid"]), "seconds": time.perf_counter() - start}
+
+
+def main(argv: list[str]) -> None:
+    """Dispatch on the first argument (see the module docstring)."""
+    command, *args = argv
+    if command == "upload":
+        result = upload(Path(args[0]))
+    elif command == "download":
+        result = download(args[0], Path(args[1]))
+    elif command == "sdk-upload":
+        result = sdk_upload(Path(args[0]), args[1])
+    elif command == "raw-upload":
+        result = raw_upload(Path(args[0]), args[1], json.loads(args[2]))
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
