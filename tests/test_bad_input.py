@@ -182,3 +182,17 @@ def test_usage_errors_exit_2(cli):
     result = cli("doc", "translate", "x.txt")
     assert result.exit_code == EXIT_CODES["usage"]
     assert "--to" in result.stderr
+
+
+def test_pdf_output_refused_before_paying_where_the_provider_has_none(
+    cli, echo, tmp_path, monkeypatch
+):
+    from transhub_echo.provider import EchoDocuments
+
+    monkeypatch.setattr(EchoDocuments, "pdf_from", frozenset({"pdf", "docx"}))
+    text = tmp_path / "a.txt"
+    text.write_text("x\n")
+    result = cli("doc", "translate", str(text), "--to", "zh", "--provider", "echo", "--pdf")
+    assert result.exit_code == INPUT
+    assert "delivers a PDF only for .docx, .pdf documents, not .txt" in _one_line(result)
+    assert echo.log.count() == 0

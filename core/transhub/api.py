@@ -373,7 +373,7 @@ class Hub:
         name = cls.provider.name
         validation.check_file(path, cls.limits, name)
         validation.check_languages(cls.languages, src, dst, name)
-        self._check_document_options(cls, options, output)
+        self._check_document_options(cls, options, output, extension)
         suffix = ".pdf" if output is OutputKind.PDF else path.suffix
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
         request = DocumentRequest(path=path, target=dst, source=src, options=options)
@@ -389,7 +389,10 @@ class Hub:
 
     @staticmethod
     def _check_document_options(
-        impl: type[DocumentTranslator[Any, Any]], options: DocumentOptions, output: OutputKind
+        impl: type[DocumentTranslator[Any, Any]],
+        options: DocumentOptions,
+        output: OutputKind,
+        extension: str,
     ) -> None:
         cls = impl
         name = cls.provider.name
@@ -405,6 +408,11 @@ class Hub:
                 )
         if output not in cls.outputs:
             raise InputError(f"{name} cannot deliver the result as {output.value}")
+        if output is OutputKind.PDF and cls.pdf_from is not None and extension not in cls.pdf_from:
+            accepted = ", ".join(f".{e}" for e in sorted(cls.pdf_from))
+            raise InputError(
+                f"{name} delivers a PDF only for {accepted} documents, not .{extension}"
+            )
 
     def count_pages(self, path: str | Path, *, provider: str | None = None) -> PageCount:
         """Estimate the pages a translation of ``path`` would be charged for: the

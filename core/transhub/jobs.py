@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from transhub.capabilities.base import TaskState, TaskStatus
+from transhub.capabilities.base import Implementation, TaskState, TaskStatus
 from transhub.capabilities.document import (
     ConvertFormat,
     DocumentConverter,
@@ -167,6 +167,18 @@ class Runner:
         )
         job.state = JobState.FINISHED
         return status
+
+    @staticmethod
+    def _remind(implementation: Implementation[Any, Any], job: Job) -> None:
+        """Before resuming in a new process, tell the implementation what the journal
+        knows of the task (a provider that forgets finished results can then tell
+        "expired" from "unknown")."""
+        if job.task_id:
+            implementation.remember(
+                job.task_id,
+                submitted_at=_epoch(job.submitted_at),
+                finished_at=_epoch(job.finished_at),
+            )
 
     def _record_failure(self, job: Job, exc: TranshubError) -> None:
         if isinstance(exc, ResultExpiredError):
@@ -343,6 +355,8 @@ class Runner:
                     f"`transhub jobs resume {job.id} --resubmit` or `transhub jobs forget {job.id}`"
                 )
             self._submit(job, lambda: translator.submit(request))
+        else:
+            self._remind(translator, job)
         kind = OutputKind(spec["kind"])
         return self._finish_single(
             job, translator.status, lambda t, d: translator.download(t, d, kind)
@@ -449,6 +463,8 @@ class Runner:
                     Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
                 ),
             )
+        else:
+            self._remind(converter, job)
         return self._finish_single(job, converter.status, converter.download)
 
     # -- images ----------------------------------------------------------------------
@@ -583,12 +599,8 @@ class Runner:
             self._submit(
                 job, lambda: translator.submit(sources, spec["target"], spec["source"], options)
             )
-        elif job.task_id:
-            translator.remember(
-                job.task_id,
-                submitted_at=_epoch(job.submitted_at),
-                finished_at=_epoch(job.finished_at),
-            )
+        else:
+            self._remind(translator, job)
         try:
             if job.state is JobState.RUNNING:
                 status = cast(

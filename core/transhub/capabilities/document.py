@@ -92,6 +92,9 @@ class DocumentTranslator(Implementation[SettingsT, ClientT]):
     options: ClassVar[frozenset[str]] = frozenset()
     #: The output kinds :meth:`download` can produce.
     outputs: ClassVar[frozenset[OutputKind]] = frozenset({OutputKind.SAME})
+    #: The input extensions whose translation can be downloaded as PDF (``None``: all
+    #: accepted inputs), so an impossible ``--pdf`` is refused before paying.
+    pdf_from: ClassVar[frozenset[str] | None] = None
     #: Whether :meth:`count_pages` asks the provider (else the core counts locally).
     counts_pages: ClassVar[bool] = False
     #: Whether a resubmit of a task id known before paying is refused by the provider

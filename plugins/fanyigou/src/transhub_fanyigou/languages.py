@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from transhub.errors import InputError
 
-#: Canonical code → Fanyigou code, in the reference's order ("语言列表").  Igbo (``ig``,
-#: 伊博语) is in the reference but not yet among transhub's canonical codes, so it is
-#: not declared (the contract kit requires canonical codes).
+#: Canonical code → Fanyigou code, in the reference's order ("语言列表").
 CODES: dict[str, str] = {
     "zh": "zh", "ja": "jp", "th": "th", "fr": "fra", "en": "en", "es": "spa", "ko": "kor",
     "tr": "tr", "vi": "vie", "ms": "ms", "de": "de", "ru": "ru", "ar": "ara", "et": "est",
@@ -19,7 +17,7 @@ CODES: dict[str, str] = {
     "no": "no", "pt": "pt", "sv": "swe", "sr": "sr", "eo": "eo", "sk": "sk", "sl": "slo",
     "sw": "sw", "uk": "uk", "he": "iw", "el": "el", "hu": "hu", "hy": "hy", "it": "it",
     "id": "id", "sq": "sq", "am": "am", "az": "az", "eu": "eu", "bn": "bn", "bs": "bs",
-    "gl": "gl", "ka": "ka", "gu": "gu", "ga": "ga", "zu": "zu", "kn": "kn",
+    "gl": "gl", "ka": "ka", "gu": "gu", "ig": "ig", "ga": "ga", "zu": "zu", "kn": "kn",
     "kk": "kk", "ky": "ky", "lb": "lb", "mk": "mk", "mt": "mt", "mi": "mi", "mr": "mr",
     "ne": "ne", "pa": "pa", "si": "si", "ta": "ta", "te": "te", "ur": "ur", "uz": "uz",
     "cy": "cy", "yo": "yo", "zh-Hant": "cht",

@@ -13,6 +13,8 @@ DOCUMENT_EXTENSIONS = frozenset(
      "xlsx", "et", "ett", "ppt", "pptx", "dps", "dpt", "txt", "rtf"}
 )  # fmt: skip
 DOCUMENTS = FileLimits(extensions=DOCUMENT_EXTENSIONS, max_bytes=50 * MB)
+#: ``downloadFile`` dtype 2 (translated PDF) exists for "word, pdf, img" inputs only.
+PDF_FROM = frozenset({"pdf", "doc", "docx", "dot", "dotx", "dotm", "docm", "odt", "wps", "wpt"})
 
 #: Conversion inputs: PDF to the others, the others to PDF.
 CONVERSION_EXTENSIONS = frozenset(

@@ -30,7 +30,7 @@ from transhub_fanyigou.client import (
     SavedFile,
 )
 from transhub_fanyigou.languages import CODES, INDUSTRY_IDS, industry_id
-from transhub_fanyigou.limits import CONVERSION_EXTENSIONS, CONVERSIONS, DOCUMENTS
+from transhub_fanyigou.limits import CONVERSION_EXTENSIONS, CONVERSIONS, DOCUMENTS, PDF_FROM
 from transhub_fanyigou.provider import FANYIGOU
 from transhub_fanyigou.settings import FanyigouSettings
 
@@ -86,6 +86,7 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         {"industry", "bilingual", "translate_images", "all_sheets"}
     )
     outputs: ClassVar[frozenset[OutputKind]] = frozenset({OutputKind.SAME, OutputKind.PDF})
+    pdf_from: ClassVar[frozenset[str] | None] = PDF_FROM
     counts_pages: ClassVar[bool] = True
     industries: ClassVar[dict[str, str]] = INDUSTRY_IDS
     # A descriptor, not a constant: it depends on the settings (see _TwoStepSubmit).
