@@ -296,6 +296,8 @@ class ContractRun:
     def check(self, rule: str, capability: Capability | None = None) -> None:
         """Check one rule (for one capability); raise :class:`ContractViolation` if it
         is broken, :class:`NotApplicable` if it does not apply."""
+        if rule not in RULES:
+            raise ValueError(f"unknown rule {rule!r}; the rules are {', '.join(RULES)}")
         method: Callable[..., None] = getattr(self, "check_" + rule.replace("-", "_"))
         try:
             if capability is None:
