@@ -420,3 +420,23 @@ def test_budget_guard(cli, echo, tmp_path):
 def test_unknown_job_ids(cli, command):
     result = cli(*command)
     assert result.exit_code == EXIT_CODES["not-found"] and "no job 'nope'" in result.stderr
+
+
+@pytest.mark.parametrize(("window", "resumed"), [(None, True), (0.0, False)])
+def test_an_idempotent_submit_is_resent_only_within_its_window(
+    cli, echo, monkeypatch, window, resumed
+):
+    from transhub_echo.provider import EchoImages
+
+    monkeypatch.setattr(EchoImages, "idempotent_submit", True)
+    monkeypatch.setattr(EchoImages, "idempotency_window", window)
+    echo.faults.queue(Fault.DROP_AFTER, action="/v1/images")
+    first = cli(
+        "image", "translate", "https://img.example/a.png", "--to", "en", "--provider", "echo"
+    )
+    assert first.exit_code == 1 and "may have reached the provider" in first.stdout
+    again = cli("jobs", "resume")
+    assert (again.exit_code == 0) is resumed, again.stderr
+    assert echo.log.count("/v1/images") == (2 if resumed else 1)
+    if not resumed:
+        assert "--resubmit" in again.stderr

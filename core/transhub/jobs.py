@@ -13,6 +13,7 @@ import json
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -68,6 +69,11 @@ def fingerprint(**parts: Any) -> str:
 
 def _epoch(stamp: str | None) -> float | None:
     return datetime.fromisoformat(stamp).timestamp() if stamp else None
+
+
+def elapsed_since(stamp: str) -> float:
+    """Seconds since a time recorded in the journal."""
+    return time.time() - datetime.fromisoformat(stamp).timestamp()
 
 
 def _unknown_fate(exc: TranshubError) -> bool:
@@ -591,7 +597,11 @@ class Runner:
         sources = [image_source(i) for i in job.items]
         options = ImageOptions(**spec["options"])
         if job.state is JobState.SUBMITTING:
-            if not (resubmit or translator.idempotent_submit):
+            window = translator.idempotency_window
+            recognised = translator.idempotent_submit and (
+                window is None or elapsed_since(job.created_at) < window
+            )
+            if not (resubmit or recognised):
                 raise MaybeSubmittedError(
                     f"job {job.id} ({len(sources)} images) may have been submitted; "
                     f"`transhub jobs resume {job.id} --resubmit` to send it again"

@@ -82,6 +82,9 @@ class ImageTranslator(Implementation[SettingsT, ClientT]):
     fields: ClassVar[frozenset[str]] = frozenset()
     #: Whether a repeated submit of the same content is processed once.
     idempotent_submit: ClassVar[bool] = False
+    #: Seconds during which a repeated submit is recognised (``None``: always); after
+    #: it, resuming a submit of unknown fate needs ``--resubmit``.
+    idempotency_window: ClassVar[float | None] = None
     #: Seconds a finished result stays downloadable (``None``: no known limit).
     result_ttl: ClassVar[float | None] = None
 

@@ -62,6 +62,8 @@ class AlibabaImageTranslator(ImageTranslator[AlibabaSettings, AlibabaClient]):
     options = frozenset({"field", "editor_data", "ignore_entity"})
     fields = FIELDS
     idempotent_submit = True
+    #: CustomTaskId dedupes for three minutes only (the reference).
+    idempotency_window = 180.0
     result_ttl: ClassVar[float | None] = RESULT_TTL
 
     # --- submit -------------------------------------------------------------------
