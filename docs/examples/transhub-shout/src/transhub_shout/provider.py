@@ -1,5 +1,6 @@
 """The Shout provider: its settings, its API client and its one capability."""
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import json
@@ -20,6 +21,7 @@ from transhub.http import HttpClient, check_endpoint, parse_json, parse_retry_af
 from transhub.settings import ProviderSettings
 
 NAME = "shout"
+# --8<-- [end:imports]
 
 
 # --8<-- [start:settings]
