@@ -58,3 +58,18 @@ def docs(session: nox.Session) -> None:
     install_everything(session)
     session.install("mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocs-click>=0.8", "mkdocstrings-python>=1.10")
     session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks (issue 8): every row in one run; prints the table and writes
+    docs/benchmarks.md.  Arguments after ``--`` go to benchmarks/run.py (``--only 6``).
+
+    transhub and both provider plugins are installed as a user installs them (not
+    editable, bytecode compiled), with the vendor SDK and trustme for row 5.
+    """
+    plugins = [str(ROOT / "plugins" / name) + "[sandbox]" for name in ("fanyigou", "alibaba")]
+    session.install(".", *plugins, "qingxun-openapi-python-sdk", "trustme")
+    # A reused environment gets the current sources, not the last run's build.
+    session.install("--no-deps", "--force-reinstall", ".", *plugins)
+    session.run("python", "benchmarks/run.py", *session.posargs)
