@@ -29,13 +29,13 @@ from transhub.testing.contract import Contract, ContractRun, ContractViolation, 
 from transhub.testing.drivers import TASKS
 from transhub.testing.plugin import fixture
 
-TestT = TypeVar("TestT", bound=Callable[..., None])
+RuleTest = TypeVar("RuleTest", bound=Callable[..., None])
 
 
-def _for(capabilities: frozenset[Capability]) -> Callable[[TestT], TestT]:
+def _for(capabilities: frozenset[Capability]) -> Callable[[RuleTest], RuleTest]:
     """Run a test once per registered capability among ``capabilities``."""
 
-    def mark(test: TestT) -> TestT:
+    def mark(test: RuleTest) -> RuleTest:
         test.capabilities = capabilities  # type: ignore[attr-defined]
         return test
 
