@@ -24,6 +24,7 @@ from typing import Any
 
 def upload(path: Path) -> dict[str, Any]:
     """Validate, route and submit one document through transhub."""
+    import requests_toolbelt  # noqa: F401 - imported by the first upload; start-up, not transfer
     import transhub
 
     hub = transhub.Hub()
@@ -46,6 +47,8 @@ def download(task_id: str, destination: Path) -> dict[str, Any]:
     hub = transhub.Hub()
     try:
         translator = hub.instance(hub.route(Capability.DOCUMENT, provider="fanyigou"))
+        import requests  # noqa: F401 - imported by the first request: start-up, not transfer
+
         start = time.perf_counter()
         saved = translator.download(task_id, destination, OutputKind.SAME)
         return {"path": str(saved.path), "seconds": time.perf_counter() - start}
@@ -55,7 +58,7 @@ def download(task_id: str, destination: Path) -> dict[str, Any]:
 
 def sdk_upload(path: Path, host: str) -> dict[str, Any]:
     """The vendor SDK's ``uploadTranslate`` (it always speaks https://HOST)."""
-    from TranslateApi import document_translation  # qingxun-openapi-python-sdk
+    from TranslateApi import document_translation  # qingxun-openapi-python-sdk (imports requests)
 
     start = time.perf_counter()
     response = document_translation.uploadTranslate(
