@@ -26,7 +26,9 @@ _RESERVED = (
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
 )
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+# Control characters, separators, characters Windows forbids, and lone surrogates
+# (how Python carries bytes that are not UTF-8, e.g. from an old archive's file names).
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
 
 
 @functools.cache

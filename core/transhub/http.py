@@ -22,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -39,7 +40,7 @@ from transhub.errors import (
     ResponseFormatError,
     TransientError,
 )
-from transhub.files import CHUNK_SIZE, atomic_writer
+from transhub.files import CHUNK_SIZE, atomic_writer, safe_filename
 
 if TYPE_CHECKING:
     import requests
@@ -71,7 +72,7 @@ class HttpOptions:
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based): the server's
         ``Retry-After`` when given, else full-jitter exponential backoff."""
-        if retry_after is not None:
+        if retry_after is not None and math.isfinite(retry_after):
             return min(max(retry_after, 0.0), self.max_backoff)
         ceiling = min(self.max_backoff, self.backoff * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
@@ -93,9 +94,12 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "nan", "inf" and negative numbers are not delays a server can mean.
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -262,6 +266,10 @@ class HttpClient:
         from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
         handles: list[BinaryIO] = []
+        # A local name that is not valid UTF-8 cannot go into a multipart header as is.
+        sent_name = filename or path.name
+        if not _utf8(sent_name):
+            sent_name = safe_filename(sent_name)
 
         def body() -> Any:
             for old in handles:
@@ -271,7 +279,7 @@ class HttpClient:
             encoder = MultipartEncoder(
                 fields=[
                     *fields.items(),
-                    (file_field, (filename or path.name, handle, content_type)),
+                    (file_field, (sent_name, handle, content_type)),
                 ]
             )
             if progress is None:
@@ -373,6 +381,14 @@ class HttpClient:
                     raise
                 self._wait(attempt, None, str(exc))
                 attempt += 1
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_json(response: requests.Response, provider: str, what: str) -> Any:

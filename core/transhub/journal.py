@@ -101,6 +101,23 @@ class JobState(str, enum.Enum):
         return self.value
 
 
+def _to_db(value: Any) -> Any:
+    """Text as SQLite can store it.  A file name that is not valid UTF-8 reaches
+    Python as a string with lone surrogates, which SQLite refuses: such text is
+    stored as its bytes (a BLOB) and read back unchanged by :func:`_from_db`."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "surrogatepass")
+    return value
+
+
+def _from_db(value: Any) -> Any:
+    """The inverse of :func:`_to_db`."""
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
 def now() -> str:
     """The current UTC time, ISO 8601."""
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
@@ -244,7 +261,7 @@ class Journal:
                     (
                         job_id,
                         item.position,
-                        item.input,
+                        _to_db(item.input),
                         item.input_size,
                         item.input_sha256,
                         item.fingerprint,
@@ -280,7 +297,7 @@ class Journal:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
-        values = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
+        values = {k: _to_db(v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
         if "request" in values:
             values["request"] = json.dumps(values["request"], sort_keys=True)
         values["updated_at"] = now()
@@ -294,7 +311,7 @@ class Journal:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown item fields: {sorted(unknown)}")
-        values = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in fields.items()}
+        values = {k: _to_db(json.dumps(v) if isinstance(v, dict) else v) for k, v in fields.items()}
         assignments = ", ".join(f"{name} = ?" for name in values)
         with self._transaction() as db:
             db.execute(
@@ -344,20 +361,20 @@ class Journal:
         items = [
             Item(
                 position=r["position"],
-                input=r["input"],
+                input=_from_db(r["input"]),
                 fingerprint=r["fingerprint"],
                 plan=json.loads(r["plan"]),
                 input_size=r["input_size"],
                 input_sha256=r["input_sha256"],
                 state=r["state"],
                 code=r["code"],
-                message=r["message"],
+                message=_from_db(r["message"]),
                 artifacts=json.loads(r["artifacts"]),
                 outputs=json.loads(r["outputs"]),
             )
             for r in item_rows
         ]
-        data = dict(row)
+        data = {key: _from_db(value) for key, value in dict(row).items()}
         data["state"] = JobState(data["state"])
         data["request"] = json.loads(data["request"])
         return Job(items=items, **data)
@@ -408,7 +425,8 @@ class Journal:
             " GROUP BY j.id ORDER BY j.created_at DESC, j.id"
         )
         with self._lock:
-            return [dict(r) for r in self._db.execute(sql, args).fetchall()]
+            rows = self._db.execute(sql, args).fetchall()
+        return [{key: _from_db(value) for key, value in dict(r).items()} for r in rows]
 
     def reusable(self, fingerprint: str) -> Item | None:
         """The latest completed item with this fingerprint whose saved files are all
@@ -429,7 +447,7 @@ class Journal:
             ):
                 return Item(
                     position=row["position"],
-                    input=row["input"],
+                    input=_from_db(row["input"]),
                     fingerprint=row["fingerprint"],
                     plan=json.loads(row["plan"]),
                     state=row["state"],

@@ -28,7 +28,13 @@ def emit_json(data: Any) -> None:
     """One JSON document on one line of stdout."""
     if hasattr(data, "model_dump"):
         data = data.model_dump(mode="json")
-    click.echo(json.dumps(data, ensure_ascii=False, default=_default))
+    text = json.dumps(data, ensure_ascii=False, default=_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A path that is not valid UTF-8: escaped, so the line stays valid JSON.
+        text = json.dumps(data, ensure_ascii=True, default=_default)
+    click.echo(text)
 
 
 def note(message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import logging
 import sys
 import traceback
@@ -118,6 +119,11 @@ def run(argv: list[str]) -> int:
     from transhub.errors import EXIT_CODES, TranshubError
 
     runtime = Runtime(debug="--debug" in argv)
+    # A file name that is not valid UTF-8 is printed as the bytes it is (as ls does),
+    # not turned into an encoding error.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     try:
         result = cli.main(args=argv, prog_name="transhub", standalone_mode=False, obj=runtime)
     except click.exceptions.Exit as exc:
