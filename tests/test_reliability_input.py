@@ -361,14 +361,7 @@ def test_plain_http_endpoint_off_loopback_is_refused(
     "provider",
     [
         "fanyigou",
-        pytest.param(
-            "alibaba",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="AlibabaSettings.base_url() calls check_endpoint without the core's "
-                "insecure option: --insecure (which the error recommends) changes nothing",
-            ),
-        ),
+        "alibaba",
     ],
 )
 def test_insecure_lets_a_plain_http_endpoint_through(

@@ -565,12 +565,6 @@ def test_an_existing_image_result_is_replaced_only_when_asked(
     assert mine.read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two inputs with one output name (a/r.txt, b/r.txt -o out) both pass "
-    "prepare_document, and the plugins download with overwrite=True: the second "
-    "result silently replaces the first, which was paid for",
-)
 def test_two_documents_with_one_output_name_never_overwrite_each_other(
     services: Services, tmp_path: Path
 ) -> None:
@@ -587,12 +581,6 @@ def test_two_documents_with_one_output_name_never_overwrite_each_other(
     assert refused_before_paying or saved == ["[zh] alpha\n", "[zh] beta\n"], (result, saved)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jobs.py _drive_document assumes a file at the destination is its own result "
-    "and the plugins download with overwrite=True: a file created there meanwhile is "
-    "replaced without --overwrite",
-)
 def test_a_file_created_at_the_output_path_meanwhile_is_not_replaced(
     services: Services, tmp_path: Path
 ) -> None:

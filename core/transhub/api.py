@@ -736,6 +736,8 @@ class Hub:
 
         job = self.journal.get(job_id)
         folder = Path(output_dir)
+        if job.state.value == "expired":
+            return copy_saved(job, folder)  # the provider no longer has it: saved copies only
         if job.task_id is None or job.state.value not in ("finished", "completed"):
             raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
         written: list[Path] = []

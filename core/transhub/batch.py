@@ -61,6 +61,20 @@ def expand_paths(
     return list(dict.fromkeys(found))
 
 
+def check_distinct_outputs(planned: Iterable[tuple[Path, Path]]) -> None:
+    """Refuse a batch in which two inputs would be saved under one name (``a/r.txt``
+    and ``b/r.txt`` into one folder): the second result would replace the first."""
+    seen: dict[Path, Path] = {}
+    for source, destination in planned:
+        key = destination.resolve()
+        if key in seen:
+            raise InputError(
+                f"{seen[key]} and {source} would both be saved as {destination}; "
+                "translate them into separate folders (-o)"
+            )
+        seen[key] = source
+
+
 def run_concurrently(
     items: Iterable[ItemT],
     work: Callable[[ItemT], ResultT],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import threading
 import time
@@ -45,7 +46,7 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.files import atomic_writer, file_digest, remove_stale_parts
+from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
 from transhub.journal import Item, Job, JobState, Journal, now
 
 if TYPE_CHECKING:
@@ -185,6 +186,38 @@ class Runner:
                 submitted_at=_epoch(job.submitted_at),
                 finished_at=_epoch(job.finished_at),
             )
+
+    @staticmethod
+    def _landing(job: Job, destination: Path) -> Path:
+        """Where a provider writes a result before the core moves it into place: a
+        hidden file beside the destination, named after the job (a killed run's
+        leftovers there are removed first)."""
+        landing = destination.with_name(f".{destination.name}.{job.id}.download")
+        remove_stale_parts(landing)
+        landing.unlink(missing_ok=True)
+        return landing
+
+    def _place(self, job: Job, landed: Path, destination: Path, sha256: str) -> Path:
+        """Move a downloaded result to its destination without ever replacing a file
+        that is not this job's (unless the job was asked to overwrite).  A different
+        file that appeared there meanwhile is kept, and the result — paid for — goes
+        to the next free name instead."""
+        if job.request.get("overwrite"):
+            landed.replace(destination)
+            return destination
+        target = destination
+        while True:
+            try:
+                os.link(landed, target)
+            except FileExistsError:
+                if file_digest(target) == sha256:
+                    break  # this job's own result, saved by a run that died before recording it
+                log.warning("%s appeared meanwhile and is kept; the result goes elsewhere", target)
+                target = unique_path(target)
+                continue
+            break
+        landed.unlink()
+        return target
 
     def _record_failure(self, job: Job, exc: TranshubError) -> None:
         if isinstance(exc, ResultExpiredError):
@@ -380,13 +413,12 @@ class Runner:
         try:
             status = self._wait(job, fetch) if job.state is JobState.RUNNING else None
             destination = Path(job.items[0].plan["document"])
-            remove_stale_parts(destination)  # a killed run's half-written temporary file
-            # The destination was free when the job was prepared: a file there now is
-            # this job's own result from a run that died before recording it.
-            saved = download(job.task_id or "", destination)
+            saved = download(job.task_id or "", self._landing(job, destination))
+            final = self._place(job, saved.path, destination, saved.sha256)
         except TranshubError as exc:
             self._record_failure(job, exc)
             raise
+        saved = saved.model_copy(update={"path": final})
         outputs = {
             "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
         }
@@ -647,7 +679,11 @@ class Runner:
                     for i in job.items
                 ]
             raise
-        return self._save_items(self.journal.get(job.id), translator, sources)
+        try:
+            return self._save_items(self.journal.get(job.id), translator, sources)
+        except TranshubError as exc:
+            self._record_failure(job, exc)  # an expired result must not be retried forever
+            raise
 
     def _save_items(
         self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
@@ -686,8 +722,10 @@ class Runner:
                 destination = output_name(
                     output_dir, item.plan["stem"], target, artifact, reference
                 )
-                remove_stale_parts(destination)
-                saved = translator.download(job.task_id or "", result, artifact, destination)
+                landed = translator.download(
+                    job.task_id or "", result, artifact, self._landing(job, destination)
+                )
+                saved = self._place(job, landed, destination, file_digest(landed))
                 outputs[artifact] = {
                     "path": str(saved),
                     "sha256": file_digest(saved),
@@ -746,6 +784,10 @@ class Runner:
 def copy_saved(job: Job, folder: Path) -> list[Path]:
     """Copy a job's saved result files into ``folder``, checking each against the
     SHA-256 recorded when it was saved."""
+    if not any(item.outputs for item in job.items):
+        raise ResultExpiredError(
+            f"job {job.id}: the provider no longer keeps the result, and none was saved"
+        )
     written = []
     for item in job.items:
         for saved in item.outputs.values():

@@ -49,8 +49,9 @@ def wait_for(
             return status
         remaining = deadline - clock()
         if remaining <= 0:
+            said = f" ({status.message})" if status.message else ""
             raise TransientError(
-                f"the task is still {status.state.value} after {timeout:.0f}s; "
+                f"the task is still {status.state.value}{said} after {timeout:.0f}s; "
                 "it keeps running remotely (see `transhub jobs resume`)"
             )
         _sleep(event, stop, min(delay, remaining), clock)

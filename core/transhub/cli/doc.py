@@ -104,7 +104,7 @@ def translate(
     remote task is recorded in the job journal (`transhub jobs`). The same content
     translated the same way before is reused unless --force.
     """
-    from transhub.batch import expand_paths
+    from transhub.batch import check_distinct_outputs, expand_paths
     from transhub.capabilities.document import DocumentOptions, OutputKind
     from transhub.cli.batch import run_batch
 
@@ -131,6 +131,7 @@ def translate(
         )
         for f in files
     }
+    check_distinct_outputs((f, destination) for f, (_, _, destination) in prepared.items())
     if max_pages is not None or confirm:
         prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
     limit = min(
@@ -237,7 +238,7 @@ def convert(
     as_json: bool,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
-    from transhub.batch import expand_paths
+    from transhub.batch import check_distinct_outputs, expand_paths
     from transhub.cli.batch import run_batch
 
     hub = runtime.hub
@@ -253,6 +254,7 @@ def convert(
         )
         for f in files
     }
+    check_distinct_outputs((f, plan[3]) for f, plan in prepared.items())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
         cls, fmt, src, destination = prepared[path]

@@ -126,7 +126,7 @@ class AlibabaClient:
         self.http = http
         self.clock = clock
         self.result_ttl = result_ttl
-        base = settings.base_url()
+        base = settings.base_url(insecure=http.options.insecure)
         parts = urlsplit(base)
         if parts.username is not None or parts.password is not None:
             raise ConfigurationError(

@@ -143,10 +143,11 @@ class AlibabaSettings(ProviderSettings):
         value = self.security_token.get_secret_value() if self.security_token else ""
         return value or None
 
-    def base_url(self) -> str:
-        """The endpoint to call: the override, else the region's endpoint."""
+    def base_url(self, *, insecure: bool = False) -> str:
+        """The endpoint to call: the override, else the region's endpoint.  A plain
+        ``http://`` override off this machine needs ``insecure`` (``--insecure``)."""
         if self.endpoint:
-            return check_endpoint(self.endpoint, self.source_of("endpoint"))
+            return check_endpoint(self.endpoint, self.source_of("endpoint"), insecure=insecure)
         return REGION_ENDPOINTS.get(self.region, CENTRAL_ENDPOINT)
 
     def source_of(self, name: str) -> str:

@@ -202,7 +202,7 @@ def task_status(progress: Progress, *, call: str, counted_is_queued: bool) -> Ta
         # then, and as still running otherwise (the reference defines no 0).
         state = TaskState.RUNNING
     message = progress.message
-    if state is TaskState.FAILED:
+    if state is TaskState.FAILED or progress.status in codes.NOTABLE_WAITS:
         meaning = codes.describe(progress.status)
         message = f"{meaning} ({progress.message})" if progress.message else meaning
     return TaskStatus(

@@ -39,6 +39,9 @@ PAGES_COUNTED = 330
 #: The ``trans`` example answers ``code: 0`` and the image progress example
 #: ``status: 0`` where every other answer uses 100 and 314.
 ZERO = 0
+#: Statuses that are not failures but mean more waiting than usual; their meaning is
+#: shown beside the service's own (Chinese) message.
+NOTABLE_WAITS = frozenset({310, 315, 325})
 
 
 class ChannelOccupiedError(RateLimitError):
