@@ -218,3 +218,26 @@ def test_saved_files_follow_the_umask_not_0600(echo, http, tmp_path, sample):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(destination.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_certificate_that_does_not_verify_is_not_retried(tmp_path):
+    import ssl
+
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+
+    def answer(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    from transhub.testing import serve
+
+    client = HttpClient("echo", HttpOptions(retries=3, backoff=0.001))
+    sleeps = []
+    client.sleep = sleeps.append
+    with serve(answer, ssl_context=context) as server, pytest.raises(TransientError) as caught:
+        client.request("GET", server.url, idempotent=True)
+    assert "TLS certificate verification failed" in str(caught.value)
+    assert sleeps == []  # not retried

@@ -14,7 +14,6 @@ typed errors of :mod:`transhub.errors`::
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -942,6 +941,11 @@ def _existing_output(folder: Path, stem: str, target: str) -> Path | None:
     return next((p for p in folder.iterdir() if p.name.startswith(prefix)), None)
 
 
+_IMAGE_EXTENSIONS = frozenset(
+    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".json"}
+)
+
+
 def output_name(folder: Path, stem: str, target: str, artifact: str, reference: str) -> Path:
     """Where one artifact of an image result goes: ``<stem>.<target>[.<artifact>]<ext>``,
     the extension taken from the result's reference (a URL or a path), ``.json`` for
@@ -949,8 +953,8 @@ def output_name(folder: Path, stem: str, target: str, artifact: str, reference: 
     extension = Path(urlsplit(reference).path).suffix.lower() if reference else ""
     if artifact == "template":
         extension = ".json"
-    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
-        extension = ".png"
+    if extension not in _IMAGE_EXTENSIONS:
+        extension = ".png"  # a provider's URL does not get to choose, say, ".sh"
     label = "" if artifact == "image" else f".{safe_filename(artifact)}"
     return folder / f"{stem}.{target}{label}{extension}"
 

@@ -208,6 +208,9 @@ class HttpClient:
                 raise ProviderError(
                     f"{self.provider}: {what}: invalid URL {url!r}", provider=self.provider
                 ) from exc
+            except requests.exceptions.SSLError as exc:
+                # A certificate that does not verify will not verify on a retry either.
+                raise self._network_error(exc, what, False) from exc
             except requests.RequestException as exc:
                 safe = idempotent or _never_sent(exc)
                 if safe and attempt < self.options.retries:

@@ -51,7 +51,7 @@ def wait_for(
         if remaining <= 0:
             said = f" ({status.message})" if status.message else ""
             raise TransientError(
-                f"the task is still {status.state.value}{said} after {timeout:.0f}s; "
+                f"the task is still {status.state.value}{said} after {timeout:g}s; "
                 "it keeps running remotely (see `transhub jobs resume`)"
             )
         _sleep(event, stop, min(delay, remaining), clock)
