@@ -19,9 +19,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from urllib.parse import unquote, urlsplit
-
-from pydantic import ConfigDict, Field
 
 from transhub import languages as lang
 from transhub import validation
@@ -29,7 +26,6 @@ from transhub.capabilities.account import Account, Balance
 from transhub.capabilities.base import (
     Implementation,
     LanguageSupport,
-    Model,
     ProviderContext,
     TaskState,
     TaskStatus,
@@ -60,10 +56,11 @@ from transhub.errors import (
     ResultExpiredError,
     TranshubError,
 )
-from transhub.files import safe_filename
 from transhub.http import HttpClient
+from transhub.naming import Stems, existing_output, image_source, output_name
 from transhub.polling import wait_for
 from transhub.registry import Registry
+from transhub.results import DocumentResult, ImageOutcome, ProviderStatus, Quote
 from transhub.router import Need, choose
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
@@ -71,62 +68,28 @@ if TYPE_CHECKING:
     from transhub.jobs import Runner
     from transhub.journal import Journal
 
+__all__ = [
+    "DocumentResult",
+    "Hub",
+    "ImageOutcome",
+    "ProviderStatus",
+    "Quote",
+    "account_balance",
+    "convert_document",
+    "count_pages",
+    "default_hub",
+    "lookup_word",
+    "output_name",
+    "recognize_text",
+    "translate_document",
+    "translate_images",
+    "translate_text",
+]
+
 log = logging.getLogger("transhub")
 
 ImplT = TypeVar("ImplT", bound=Implementation[Any, Any])
 StatusCallback = Callable[[str, TaskStatus], None]
-
-
-class DocumentResult(Model):
-    """The outcome of one document translation or conversion."""
-
-    input: Path
-    output: Path
-    provider: str
-    task_id: str
-    job: str = ""
-    state: TaskState = TaskState.DONE
-    pages: int | None = None
-    sha256: str = ""
-    detected_language: str | None = None
-    reused: bool = False
-
-
-class ImageOutcome(Model):
-    """The outcome for one input image: its saved artifacts, or why it failed."""
-
-    source: str
-    provider: str
-    job: str | None = None
-    task_id: str | None = None
-    success: bool
-    reused: bool = False
-    code: str | None = None
-    message: str = ""
-    outputs: dict[str, Path] = Field(default_factory=dict)
-
-
-class Quote(Model):
-    """A page estimate for one prepared document translation."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    provider: str
-    pages: int
-    exact: bool
-    prepared: tuple[Any, DocumentRequest, Path]
-
-
-class ProviderStatus(Model):
-    """A provider as ``transhub providers`` shows it."""
-
-    name: str
-    title: str
-    plugin: str
-    version: str | None
-    capabilities: tuple[str, ...]
-    configured: bool
-    missing: tuple[str, ...] = ()
 
 
 class Hub:
@@ -651,18 +614,18 @@ class Hub:
         provider's task size is split into tasks run concurrently, up to the
         provider's limit; every artifact is downloaded as soon as its task is done."""
         options = options or ImageOptions()
-        sources = [_image_source(item) for item in inputs]
+        sources = [image_source(item) for item in inputs]
         unique = list(dict.fromkeys(sources))
         cls, src, dst = self.prepare_images(
             unique, target, source=source, provider=provider, options=options
         )
         name = cls.provider.name
-        names = _Stems()
+        names = Stems()
         names.reserve(unique)
         folder = Path(output_dir)
         if not overwrite:
             for item in unique:
-                taken = _existing_output(folder, names.stem(item), dst)
+                taken = existing_output(folder, names.stem(item), dst)
                 if taken is not None:
                     raise InputError("already exists (use --overwrite to replace it)", path=taken)
         runner = self.runner(stop=stop, on_status=on_status)
@@ -895,71 +858,10 @@ class Hub:
             )
 
 
-def _image_source(item: str | Path) -> ImageSource:
-    text = str(item)
-    if "://" in text:
-        return ImageSource(url=validation.check_url(text))
-    return ImageSource(path=Path(text))
-
-
-#: Errors that would hit every task of a batch alike: they stop the batch.
 _BATCH_FATAL = frozenset(
     {"configuration", "authentication", "quota", "routing", "input", "interrupted"}
 )
 
-
-class _Stems:
-    """Unique, safe output stems for a batch, from each source's file name, with
-    ``-2``, ``-3``… when two sources share a name."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-        self._stems: dict[ImageSource, str] = {}
-
-    def reserve(self, sources: Iterable[ImageSource]) -> None:
-        """Give each source its stem up front, in input order, so that names do not
-        depend on which task finishes first."""
-        for source in sources:
-            base = source.path.name if source.path else unquote(urlsplit(source.url or "").path)
-            base_stem = Path(safe_filename(base, fallback="image")).stem or "image"
-            stem, number = base_stem, 1
-            while stem in self._taken:
-                number += 1
-                stem = f"{base_stem}-{number}"
-            self._taken.add(stem)
-            self._stems[source] = stem
-
-    def stem(self, source: ImageSource) -> str:
-        """The stem reserved for ``source``."""
-        return self._stems[source]
-
-
-def _existing_output(folder: Path, stem: str, target: str) -> Path | None:
-    prefix = f"{stem}.{target}."
-    if not folder.is_dir():
-        return None
-    return next((p for p in folder.iterdir() if p.name.startswith(prefix)), None)
-
-
-_IMAGE_EXTENSIONS = frozenset(
-    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".json"}
-)
-
-
-def output_name(folder: Path, stem: str, target: str, artifact: str, reference: str) -> Path:
-    """Where one artifact of an image result goes: ``<stem>.<target>[.<artifact>]<ext>``,
-    the extension taken from the result's reference (a URL or a path), ``.json`` for
-    an editor template, else ``.png``."""
-    extension = Path(urlsplit(reference).path).suffix.lower() if reference else ""
-    if artifact == "template":
-        extension = ".json"
-    if extension not in _IMAGE_EXTENSIONS:
-        extension = ".png"  # a provider's URL does not get to choose, say, ".sh"
-    label = "" if artifact == "image" else f".{safe_filename(artifact)}"
-    return folder / f"{stem}.{target}{label}{extension}"
-
-
-# -- module-level shortcuts, over one default hub --------------------------------
 
 _default: Hub | None = None
 _default_lock = threading.Lock()

@@ -48,9 +48,11 @@ from transhub.errors import (
 )
 from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
 from transhub.journal import Item, Job, JobState, Journal, now
+from transhub.naming import output_name
+from transhub.results import DocumentResult, ImageOutcome
 
 if TYPE_CHECKING:
-    from transhub.api import DocumentResult, Hub, ImageOutcome
+    from transhub.api import Hub
 
 log = logging.getLogger("transhub.jobs")
 
@@ -328,8 +330,6 @@ class Runner:
         destination: Path,
         overwrite: bool,
     ) -> DocumentResult:
-        from transhub.api import DocumentResult
-
         key = next(iter(prior.outputs))
         if Path(prior.outputs[key]["path"]) == destination:
             outputs = {key: prior.outputs[key]}  # the result is already where it belongs
@@ -408,8 +408,6 @@ class Runner:
         download: Callable[[str, Path], SavedDocument],
     ) -> DocumentResult:
         """Wait for a one-file job (if still running), save its result, record it."""
-        from transhub.api import DocumentResult
-
         try:
             status = self._wait(job, fetch) if job.state is JobState.RUNNING else None
             destination = Path(job.items[0].plan["document"])
@@ -574,8 +572,6 @@ class Runner:
         overwrite: bool,
     ) -> ImageOutcome | None:
         """An earlier identical image's result copied to this batch's names, if one is intact."""
-        from transhub.api import ImageOutcome, output_name
-
         print_ = self._image_print(provider, source, target, source_language, options)
         prior = self.journal.reusable(print_)
         if prior is None:
@@ -619,8 +615,6 @@ class Runner:
         )
 
     def _drive_images(self, job: Job, *, resubmit: bool) -> list[ImageOutcome]:
-        from transhub.api import ImageOutcome
-
         cls = cast(
             type[ImageTranslator[Any, Any]], self.hub.route(Capability.IMAGE, provider=job.provider)
         )
@@ -689,8 +683,6 @@ class Runner:
         self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
     ) -> list[ImageOutcome]:
         """Download every artifact not saved yet, recording each as it lands."""
-        from transhub.api import ImageOutcome, output_name
-
         spec = job.request
         outcomes = []
         output_dir, target = Path(spec["output_dir"]), spec["target"]
