@@ -41,12 +41,14 @@ def upload(path: Path) -> dict[str, Any]:
 def download(task_id: str, destination: Path) -> dict[str, Any]:
     """Save a finished Fanyigou document result through transhub."""
     import transhub
-    from transhub.capabilities.document import OutputKind
+    from transhub.capabilities.document import DocumentTranslator, OutputKind
     from transhub.capabilities.kinds import Capability
 
     hub = transhub.Hub()
     try:
-        translator = hub.instance(hub.route(Capability.DOCUMENT, provider="fanyigou"))
+        cls = hub.route(Capability.DOCUMENT, provider="fanyigou")
+        assert issubclass(cls, DocumentTranslator)
+        translator = hub.instance(cls)
         import requests  # noqa: F401 - imported by the first request: start-up, not transfer
 
         start = time.perf_counter()

@@ -340,9 +340,12 @@ class Bench:
             )
         return [
             Row(5, what,
-                f"SDK {seconds(median_seconds(sdk))}, {megabytes(median_rss(sdk))}",
-                f"transhub {seconds(median_seconds(own))}, {megabytes(median_rss(own))}",
-                f"time {median_seconds(sdk) / median_seconds(own):.2f}×, peak RSS "
+                f"SDK {seconds(median_seconds(sdk))} (call {seconds(call_seconds(sdk))}), "
+                f"{megabytes(median_rss(sdk))}",
+                f"transhub {seconds(median_seconds(own))} (call {seconds(call_seconds(own))}), "
+                f"{megabytes(median_rss(own))}",
+                f"time {median_seconds(sdk) / median_seconds(own):.2f}×, call "
+                f"{call_seconds(sdk) / call_seconds(own):.2f}×, peak RSS "
                 f"{median_rss(sdk) / median_rss(own):.1f}× transhub's",
                 "report both (https)", None)
         ]  # fmt: skip
