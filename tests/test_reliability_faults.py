@@ -460,10 +460,12 @@ def test_alibaba_truncated_download_leaves_nothing_and_resume_completes_it(
     alibaba.faults.queue(Fault.DROP_AFTER, action=DOWNLOAD)
     cut = invoke(["image", "translate", *IMAGE_URLS, "--to", "en", "-o", "out", "--json"])
     assert cut.exit_code == EXIT_CODES["failure"]
-    records = [json.loads(line) for line in cut.lines]
-    assert [r["state"] for r in records] == ["failed", "failed"]
-    assert "download" in records[0]["error"]
-    assert _only_results(tmp_path / "out") == []
+    records = {json.loads(line)["input"]: json.loads(line) for line in cut.lines}
+    # Downloads run at once: the cut one fails alone (no partial file), the other lands.
+    (failed,) = [r for r in records.values() if r["state"] == "failed"]
+    assert "download" in failed["error"] and "transhub jobs resume" in failed["error"]
+    saved = _only_results(tmp_path / "out")
+    assert len(saved) == 1 and Path(failed["input"]).stem + ".en.png" not in saved
     (job,) = journal(isolated).jobs()
     assert job.state.value == "finished"
 
@@ -585,14 +587,16 @@ def test_fanyigou_task_in_325_says_manual_processing(
 
 @pytest.fixture
 def expired_on_download(alibaba: Any, clock: Clock) -> CliResult:
-    """The task finishes, but before its first result is downloaded an hour goes by:
-    the temporary result URLs have expired."""
-    held = alibaba.faults.hold(DOWNLOAD, timeout=30)
+    """The task finishes, but before its results are downloaded an hour goes by: the
+    temporary result URLs have expired.  (Both downloads run at once: both are held
+    until the clock has moved.)"""
+    holds = [alibaba.faults.hold(DOWNLOAD, timeout=30) for _ in IMAGE_URLS]
 
     def an_hour_later() -> None:
-        if held.arrived.wait(30):
+        if all(held.arrived.wait(30) for held in holds):
             clock.advance(3601)
-        held.release()
+        for held in holds:
+            held.release()
 
     worker = threading.Thread(target=an_hour_later)
     worker.start()

@@ -832,8 +832,10 @@ class Hub:
         on_status: StatusCallback | None = None,
         *,
         stop: threading.Event | None = None,
+        fresh: bool = False,
     ) -> TaskStatus:
-        """Poll a task until it is final (intervals from the settings)."""
+        """Poll a task until it is final (intervals from the settings; ``fresh``: it
+        was just submitted, see :func:`~transhub.polling.wait_for`)."""
         core = self.settings
         return wait_for(
             lambda: fetch(task_id),
@@ -842,6 +844,7 @@ class Hub:
             timeout=core.task_timeout,
             on_update=(lambda status: on_status(task_id, status)) if on_status else None,
             stop=stop,
+            fresh=fresh,
         )
 
     @staticmethod

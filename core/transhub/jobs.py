@@ -58,6 +58,9 @@ log = logging.getLogger("transhub.jobs")
 
 StatusCallback = Callable[[str, TaskStatus], None]
 
+#: Result files of one image task downloaded at once.
+DOWNLOADS_AT_ONCE = 8
+
 
 class MaybeSubmittedError(TranshubError):
     """A job whose submit may have reached the provider; resuming it could pay twice."""
@@ -105,6 +108,8 @@ class Runner:
         self.journal = journal
         self.stop = stop or threading.Event()
         self.on_status = on_status
+        #: Jobs submitted by this runner (their progress is measured from the submit).
+        self._submitted_here: set[str] = set()
 
     # -- shared steps ----------------------------------------------------------------
 
@@ -139,6 +144,7 @@ class Runner:
             error_kind=None,
         )
         job.task_id, job.state = task_id, JobState.RUNNING
+        self._submitted_here.add(job.id)
         return task_id
 
     def _wait(self, job: Job, fetch: Callable[[str], TaskStatus]) -> TaskStatus:
@@ -151,7 +157,8 @@ class Runner:
             if self.on_status is not None:
                 self.on_status(job.id, status)
 
-        status = self.hub.wait(fetch, job.task_id, update, stop=self.stop)
+        fresh = job.id in self._submitted_here
+        status = self.hub.wait(fetch, job.task_id, update, stop=self.stop, fresh=fresh)
         if status.state is TaskState.FAILED:
             message = status.message or "no reason given"
             self.journal.update(
@@ -682,63 +689,85 @@ class Runner:
     def _save_items(
         self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
     ) -> list[ImageOutcome]:
-        """Download every artifact not saved yet, recording each as it lands."""
-        spec = job.request
-        outcomes = []
-        output_dir, target = Path(spec["output_dir"]), spec["target"]
-        for item, source in zip(job.items, sources, strict=True):
-            if item.state == "failed":
-                outcomes.append(
-                    ImageOutcome(
-                        source=item.input,
-                        provider=job.provider,
-                        job=job.id,
-                        task_id=job.task_id,
-                        success=False,
-                        code=item.code,
-                        message=item.message,
-                    )
+        """Download every artifact not saved yet — all images of the task at once, as
+        result URLs may be short-lived — recording each item as it lands."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=DOWNLOADS_AT_ONCE) as pool:
+            outcomes = list(
+                pool.map(
+                    lambda pair: self._save_item(job, translator, *pair),
+                    zip(job.items, sources, strict=True),
                 )
-                continue
-            outputs = dict(item.outputs)
-            result = ImageItem(
-                source=source,
-                success=True,
+            )
+        if all(o.success or o.code != "download" for o in outcomes):
+            self.journal.update(job.id, state=JobState.COMPLETED)
+        # else the job stays "finished": `jobs resume` downloads what is missing.
+        return outcomes
+
+    def _save_item(
+        self,
+        job: Job,
+        translator: ImageTranslator[Any, Any],
+        item: Item,
+        source: ImageSource,
+    ) -> ImageOutcome:
+        if item.state == "failed":
+            return ImageOutcome(
+                source=item.input,
+                provider=job.provider,
+                job=job.id,
+                task_id=job.task_id,
+                success=False,
                 code=item.code,
                 message=item.message,
-                artifacts=item.artifacts,
             )
-            for artifact, reference in item.artifacts.items():
-                if artifact in outputs:
-                    continue  # saved before the last run stopped
-                destination = output_name(
-                    output_dir, item.plan["stem"], target, artifact, reference
-                )
+        output_dir, target = Path(job.request["output_dir"]), job.request["target"]
+        outputs = dict(item.outputs)
+        result = ImageItem(
+            source=source,
+            success=True,
+            code=item.code,
+            message=item.message,
+            artifacts=item.artifacts,
+        )
+        for artifact, reference in item.artifacts.items():
+            if artifact in outputs:
+                continue  # saved before the last run stopped
+            destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
+            try:
                 landed = translator.download(
                     job.task_id or "", result, artifact, self._landing(job, destination)
                 )
-                saved = self._place(job, landed, destination, file_digest(landed))
-                outputs[artifact] = {
-                    "path": str(saved),
-                    "sha256": file_digest(saved),
-                    "size": saved.stat().st_size,
-                }
-                self.journal.update_item(job.id, item.position, outputs=outputs)
-            self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
-            outcomes.append(
-                ImageOutcome(
+            except ResultExpiredError:
+                raise  # the whole task's results are gone
+            except TranshubError as exc:
+                # This image only: the others are saved, and resume fetches this one.
+                return ImageOutcome(
                     source=item.input,
                     provider=job.provider,
                     job=job.id,
                     task_id=job.task_id,
-                    success=True,
-                    code=item.code,
-                    message=item.message,
+                    success=False,
+                    code="download",
+                    message=f"{exc} (finish with `transhub jobs resume {job.id}`)",
                     outputs={k: Path(v["path"]) for k, v in outputs.items()},
                 )
-            )
-        self.journal.update(job.id, state=JobState.COMPLETED)
-        return outcomes
+            sha256, size = file_digest(landed), landed.stat().st_size
+            saved = self._place(job, landed, destination, sha256)
+            outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
+            self.journal.update_item(job.id, item.position, outputs=outputs)
+        self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
+        return ImageOutcome(
+            source=item.input,
+            provider=job.provider,
+            job=job.id,
+            task_id=job.task_id,
+            success=True,
+            code=item.code,
+            message=item.message,
+            outputs={k: Path(v["path"]) for k, v in outputs.items()},
+        )
 
     def _record_items(
         self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]

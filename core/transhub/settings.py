@@ -151,7 +151,7 @@ class CoreSettings(_Settings):
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
     read_timeout: float = Field(120.0, gt=0, description="Seconds to wait for an answer.")
     retries: int = Field(4, ge=0, le=20, description="Retries of a request that is safe to repeat.")
-    poll_interval: float = Field(2.0, gt=0, description="First wait between two status requests.")
+    poll_interval: float = Field(1.0, gt=0, description="First wait between two status requests.")
     poll_max_interval: float = Field(
         30.0, gt=0, description="Longest wait between status requests."
     )

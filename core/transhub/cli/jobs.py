@@ -32,7 +32,7 @@ def jobs() -> None:
 @click.pass_obj
 def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_json: bool) -> None:
     """List jobs, newest first."""
-    rows = runtime.hub.journal.summaries(states=list(states), provider=provider)
+    rows = runtime.journal.summaries(states=list(states), provider=provider)
     if as_json:
         for row in rows:
             emit_json(row)
@@ -65,7 +65,7 @@ def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_js
 @click.pass_obj
 def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
     """Show everything recorded of one job (an id prefix is enough)."""
-    job = runtime.hub.journal.get(job_id)
+    job = runtime.journal.get(job_id)
     if as_json:
         emit_json(job.to_dict())
         return
@@ -169,7 +169,7 @@ def download(runtime: Runtime, job_id: str, output_dir: Path) -> None:
 @click.pass_obj
 def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
     """Remove jobs from the journal (their result files stay)."""
-    journal = runtime.hub.journal
+    journal = runtime.journal
     count = journal.forget([journal.get(i).id for i in job_ids])
     note(f"forgot {count} job{'s' if count != 1 else ''}")
 
@@ -186,5 +186,5 @@ def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
 @click.pass_obj
 def prune(runtime: Runtime, days: float) -> None:
     """Remove old completed, failed and expired jobs from the journal."""
-    count = runtime.hub.journal.prune(days)
+    count = runtime.journal.prune(days)
     note(f"pruned {count} job{'s' if count != 1 else ''}")

@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from transhub.api import Hub
+    from transhub.journal import Journal
     from transhub.registry import Registry
     from transhub.sandbox import SandboxSession
 
@@ -26,6 +27,7 @@ class Runtime:
     _hub: Hub | None = None
     _registry: Registry | None = None
     _sandbox: SandboxSession | None = None
+    _journal: Journal | None = None
     _saved_environment: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -38,6 +40,18 @@ class Runtime:
         return self._registry
 
     @property
+    def journal(self) -> Journal:
+        """The job journal: the hub's if there is one, else opened alone (listing
+        jobs needs neither plugins nor settings, and stays fast)."""
+        if self._hub is not None:
+            return self._hub.journal
+        if self._journal is None:
+            from transhub.journal import open_journal
+
+            self._journal = open_journal()
+        return self._journal
+
+    @property
     def hub(self) -> Hub:
         """The hub every command works through."""
         if self._hub is None:
@@ -45,6 +59,7 @@ class Runtime:
 
             plugins = {k: v for k, v in self.overrides.items() if k}
             self._hub = Hub(
+                journal=self._journal,
                 registry=self.registry,
                 settings=self.overrides.get("", {}),
                 provider_settings=plugins,
