@@ -425,8 +425,14 @@ class Journal:
             " GROUP BY j.id ORDER BY j.created_at DESC, j.id"
         )
         with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [{key: _from_db(value) for key, value in dict(r).items()} for r in rows]
+            cursor = self._db.execute(sql, args)
+            keys = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        found = [dict(zip(keys, row, strict=True)) for row in rows]
+        for row in found:
+            if isinstance(row["input"], bytes) or isinstance(row["error"], bytes):
+                row.update(input=_from_db(row["input"]), error=_from_db(row["error"]))
+        return found
 
     def reusable(self, fingerprint: str) -> Item | None:
         """The latest completed item with this fingerprint whose saved files are all

@@ -44,15 +44,20 @@ def note(message: str) -> None:
 
 def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
     """A plain aligned table on stdout."""
-    text_rows = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in text_rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
-    click.echo(line.rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in text_rows:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+    text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    widths = [
+        max([len(header), *(len(row[i]) for row in text_rows)]) for i, header in enumerate(headers)
+    ]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
+        for row in text_rows
+    ]
+    # One write: a journal of 10,000 jobs prints in a blink.
+    click.echo("\n".join(lines))
 
 
 json_option = click.option(
