@@ -376,6 +376,8 @@ class Bench:
                 emulators.fanyigou(task_seconds=task_seconds, channels=channels, callback_url=url)
             )
             env = self.env(home, emulator.environment)
+            if callback:
+                env["TRANSHUB_FANYIGOU_CALLBACKS"] = "true"  # wait for callbacks, not polls
             log = emulator.app.log
             result = Batch(run=all_done(run(argv, env=env), self.s.documents), polls=[])
             polls = collections.Counter(r.fields["tid"] for r in log.records("queryTransProgress"))

@@ -505,3 +505,44 @@ def test_sandbox_mode_needs_no_account(
     assert (tmp_path / "sbx" / "note.ja.txt").read_text() == "[jp] hello\n[jp] world\n"
     looked_up = run("--sandbox", "dict", "hello", "--provider", "fanyigou")
     assert looked_up.exit_code == 0 and "[Fanyigou emulator] meaning of hello" in looked_up.stdout
+
+
+# -- callbacks -------------------------------------------------------------------------
+
+
+def test_with_callbacks_on_a_translation_asks_the_service_for_no_progress(
+    options: EmulatorOptions,
+    emulator: FanyigouEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A callback server records the result; `doc translate` waits for it and sends
+    no queryTransProgress at all (the fallback check is far away)."""
+    from transhub.emulation import EmulatorServer
+
+    from transhub_fanyigou.callbacks import CallbackReceiver, CallbackStore
+    from transhub_fanyigou.settings import FanyigouSettings
+
+    store = CallbackStore.default()
+    receiver = CallbackReceiver(FanyigouSettings(private_key=SECRET).private_key, store)
+    document = tmp_path / "note.txt"
+    document.write_text("hello\n", encoding="utf-8")
+    monkeypatch.setenv("TRANSHUB_FANYIGOU_CALLBACKS", "true")
+    with EmulatorServer(receiver) as server:
+        options.callback_url = server.url
+        result = run("doc", "translate", str(document), "--to", "zh", "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "note.zh.txt").read_text(encoding="utf-8").startswith("[zh] hello")
+    assert emulator.log.count("queryTransProgress") == 0
+
+
+def test_with_callbacks_on_but_none_arriving_the_fallback_still_finishes(
+    emulator: FanyigouEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = tmp_path / "note.txt"
+    document.write_text("hello\n", encoding="utf-8")
+    monkeypatch.setenv("TRANSHUB_FANYIGOU_CALLBACKS", "true")
+    monkeypatch.setenv("TRANSHUB_FANYIGOU_CALLBACK_FALLBACK", "0.05")
+    result = run("doc", "translate", str(document), "--to", "zh", "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    assert emulator.log.count("queryTransProgress") >= 1

@@ -18,6 +18,7 @@ class KnownTasks:
         self._lock = threading.Lock()
         self._submitted: dict[str, float | None] = {}
         self._finished: dict[str, float] = {}
+        self._asked: dict[str, float] = {}
         self._kinds: dict[str, str] = {}
 
     def submitted(self, task_id: str, at: float | None = None) -> None:
@@ -41,6 +42,17 @@ class KnownTasks:
             if doc_type:
                 self._kinds[task_id] = doc_type.strip().lower().lstrip(".")
             return self._kinds.get(task_id)
+
+    def due(self, task_id: str, every: float) -> bool:
+        """Whether ``every`` seconds have passed since the service was last asked about
+        the task (or since this process first wondered); marks it asked when due."""
+        now = time.time()
+        with self._lock:
+            last = self._asked.setdefault(task_id, now)
+            if now - last >= every:
+                self._asked[task_id] = now
+                return True
+            return False
 
     def finished_at(self, task_id: str) -> float | None:
         """When the task was seen finished, if it was."""

@@ -38,6 +38,19 @@ class FanyigouSettings(ProviderSettings):
             "id is known before anything is charged and a repeated submit cannot pay twice."
         ),
     )
+    callbacks: bool = Field(
+        False,
+        description=(
+            "A callback server (transhub fanyigou callback-server) receives this account's "
+            "callbacks: wait for them instead of asking the service for progress."
+        ),
+    )
+    callback_fallback: float = Field(
+        300.0,
+        gt=0,
+        description="With callbacks: still ask the service this often (seconds), in case "
+        "a callback is lost.",
+    )
     wait_interval: float = Field(
         5.0,
         gt=0,

@@ -48,6 +48,21 @@ def provider_code(canonical: str) -> str:
         ) from None
 
 
+def awaited_callback(
+    client: FanyigouClient, settings: FanyigouSettings, task_id: str
+) -> TaskStatus | None:
+    """What to answer without asking the service: the final state a callback
+    recorded, or — with ``callbacks`` on, between two fallback checks — "running,
+    waiting for the callback".  ``None``: ask the service now."""
+    recorded = CallbackStore.default().final_status(task_id)
+    if recorded is not None:
+        client.known.finished(task_id)
+        return recorded
+    if settings.callbacks and not client.known.due(task_id, settings.callback_fallback):
+        return TaskStatus(state=TaskState.RUNNING, message="waiting for the callback")
+    return None
+
+
 def saved_document(saved: SavedFile) -> SavedDocument:
     """A download as the core's model."""
     return SavedDocument(
@@ -99,6 +114,12 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         again; with ``two_step`` every document goes through ``detectDocPage`` first.
         """
         options = self._submission(request)
+        task_id = self._submit(request, options)
+        # The download picks its dtype by document type: known now, asked never.
+        self.client.known.kind(task_id, request.path.suffix)
+        return task_id
+
+    def _submit(self, request: DocumentRequest, options: DocumentSubmission) -> str:
         if request.prepared_task_id is not None:
             self.client.submit_for_detect_doc(request.prepared_task_id, options)
             return request.prepared_task_id
@@ -111,10 +132,10 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
 
     def status(self, task_id: str) -> TaskStatus:
         """The task's state: a final state the callback server recorded, else the
-        service's ``queryTransProgress``."""
-        recorded = CallbackStore.default().final_status(task_id)
+        service's ``queryTransProgress`` (with ``callbacks`` on, only every
+        ``callback_fallback`` seconds: the callback is awaited instead)."""
+        recorded = awaited_callback(self.client, self.settings, task_id)
         if recorded is not None:
-            self.client.known.finished(task_id)
             return recorded
 
         def fetch() -> TaskStatus:
@@ -231,9 +252,8 @@ class FanyigouConverter(DocumentConverter[FanyigouSettings, FanyigouClient]):
 
     def status(self, task_id: str) -> TaskStatus:
         """The conversion's state (a recorded callback, else ``queryTransProgress``)."""
-        recorded = CallbackStore.default().final_status(task_id)
+        recorded = awaited_callback(self.client, self.settings, task_id)
         if recorded is not None:
-            self.client.known.finished(task_id)
             return recorded
 
         def fetch() -> TaskStatus:
