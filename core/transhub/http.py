@@ -142,9 +142,17 @@ class HttpClient:
                 import requests
                 from requests.adapters import HTTPAdapter
 
+                class Adapter(HTTPAdapter):
+                    """Sends request bodies in pieces of CHUNK_SIZE (http.client's
+                    default of 16 KiB makes a large upload much slower than curl's)."""
+
+                    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+                        kwargs["blocksize"] = CHUNK_SIZE
+                        super().init_poolmanager(*args, **kwargs)
+
                 session = requests.Session()
                 # Enough pooled connections for the concurrent tasks of a batch.
-                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+                adapter = Adapter(pool_connections=4, pool_maxsize=32, max_retries=0)
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 session.headers["User-Agent"] = self.options.user_agent
