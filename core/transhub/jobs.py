@@ -367,7 +367,6 @@ class Runner:
 
     def _drive_document(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
-
         cls = cast(
             type[DocumentTranslator[Any, Any]],
             self.hub.route(Capability.DOCUMENT, provider=job.provider),
@@ -487,7 +486,7 @@ class Runner:
         return self._drive_convert(job, resubmit=True)
 
     def _drive_convert(self, job: Job, *, resubmit: bool) -> DocumentResult:
-
+        """Take a conversion job from its recorded state to completed."""
         cls = cast(
             type[DocumentConverter[Any, Any]],
             self.hub.route(Capability.CONVERT, provider=job.provider),
@@ -622,6 +621,8 @@ class Runner:
         )
 
     def _drive_images(self, job: Job, *, resubmit: bool) -> list[ImageOutcome]:
+        """Take an image job from its recorded state to completed (or its images'
+        failures)."""
         cls = cast(
             type[ImageTranslator[Any, Any]], self.hub.route(Capability.IMAGE, provider=job.provider)
         )
