@@ -57,7 +57,8 @@ class DocumentRequest(Model):
     path: Path
     target: str
     source: str | None = None
-    options: DocumentOptions = DocumentOptions()
+    # A factory, not an instance: building one at import would undo the deferred build.
+    options: DocumentOptions = Field(default_factory=DocumentOptions)
     prepared_task_id: str | None = Field(
         default=None,
         description="A task id from count_pages to translate without uploading again.",
