@@ -440,3 +440,18 @@ def test_an_idempotent_submit_is_resent_only_within_its_window(
     assert echo.log.count("/v1/images") == (2 if resumed else 1)
     if not resumed:
         assert "--resubmit" in again.stderr
+
+
+def test_ctrl_c_on_an_image_batch_exits_130_with_tasks_recorded(echo, isolated):
+    echo.service.polls_until_done = 10_000
+    urls = [f"https://img.example/{n}.png" for n in range(5)]
+    process = spawn("image", "translate", *urls, "--to", "en", "--provider", "echo")
+    wait_until(
+        lambda: any(r.path.startswith("/v1/images/i") for r in echo.log.records()),
+        "polling",
+        process=process,
+    )
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
+    assert "transhub jobs resume" in process.stderr.read()
+    assert {j.state.value for j in journal(isolated).jobs()} == {"running"}

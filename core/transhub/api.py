@@ -628,6 +628,7 @@ class Hub:
                 taken = existing_output(folder, names.stem(item), dst)
                 if taken is not None:
                     raise InputError("already exists (use --overwrite to replace it)", path=taken)
+        stop = stop or threading.Event()
         runner = self.runner(stop=stop, on_status=on_status)
         outcomes: dict[ImageSource, ImageOutcome] = {}
         todo = []
@@ -686,8 +687,15 @@ class Hub:
             with ThreadPoolExecutor(
                 max_workers=workers, thread_name_prefix=f"{name}-images"
             ) as pool:
-                for future in [pool.submit(run, chunk) for chunk in chunks]:
-                    future.result()
+                futures = [pool.submit(run, chunk) for chunk in chunks]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    # Ctrl-C (or a fatal error): the other tasks stop at their next step
+                    # and stay recorded; the pool's exit must not wait for them to finish.
+                    stop.set()
+                    raise
         return [outcomes[s] for s in sources]
 
     def download_job(self, job_id: str, output_dir: str | Path) -> list[Path]:

@@ -71,23 +71,30 @@ def translate(
     non-zero when any image failed.
     """
     from transhub.capabilities.image import ImageOptions
-    from transhub.errors import InputError
+    from transhub.errors import EXIT_CODES, InputError
 
     distinct = len(dict.fromkeys(inputs))
     if max_images is not None and distinct > max_images:
         raise InputError(
             f"the batch has {distinct} distinct images, over --max-images {max_images}"
         )
-    outcomes = runtime.hub.translate_images(
-        list(inputs),
-        target,
-        source=source,
-        provider=provider,
-        output_dir=output_dir,
-        options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
-        overwrite=overwrite,
-        force=force,
-    )
+    try:
+        outcomes = runtime.hub.translate_images(
+            list(inputs),
+            target,
+            source=source,
+            provider=provider,
+            output_dir=output_dir,
+            options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
+            overwrite=overwrite,
+            force=force,
+        )
+    except KeyboardInterrupt:
+        note(
+            "transhub: interrupted; tasks already submitted keep running remotely and are "
+            "recorded: finish them with `transhub jobs resume`"
+        )
+        return EXIT_CODES["interrupted"]
     failed = [o for o in outcomes if not o.success]
     if as_json:
         for outcome in outcomes:

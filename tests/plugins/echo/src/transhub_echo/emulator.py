@@ -100,6 +100,9 @@ class EchoService:
             return self._json({"id": task})
         if len(parts) == 2 and parts[0] == "images":
             task = self.images[parts[1]]
+            task["polls"] = task.get("polls", 0) + 1
+            if task["polls"] < self.polls_until_done - 1:  # images finish a poll sooner
+                return self._json({"state": "running", "items": []})
             items = [
                 {
                     "ok": "fail" not in url,
