@@ -43,13 +43,19 @@ def test_uninstall_of_something_not_installed_is_harmless(cli):
 
 
 def test_doctor_reports_each_check(cli, echo, monkeypatch):
-    monkeypatch.delenv("TRANSHUB_PLUGINS")
+    monkeypatch.setenv("TRANSHUB_PLUGINS", "echo,broken,fanyigou,alibaba")
     result = cli("providers", "--doctor", "--online", "--json")
     findings = [json.loads(line) for line in result.lines]
     by = {(f["subject"], f["check"]): f for f in findings}
     assert by[("broken", "loads")]["ok"] is False
     assert by[("echo", "loads")]["ok"] is True
     assert by[("echo", "settings")]["ok"] is True
+    assert by[("echo", "summary")] == {
+        "subject": "echo",
+        "check": "summary",
+        "ok": True,
+        "detail": "agrees",
+    }
     assert by[("echo", "declarations (text)")]["detail"] == "coherent"
     assert by[("echo", "credentials")]["detail"].startswith("accepted (documents 100 pages")
     assert by[("parrot", "settings")]["ok"] is False

@@ -15,6 +15,7 @@ from transhub.errors import TranshubError
 
 if TYPE_CHECKING:
     from transhub.api import Hub
+    from transhub.summary import ProviderSummary
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,10 @@ def diagnose(hub: Hub, *, online: bool = False) -> list[Finding]:
         Finding(record.name, "loads", not record.broken, record.error or (record.version or ""))
         for record in hub.registry.plugins()
     ]
+    summaries = {s.name: s for s in hub.registry.summaries() or ()}
     for name, capabilities in sorted(hub.registry.providers().items()):
+        if summaries:
+            findings.append(_summary_agrees(name, capabilities, summaries.get(name)))
         any_cls = next(iter(capabilities.values()))
         try:
             missing = hub.provider_settings(any_cls).missing()
@@ -60,6 +64,23 @@ def diagnose(hub: Hub, *, online: bool = False) -> list[Finding]:
         if online:
             findings.append(_online(hub, name, capabilities, configured=not missing))
     return findings
+
+
+def _summary_agrees(
+    name: str, capabilities: dict[Capability, type], summary: ProviderSummary | None
+) -> Finding:
+    """Whether the plain-data summary (the fast `providers` listing) tells the truth."""
+    if summary is None:
+        return Finding(name, "summary", False, "no summary from describe_providers")
+    info = next(iter(capabilities.values())).provider  # type: ignore[attr-defined]
+    problems = []
+    if set(summary.capabilities) != {c.value for c in capabilities}:
+        problems.append(f"capabilities {sorted(summary.capabilities)} ≠ registered")
+    if summary.title != info.title:
+        problems.append(f"title {summary.title!r} ≠ {info.title!r}")
+    if tuple(r.key for r in summary.required) != tuple(info.settings.required):
+        problems.append("required settings differ from the settings class")
+    return Finding(name, "summary", not problems, "; ".join(problems) or "agrees")
 
 
 def _online(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import click
 
     from transhub.sandbox import Sandbox
+    from transhub.summary import ProviderSummary
 
 hookspec = pluggy.HookspecMarker("transhub")
 hookimpl = pluggy.HookimplMarker("transhub")
@@ -112,6 +113,19 @@ def register_accounts(register: Register) -> None:
     budget guard before a batch pays.  Call ``register(cls)`` for each subclass of
     :class:`transhub.capabilities.account.Account`; the class declares ``provider``
     and ``kinds`` and implements ``balance(kind)``.
+    """
+
+
+@hookspec
+def describe_providers(register: Callable[[ProviderSummary], None]) -> None:
+    """Describe the plugin's providers as plain data, for a fast ``transhub providers``.
+
+    Called by ``transhub providers`` (without ``--doctor``) instead of the capability
+    hooks, so that listing providers imports no capability class, settings class or
+    pydantic.  Call ``register(ProviderSummary(...))`` once per provider with its
+    name, title, capabilities and required settings (with every environment variable
+    that can set each).  The test suite and ``--doctor`` check the summaries against
+    the real registrations.  A plugin without this hook is listed the slow way.
     """
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from transhub.capabilities.base import Implementation
     from transhub.sandbox import Sandbox
+    from transhub.summary import ProviderSummary
 
 log = logging.getLogger("transhub.plugins")
 
@@ -86,6 +87,7 @@ class Registry:
         self._records: dict[str, PluginRecord] = {}
         self._implementations: dict[Capability, list[type[Implementation[Any, Any]]]] = {}
         self._sandboxes: list[Sandbox] | None = None
+        self._summaries: list[ProviderSummary] | None = None
         self._extra: list[tuple[str, object]] = []
         self._owners: dict[int, str] = {}
 
@@ -97,6 +99,7 @@ class Registry:
                 self._records[name] = PluginRecord(name=name)
                 self._implementations.clear()
                 self._sandboxes = None
+                self._summaries = None
             else:
                 self._extra.append((name, plugin))
 
@@ -228,6 +231,19 @@ class Registry:
             if self._sandboxes is None:
                 self._sandboxes = self._collect("register_sandboxes")
             return list(self._sandboxes)
+
+    def summaries(self) -> list[ProviderSummary] | None:
+        """Every provider's plain-data summary, or ``None`` when a loaded plugin gives
+        none (then only the capability hooks can tell what it offers)."""
+        with self._lock:
+            if self._summaries is None:
+                caller = self.manager.hook.describe_providers
+                describing = {impl.plugin_name for impl in caller.get_hookimpls()}
+                healthy = {r.name for r in self._records.values() if not r.broken}
+                if not healthy <= describing:
+                    return None
+                self._summaries = self._collect("describe_providers")
+            return list(self._summaries)
 
     def add_commands(self, cli: click.Group) -> None:
         """Let every plugin add its CLI commands to ``cli``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from transhub.cli.output import emit_json, json_option, note, table
@@ -24,10 +26,9 @@ def providers(runtime: Runtime, doctor: bool, online: bool, as_json: bool) -> in
 
     Plugins that failed to load are listed as broken, with their error.
     """
-    hub = runtime.hub
     if doctor or online:
         return _doctor(runtime, online=online, as_json=as_json)
-    rows = hub.providers()
+    rows = _rows(runtime)
     broken = [r for r in runtime.registry.plugins() if r.broken]
     if as_json:
         for row in rows:
@@ -48,11 +49,11 @@ def providers(runtime: Runtime, doctor: bool, online: bool, as_json: bool) -> in
         return 0
     shown = [
         (
-            r.name,
-            r.plugin,
-            r.version or "",
-            ", ".join(r.capabilities),
-            "yes" if r.configured else f"no (set {', '.join(r.missing)})",
+            r["name"],
+            r["plugin"],
+            r["version"] or "",
+            ", ".join(r["capabilities"]),
+            "yes" if r["configured"] else f"no (set {', '.join(r['missing'])})",
         )
         for r in rows
     ]
@@ -61,6 +62,37 @@ def providers(runtime: Runtime, doctor: bool, online: bool, as_json: bool) -> in
     ]
     table(shown, ("provider", "plugin", "version", "capabilities", "configured"))
     return 0
+
+
+def _rows(runtime: Runtime) -> list[dict[str, Any]]:
+    """One row per provider: from the plugins' plain-data summaries when every plugin
+    gives them (fast: no pydantic), else from the hub (building every provider)."""
+    summaries = runtime.registry.summaries()
+    if summaries is None:
+        return [status.model_dump(mode="json") for status in runtime.hub.providers()]
+    from transhub.config import read_config
+
+    config = read_config()
+    rows = []
+    for summary in sorted(summaries, key=lambda s: s.name):
+        # Settings given with -c count as set, as they do for a real request.
+        stored = config.get(summary.name)
+        stored = stored if isinstance(stored, dict) else {}
+        table_ = {**stored, **runtime.overrides.get(summary.name, {})}
+        missing = summary.missing({summary.name: table_})
+        record = runtime.registry.owner(summary)
+        rows.append(
+            {
+                "name": summary.name,
+                "title": summary.title,
+                "plugin": (record.distribution or record.name) if record else "",
+                "version": record.version if record else None,
+                "capabilities": list(summary.capabilities),
+                "configured": not missing,
+                "missing": missing,
+            }
+        )
+    return rows
 
 
 def _doctor(runtime: Runtime, *, online: bool, as_json: bool) -> int:

@@ -11,6 +11,7 @@ from transhub.hookspecs import Register, hookimpl
 if TYPE_CHECKING:
     import click
     from transhub.sandbox import Sandbox
+    from transhub.summary import ProviderSummary
 
 
 @hookimpl
@@ -83,3 +84,30 @@ def register_sandboxes(register: Callable[[Sandbox], None]) -> None:
     from transhub_fanyigou.sandbox import sandbox
 
     register(sandbox())
+
+
+@hookimpl
+def describe_providers(register: Callable[[ProviderSummary], None]) -> None:
+    """Fanyigou as plain data, for a fast ``transhub providers`` (checked against the
+    real registrations by the test suite)."""
+    from transhub.summary import ProviderSummary, RequiredSetting
+
+    register(
+        ProviderSummary(
+            name="fanyigou",
+            title="Fanyigou (翻译狗)",
+            capabilities=(
+                "document",
+                "convert",
+                "image",
+                "ocr",
+                "dictionary",
+                "text",
+                "account",
+            ),
+            required=(
+                RequiredSetting("appid", ("TRANSHUB_FANYIGOU_APPID",)),
+                RequiredSetting("private_key", ("TRANSHUB_FANYIGOU_PRIVATE_KEY",)),
+            ),
+        )
+    )

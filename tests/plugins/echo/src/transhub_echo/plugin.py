@@ -89,3 +89,26 @@ def register_sandboxes(register: Any) -> None:
             description="the echo test service",
         )
     )
+
+
+@hookimpl
+def describe_providers(register: Any) -> None:
+    from transhub.summary import ProviderSummary, RequiredSetting
+
+    for name, title, capabilities in (
+        ("echo", "Echo (test)", ("document", "convert", "image", "ocr", "dictionary", "text",
+                                 "account")),
+        ("parrot", "Parrot (test)", ("document", "text")),
+    ):  # fmt: skip
+        prefix = f"TRANSHUB_{name.upper()}_"
+        register(
+            ProviderSummary(
+                name=name,
+                title=title,
+                capabilities=capabilities,
+                required=tuple(
+                    RequiredSetting(key, (f"{prefix}{key.upper()}",))
+                    for key in ("endpoint", "token")
+                ),
+            )
+        )
