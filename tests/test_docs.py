@@ -56,7 +56,8 @@ def _block_after(marker: str) -> str:
 
 def test_ci_runs_the_readme_test_command():
     command = _block_after("test-command")
-    assert "nox -s tests" in command
+    # CI's gates are the README's: lint, strict type checks and the tests.
+    assert "nox -s lint typecheck tests" in command
     extracted = subprocess.run(
         [
             "bash",
