@@ -9,6 +9,8 @@ transhub is installed: fixtures for testing a provider plugin.
   "hi", "--to", "fr")`` returns a :class:`~transhub.testing.CliResult`.
 * ``transhub_sandbox`` — start a registered sandbox: ``transhub_sandbox("shout")``
   serves the emulator on loopback and points the provider at it for the test.
+* ``postgres_url`` — a throw-away PostgreSQL server for the session (cluster mode),
+  started from the distribution's packages (:mod:`transhub.testing.postgres`).
 
 The contract suite itself is :class:`transhub.testing.suite.ProviderContract`.
 """
@@ -94,3 +96,22 @@ def transhub_sandbox(
             return emulator
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL server for the test session (cluster mode), as a URL.
+
+    Skipped, with the reason, where no server can be started — except under ``CI``,
+    where cluster tests must run and the reason fails the test instead.
+    """
+    from transhub.testing.postgres import PostgresUnavailable, postgres_server
+
+    with ExitStack() as stack:
+        try:
+            server = stack.enter_context(postgres_server())
+        except PostgresUnavailable as exc:
+            if os.environ.get("CI"):
+                pytest.fail(f"PostgreSQL is needed in CI: {exc}")
+            pytest.skip(f"no PostgreSQL: {exc}")
+        yield server.url
