@@ -764,11 +764,28 @@ class Hub:
         validation.check_languages(cls.languages, src, None, cls.provider.name)
         return self.instance(cls).recognize(path, src)
 
-    def lookup_word(self, word: str, *, provider: str | None = None) -> DictionaryEntry:
-        """Look a word up in a dictionary."""
-        cls = cast(type[Dictionary[Any, Any]], self.route(Capability.DICTIONARY, provider=provider))
+    def lookup_word(
+        self,
+        word: str,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        provider: str | None = None,
+    ) -> DictionaryEntry:
+        """Look a word up in a dictionary (from ``source`` into ``target``, when given)."""
+        src, dst = self._languages(Capability.DICTIONARY, provider, source, target)
+        need = None if src is None and dst is None else self._language_need(src, dst)
+        cls = cast(
+            type[Dictionary[Any, Any]],
+            self.route(Capability.DICTIONARY, provider=provider, need=need),
+        )
         validation.check_word(word, cls.min_length, cls.max_length, cls.provider.name)
-        return self.instance(cls).lookup(word.strip())
+        if src is not None or dst is not None:
+            validation.check_languages(cls.languages, src, dst, cls.provider.name)
+        entry = self.instance(cls).lookup_in(word.strip(), src, dst)
+        if cls.attribution and not entry.attribution:
+            entry = entry.model_copy(update={"attribution": cls.attribution})
+        return entry
 
     def translate_text(
         self,

@@ -1,6 +1,7 @@
 """``transhub providers --doctor``: is every installed plugin healthy?
 
-For each plugin: it loads; for each provider: its settings validate, its
+For each plugin: it loads; for each provider: its settings validate, what it says of
+its own installation (``ProviderInfo.inspect``: models, data, programs), its
 declarations (languages, limits, options) are coherent, and — only when asked, since
 it contacts the service — its credentials are accepted.
 """
@@ -51,6 +52,9 @@ def diagnose(hub: Hub, *, online: bool = False) -> list[Finding]:
                 name, "settings", not missing, f"set {', '.join(missing)}" if missing else "valid"
             )
         )
+        inspect = any_cls.provider.inspect
+        if inspect is not None:
+            findings += [Finding(name, check, ok, detail) for check, ok, detail in inspect()]
         for capability, cls in capabilities.items():
             found = problems(cls)
             findings.append(

@@ -1,7 +1,7 @@
 """Where transhub keeps its files.
 
-``TRANSHUB_HOME`` moves everything into one folder (``config.toml`` and ``data/``);
-otherwise the platform's user config and data folders are used.  ``TRANSHUB_CONFIG``
+``TRANSHUB_HOME`` moves everything into one folder (``config.toml``, ``data/`` and
+``cache/``); otherwise the platform's user config, data and cache folders are used.  ``TRANSHUB_CONFIG``
 names the config file alone.
 """
 
@@ -51,5 +51,19 @@ def data_dir() -> Path:
         folder = Path(platformdirs.user_data_dir(APP, appauthor=False))
     if sandboxed():
         folder = folder / "sandbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def cache_dir() -> Path:
+    """The folder for files that can be rebuilt at any time, such as a plugin's index of
+    its bundled data (created on first use; deleting it loses nothing)."""
+    base = home()
+    if base is not None:
+        folder = base / "cache"
+    else:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir(APP, appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -12,7 +12,7 @@ hold only the provider's wire protocol.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -146,7 +146,8 @@ class ProviderInfo(Generic[SettingsT, ClientT]):
     ``connect`` is called once per process for a configured provider, with its
     validated settings and the provider's :class:`~transhub.http.HttpClient`; the
     client it returns is shared by all of the provider's capability objects.
-    ``secret_fields`` names the settings that must never be shown.
+    ``secret_fields`` names the settings that must never be shown; ``inspect``, when
+    given, adds the provider's own findings to ``providers --doctor``.
     """
 
     name: str
@@ -156,6 +157,11 @@ class ProviderInfo(Generic[SettingsT, ClientT]):
     homepage: str = ""
     docs: str = ""
     max_concurrent_tasks: Callable[[SettingsT], int] = field(default=lambda _settings: 4)
+    #: What the provider can tell ``providers --doctor`` about its own installation
+    #: (bundled models and data, programs it runs) without contacting any service:
+    #: ``(check, ok, detail)`` triples, the detail naming what is missing and how to
+    #: install it.
+    inspect: Callable[[], Iterable[tuple[str, bool, str]]] | None = None
 
 
 @dataclass

@@ -65,19 +65,32 @@ class DictionaryEntry(Model):
     synonyms: tuple[str, ...] = ()
     antonyms: tuple[str, ...] = ()
     collins: tuple[CollinsEntry, ...] = ()
+    #: Where the entry's data comes from and under which licence, when its licence asks
+    #: to be named (the dictionary's :attr:`Dictionary.attribution`).
+    attribution: str = ""
 
 
 class Dictionary(Implementation[SettingsT, ClientT]):
     """Looks words up.  Register with ``register_dictionaries``.
 
     :meth:`lookup` raises :class:`~transhub.errors.NotFoundError` for a word with no entry.
+    A dictionary whose data's licence asks to be named says so in :attr:`attribution`:
+    ``dict --help`` shows it and every entry carries it.
     """
 
     capability: ClassVar[Capability] = Capability.DICTIONARY
     languages: ClassVar[LanguageSupport]
     min_length: ClassVar[int] = 1
     max_length: ClassVar[int]
+    #: The data's source and licence, where they must be shown ("" when not).
+    attribution: ClassVar[str] = ""
 
     @abstractmethod
     def lookup(self, word: str) -> DictionaryEntry:
         """Look ``word`` up (its length already checked)."""
+
+    def lookup_in(self, word: str, source: str | None, target: str | None) -> DictionaryEntry:
+        """Look ``word`` up from ``source`` into ``target`` (``--from``/``--to``, already
+        checked against :attr:`languages`; ``None`` when not given).  Dictionaries whose
+        entries do not depend on the direction keep this default: :meth:`lookup`."""
+        return self.lookup(word)

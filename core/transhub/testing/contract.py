@@ -119,6 +119,11 @@ class Contract:
     expires as soon as it is ready; ``None`` when the service keeps results for
     good) or ``expire`` (called with the emulator's application once the sample
     task is done, to make its results expire now).
+
+    ``offline``: the provider does its work on this machine and talks to no service
+    (no emulator, no credentials): the rules about a service's answers — refused
+    credentials, throttling, network faults, secrets — do not apply, and the others run
+    without an emulator.
     """
 
     plugin: str
@@ -132,6 +137,7 @@ class Contract:
     expire: Callable[[Any], None] | None = None
     #: Seconds a sample task may take to finish on the emulator.
     timeout: float = 30.0
+    offline: bool = False
 
     def capabilities(self) -> list[Capability]:
         """The capabilities the provider registers (empty if the plugin cannot load)."""
@@ -320,11 +326,12 @@ class ContractRun:
             raise ContractViolation(
                 "plugin-loads", self.who(), f"registers no provider named {self.provider!r}"
             )
-        emulator = self.start()
-        try:
-            emulator.faults  # noqa: B018 - raises when there is no fault injection
-        except TypeError as exc:
-            raise ContractViolation("plugin-loads", self.who(), str(exc)) from None
+        if not self.contract.offline:
+            emulator = self.start()
+            try:
+                emulator.faults  # noqa: B018 - raises when there is no fault injection
+            except TypeError as exc:
+                raise ContractViolation("plugin-loads", self.who(), str(exc)) from None
         result = self.cli("providers", "--json")
         import json
 
@@ -358,7 +365,8 @@ class ContractRun:
         import json
 
         driver = self.driver(capability)
-        self.start()
+        if not self.contract.offline:
+            self.start()
         output = driver.folder / "out"
         argv = driver.argv(output)
         result = self.cli(*argv)
@@ -386,10 +394,10 @@ class ContractRun:
     def check_limits_enforced_before_sending(self, capability: Capability) -> None:
         """``limits-enforced-before-sending``."""
         driver = self.driver(capability)
-        emulator = self.start()
+        emulator = None if self.contract.offline else self.start()
         broken = []
         for what, call in driver.refusals().items():
-            before = len(emulator.requests)
+            before = len(emulator.requests) if emulator is not None else 0
             try:
                 call(self.hub(reload=True))
             except InputError:
@@ -398,7 +406,7 @@ class ContractRun:
                 broken.append(f"{what}: expected an input error, got {describe(exc)}")
             else:
                 broken.append(f"{what}: was accepted")
-            sent = emulator.requests[before:]
+            sent = emulator.requests[before:] if emulator is not None else []
             if sent:
                 broken.append(f"{what}: {len(sent)} request(s) reached the service: {sent}")
         if broken:
@@ -509,6 +517,11 @@ class ContractRun:
                     f"{where}, the download left {_sizes(left, expected)}",
                 )
 
+    def _service(self) -> None:
+        """Raise :class:`NotApplicable` for a provider that talks to no service."""
+        if self.contract.offline:
+            raise NotApplicable(f"{self.provider} works offline: there is no service to answer")
+
     def bad_credentials(self, emulator: RecordingEmulator) -> dict[str, str]:
         """Environment variables with every secret setting of the provider changed."""
         if self.contract.bad_credentials is not None:
@@ -551,6 +564,7 @@ class ContractRun:
     def check_auth_failure_typed(self, capability: Capability) -> None:
         """``auth-failure-typed``."""
         self.implementation(capability)
+        self._service()
         emulator = self.start()
         os.environ.update(self.bad_credentials(emulator))
         self._expect("auth-failure-typed", capability, AuthenticationError)
@@ -558,6 +572,7 @@ class ContractRun:
     def check_rate_limit_typed(self, capability: Capability) -> None:
         """``rate-limit-typed``."""
         self.implementation(capability)
+        self._service()
         emulator = self.start()
         emulator.faults.queue(self.contract.throttle, times=50)
         self._expect("rate-limit-typed", capability, RateLimitError)
@@ -608,6 +623,8 @@ class ContractRun:
 
     def check_faults_typed(self, capability: Capability) -> None:
         """``faults-typed``: each network fault at each step of the sample."""
+        self.implementation(capability)
+        self._service()
         steps = ("submit", "status", "download") if capability in TASKS else ("the request",)
         emulator = self.start()
         broken = []
@@ -648,6 +665,7 @@ class ContractRun:
         journalled result can stand in for it), then with good ones, then
         ``config show`` and ``providers``, all with ``--debug -vv``."""
         driver = self.driver(capability)
+        self._service()
         emulator = self.start()
         secrets = {
             name: emulator.environment[name]
