@@ -1,8 +1,8 @@
 """Where transhub keeps its files.
 
-``TRANSHUB_HOME`` moves everything into one folder (``config.toml``, ``data/`` and
-``cache/``); otherwise the platform's user config, data and cache folders are used.  ``TRANSHUB_CONFIG``
-names the config file alone.
+``TRANSHUB_HOME`` moves everything into one folder (``config.toml``, ``data/``,
+``cache/``); otherwise the platform's user config, data and cache folders are used.
+``TRANSHUB_CONFIG`` names the config file alone.
 """
 
 from __future__ import annotations

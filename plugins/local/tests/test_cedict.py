@@ -57,7 +57,11 @@ def test_built_once_then_reused(tmp_path: Path):
     again = cedict.open_index(cache, source)
     assert again.path == first.path and again.path.stat().st_mtime_ns == built
     assert sorted(p.name for p in cache.iterdir()) == [first.path.name]  # no temporary left
-    assert first.meta() == {"date": "2024-01-01T00:00:00Z", "entries": "5", "schema": str(cedict.SCHEMA)}
+    assert first.meta() == {
+        "date": "2024-01-01T00:00:00Z",
+        "entries": "5",
+        "schema": str(cedict.SCHEMA),
+    }
 
 
 def test_a_new_edition_builds_a_new_index(tmp_path: Path):

@@ -11,7 +11,6 @@ import pytest
 from transhub.api import Hub
 from transhub.errors import NotFoundError, UnsupportedLanguageError
 from transhub.testing import invoke
-
 from transhub_local.cedict import normalise_sense
 
 
@@ -61,8 +60,8 @@ def test_the_infinitive_matches_the_bare_verb():
 
 
 def test_direction_from_the_script_when_not_given():
-    assert Hub().lookup_word("access", provider="local").meanings[0].part_of_speech.startswith(
-        "准入"
+    assert (
+        Hub().lookup_word("access", provider="local").meanings[0].part_of_speech.startswith("准入")
     )
 
 

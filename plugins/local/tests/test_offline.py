@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 
-
 def test_ocr_reads_chinese_and_english_exactly_offline(offline, sample: Path, lines, transhub):
     result = transhub(["ocr", str(sample), "--provider", "local", "--json"], prefix=offline)
     assert result.returncode == 0, result.stderr
@@ -23,7 +22,9 @@ def test_dictionary_both_ways_offline(offline, transhub):
     assert chinese.returncode == 0, chinese.stderr
     entry = json.loads(chinese.stdout)
     assert entry["word"] == "翻译"
-    assert entry["pronunciations"] == [{"region": "pinyin", "phonetic": "fan1 yi4", "audio_url": None}]
+    assert entry["pronunciations"] == [
+        {"region": "pinyin", "phonetic": "fan1 yi4", "audio_url": None}
+    ]
     assert "to translate" in entry["meanings"][0]["definitions"]
     assert "CC-CEDICT" in entry["attribution"] and "CC BY-SA 4.0" in entry["attribution"]
 

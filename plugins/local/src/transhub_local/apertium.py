@@ -75,16 +75,16 @@ def version(executable: str) -> str:
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    return (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr else ""
+    return (
+        (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr else ""
+    )
 
 
 def translate(text: str, mode: str, timeout: float) -> str:
     """``text`` through ``apertium -u -f txt MODE`` (``-u``: unknown words unmarked)."""
     executable = program()
     if executable is None:
-        raise ConfigurationError(
-            "Apertium is not installed", provider="local", hint=INSTALL
-        )
+        raise ConfigurationError("Apertium is not installed", provider="local", hint=INSTALL)
     try:
         done = subprocess.run(  # noqa: S603 - the program found on PATH, fixed arguments
             [executable, "-u", "-f", "txt", mode],

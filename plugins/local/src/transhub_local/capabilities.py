@@ -77,7 +77,9 @@ _CHINESE = ("zh", "zh-Hant")
 def _is_chinese(word: str) -> bool:
     """Whether ``word`` has a CJK ideograph (then it is looked up as a headword)."""
     return any(
-        "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\U00020000" <= ch <= "\U0003134f"
+        "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch <= "\U0003134f"
         for ch in word
     )
 
@@ -125,9 +127,9 @@ class LocalDictionary(Dictionary[LocalSettings, Engines]):
         if not entries:
             raise NotFoundError(f"{word!r} is not a CC-CEDICT headword", provider="local")
         readings = dict.fromkeys(e.pinyin for e in entries)
-        forms = {
-            ("traditional", e.traditional) for e in entries if e.traditional != word
-        } | {("simplified", e.simplified) for e in entries if e.simplified != word}
+        forms = {("traditional", e.traditional) for e in entries if e.traditional != word} | {
+            ("simplified", e.simplified) for e in entries if e.simplified != word
+        }
         return DictionaryEntry(
             word=word,
             pronunciations=tuple(Pronunciation(region="pinyin", phonetic=p) for p in readings),

@@ -170,7 +170,7 @@ def build(source: Path, destination: Path, edition: Edition) -> None:
             db.commit()
         with temporary.open("rb") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, destination)
+        temporary.replace(destination)
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from transhub_local.engines import Engines
 
+
 def connect(settings: LocalSettings, http: HttpClient) -> Engines:
     """The engines every local capability shares (nothing is loaded yet)."""
     from transhub_local.engines import Engines

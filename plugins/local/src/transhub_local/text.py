@@ -37,7 +37,9 @@ class LocalText(TextTranslator[LocalSettings, Engines]):
     def translate(self, text: str, target: str, source: str | None) -> TextResult:
         """``text`` through the installed mode for ``source`` → ``target``."""
         if source is None:
-            raise UnsupportedLanguageError("Apertium cannot detect the source language: give --from")
+            raise UnsupportedLanguageError(
+                "Apertium cannot detect the source language: give --from"
+            )
         mode = MODES[(source, target)]
         translated = apertium.translate(text, mode, self.settings.apertium_timeout)
         return TextResult(text=translated, source=source, target=target)
