@@ -774,7 +774,12 @@ class Hub:
     ) -> DictionaryEntry:
         """Look a word up in a dictionary (from ``source`` into ``target``, when given)."""
         src, dst = self._languages(Capability.DICTIONARY, provider, source, target)
-        need = None if src is None and dst is None else self._language_need(src, dst)
+        need = None
+        if src is not None or dst is not None:
+            need = Need(
+                f"look words up {src or 'any language'} → {dst or 'any language'}",
+                lambda c: None if c.languages.supports(src, dst) else f"no {src} → {dst}",
+            )
         cls = cast(
             type[Dictionary[Any, Any]],
             self.route(Capability.DICTIONARY, provider=provider, need=need),
