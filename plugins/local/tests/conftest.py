@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from transhub.testing import INHERITED_PREFIXES
@@ -112,9 +113,23 @@ def offline() -> list[str]:
     """A command prefix that cuts the network off (skips, saying why, where impossible)."""
     prefix = _offline_prefix()
     if isinstance(prefix, str):
-        print(f"offline tests skipped: {prefix}")
-        pytest.skip(prefix)
+        skip_or_fail_under_ci(f"offline tests: {prefix}")
     return prefix
+
+
+@pytest.fixture(scope="session")
+def skip_or_fail() -> Callable[[str], NoReturn]:
+    """:func:`skip_or_fail_under_ci`, for the tests' own prerequisites."""
+    return skip_or_fail_under_ci
+
+
+def skip_or_fail_under_ci(reason: str) -> NoReturn:
+    """Skip, printing why — except under CI (``CI`` set), which runs as root with apt and
+    namespaces available: there a missing prerequisite is a failure, not a skip."""
+    print(reason)
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (under CI this must work)", pytrace=False)
+    pytest.skip(reason)
 
 
 def transhub_command() -> list[str]:

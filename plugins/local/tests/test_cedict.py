@@ -4,10 +4,15 @@ once, atomically, into the cache folder, and rebuilt for a new edition of the da
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-from transhub_local import cedict
+import pytest
+from transhub.api import Hub
+from transhub.errors import ConfigurationError
+from transhub_local import cedict, engines
 
 HEADER = """# CC-CEDICT
 # License:
@@ -87,3 +92,41 @@ def test_the_bundled_data_is_cc_cedict():
     edition = cedict.read_edition(cedict.data_file())
     assert edition.entries > 100_000
     assert edition.date[:4].isdigit()
+
+
+def test_a_damaged_index_is_rebuilt(tmp_path: Path):
+    source = write_edition(tmp_path / "data", "2024-01-01T00:00:00Z")
+    cache = tmp_path / "cache"
+    path = cedict.open_index(cache, source).path
+    path.write_bytes(b"not an SQLite file" * 100)
+    index = cedict.open_index(cache, source)
+    assert [e.pinyin for e in index.chinese("行")] == ["hang2", "xing2"]
+
+
+def test_concurrent_builds_leave_one_whole_index(tmp_path: Path):
+    source = write_edition(tmp_path / "data", "2024-01-01T00:00:00Z")
+    cache = tmp_path / "cache"
+    script = (
+        "import sys; from pathlib import Path; from transhub_local import cedict; "
+        "i = cedict.open_index(Path(sys.argv[1]), Path(sys.argv[2])); "
+        "print(len(i.chinese('行')))"
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(cache), str(source)], stdout=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
+    outputs = [child.communicate(timeout=60)[0].strip() for child in children]
+    assert [child.returncode for child in children] == [0, 0, 0, 0]
+    assert outputs == [b"2"] * 4
+    assert len(list(cache.iterdir())) == 1  # one index, no temporary file left
+
+
+def test_an_unwritable_cache_is_a_configuration_error(tmp_path: Path, monkeypatch):
+    # A file where the cache folder should be: unwritable even for root.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setattr(engines, "cache_folder", lambda: blocked / "local")
+    with pytest.raises(ConfigurationError, match="cannot write the CC-CEDICT index in"):
+        Hub().lookup_word("翻译", provider="local")

@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
+from typing import NoReturn
 
 import pytest
 from transhub_local import apertium
@@ -39,12 +41,11 @@ def _install() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def eng_spa() -> str:
+def eng_spa(skip_or_fail: Callable[[str], NoReturn]) -> str:
     """The installed English → Spanish mode."""
     reason = _install()
     if reason is not None:
-        print(f"Apertium tests skipped: {reason}")
-        pytest.skip(reason)
+        skip_or_fail(f"Apertium tests: {reason}")
     return apertium.installed_modes()[("en", "es")]
 
 

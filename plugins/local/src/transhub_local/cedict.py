@@ -262,10 +262,19 @@ def index_path(cache: Path, edition: Edition) -> Path:
 
 
 def open_index(cache: Path, source: Path | None = None) -> Index:
-    """The index of the bundled (or given) CC-CEDICT file, built on first use."""
+    """The index of the bundled (or given) CC-CEDICT file, built on first use — and
+    built again when the file there is not a readable index of this edition (a cache
+    may be damaged by anything; it is rebuilt, never trusted)."""
     source = source or data_file()
     edition = read_edition(source)
     path = index_path(cache, edition)
-    if not path.exists():
-        build(source, path, edition)
+    if path.exists():
+        index = Index(path)
+        try:
+            if index.meta().get("date") == edition.date:
+                return index
+        except sqlite3.DatabaseError:
+            pass
+        index.close()
+    build(source, path, edition)
     return Index(path)

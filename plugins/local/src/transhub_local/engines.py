@@ -42,4 +42,10 @@ class Engines:
                     _indexes[folder] = cedict.open_index(folder)
                 except cedict.DataMissing as exc:
                     raise ConfigurationError(str(exc), provider="local") from None
+                except OSError as exc:
+                    raise ConfigurationError(
+                        f"cannot write the CC-CEDICT index in {folder} ({exc.strerror or exc})",
+                        provider="local",
+                        hint="make the folder writable, or point TRANSHUB_HOME elsewhere",
+                    ) from None
             return _indexes[folder]
