@@ -47,7 +47,7 @@ for n in range(count):
 hub = Hub()
 start = time.perf_counter()
 from transhub_local.recognizer import shared
-shared(0, 0.5)
+shared(0, 0.5, 1280)
 setup = time.perf_counter() - start
 times, exact = [], 0
 for n in range(count):

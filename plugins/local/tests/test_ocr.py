@@ -31,6 +31,22 @@ def test_traditional_and_japanese(tmp_path: Path, draw):
     assert tuple(line.text for line in result.lines) == lines
 
 
+def test_a_page_sized_scan(tmp_path: Path, cjk_font: Path):
+    """An A4 page at 300 dpi with 10-point lines: detection sees it scaled down to
+    ``ocr_max_side`` and still finds every line."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    lines = ("第一行：翻译文档已经保存", "The document has been saved.", "离线识别中文和English")
+    font = ImageFont.truetype(str(cjk_font), 40, index=2)
+    page = Image.new("RGB", (2480, 3508), "white")
+    draw = ImageDraw.Draw(page)
+    for number, line in enumerate(lines):
+        draw.text((200, 300 + number * 900), line, fill="black", font=font)
+    page.save(tmp_path / "page.jpg", quality=90)
+    result = Hub().recognize_text(tmp_path / "page.jpg", provider="local")
+    assert tuple(line.text for line in result.lines) == lines
+
+
 def test_an_image_without_text_has_no_line(tmp_path: Path):
     blank = make_image(tmp_path / "blank.jpg", 320, 200)
     assert Hub().recognize_text(blank, provider="local").lines == ()

@@ -29,7 +29,8 @@ class Engines:
 
     def recognizer(self) -> Recognizer:
         """The OCR engine (built once per process and settings)."""
-        return shared(self.settings.ocr_threads, self.settings.ocr_min_score)
+        settings = self.settings
+        return shared(settings.ocr_threads, settings.ocr_min_score, settings.ocr_max_side)
 
     def dictionary(self) -> cedict.Index:
         """The CC-CEDICT index (built into the cache folder the first time ever)."""

@@ -23,6 +23,13 @@ class LocalSettings(ProviderSettings):
     ocr_threads: int = Field(
         0, ge=0, le=64, description="Threads for OCR inference (0: as many as onnxruntime likes)."
     )
+    ocr_max_side: int = Field(
+        1280,
+        ge=320,
+        le=4096,
+        description="Longest side (px) the text detector sees: larger images are scaled "
+        "down for detection (recognition still reads the full-size lines).",
+    )
     ocr_min_score: float = Field(
         0.5,
         gt=0,
