@@ -75,9 +75,8 @@ def version(executable: str) -> str:
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""
-    return (
-        (done.stdout or done.stderr).strip().splitlines()[0] if done.stdout or done.stderr else ""
-    )
+    said = (done.stdout or done.stderr).strip().splitlines()
+    return said[0] if said else ""
 
 
 def translate(text: str, mode: str, timeout: float) -> str:

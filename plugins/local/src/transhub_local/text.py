@@ -22,12 +22,22 @@ from transhub_local.settings import LocalSettings
 MODES = apertium.installed_modes()
 
 
+def _own_codes() -> dict[str, str]:
+    """Canonical code → Apertium's code for it, as the installed modes spell it."""
+    codes: dict[str, str] = {}
+    for (source, target), mode in sorted(MODES.items()):
+        own_source, _, own_target = mode.partition("-")
+        codes.setdefault(source, own_source)
+        codes.setdefault(target, own_target)
+    return codes
+
+
 class LocalText(TextTranslator[LocalSettings, Engines]):
     """Translates with the ``apertium`` program (one process per text)."""
 
     provider = LOCAL
     languages: ClassVar[LanguageSupport] = LanguageSupport(
-        codes={code: code for pair in MODES for code in pair},
+        codes=_own_codes(),
         pairs=frozenset(MODES),
         auto_detect=False,
     )
