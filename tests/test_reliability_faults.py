@@ -37,6 +37,7 @@ from transhub.emulation import EmulatorServer, Fault, FaultInjector, Faults
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
 from transhub.testing import CliResult, invoke, isolated_environment
+
 from transhub_alibaba.client import POLL, SUBMIT
 from transhub_alibaba.emulator import DOWNLOAD, action_of, create_emulator
 from transhub_alibaba.emulator import EmulatorOptions as AlibabaOptions
