@@ -23,9 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from transhub_fanyigou import codes, limits, signing
-from transhub_fanyigou.emulator import dictionary, outputs
-from transhub_fanyigou.languages import CHINESE_NAMES, CODES, TEXT_PAIRS
+# Tokens are checked with the plugin's signing module: it is checked against the
+# reference's worked example, and the vendor's own SDK is tested against this emulator.
+from transhub_fanyigou import signing
+from transhub_fanyigou.emulator import dictionary, facts, outputs
 
 #: Test credentials of the sandbox (not secrets: they only open the emulator).
 TEST_APPID = "1000000000001"
@@ -33,23 +34,18 @@ TEST_PRIVATE_KEY = "transhub-sandbox-fanyigou-key"
 
 Answer = dict[str, Any]
 
-_NAMES = {code: name for name, code in CHINESE_NAMES.items()}
-_PROVIDER_CODES = frozenset(CODES.values())
-_TEXT_DIRECTIONS = frozenset((CODES[s], CODES[t]) for s, t in TEXT_PAIRS)
+_NAMES = facts.LANGUAGES
+_PROVIDER_CODES = frozenset(facts.LANGUAGES)
+_TEXT_DIRECTIONS = facts.TEXT_DIRECTIONS
 _WORD_KINDS = frozenset(
     {"doc", "docx", "dot", "dotx", "dotm", "docm", "xml", "odt", "wps", "wpt", "rtf"}
 )
 _EXCEL_KINDS = frozenset({"xls", "xlsx", "et", "ett"})
 _SLIDE_KINDS = frozenset({"ppt", "pptx", "dps", "dpt"})
 _OOXML = frozenset({"docx", "dotx", "dotm", "docm", "pptx", "xlsx"})
-#: ``conversionFormat`` → (format name, extension).
-_CONVERSIONS = {
-    -1: ("word", "docx"),
-    -3: ("excel", "xlsx"),
-    -6: ("pptx", "pptx"),
-    -8: ("pdf", "pdf"),
-    -9: ("ofd", "ofd"),
-}
+#: ``conversionFormat`` → (format name, extension of the emulator's output).
+_EXTENSIONS = {"word": "docx", "excel": "xlsx", "pptx": "pptx", "pdf": "pdf", "ofd": "ofd"}
+_CONVERSIONS = {code: (name, _EXTENSIONS[name]) for code, name in facts.CONVERSION_FORMATS.items()}
 _CHUNK = 1024 * 1024
 
 
@@ -75,9 +71,9 @@ class EmulatorOptions:
     #: detectDocPage answers ``page: 0`` and counts in the background.
     count_in_background: bool = False
     #: The finished image status (the reference's example says 0; documents use 314).
-    image_done_status: int = codes.ZERO
+    image_done_status: int = facts.ZERO
     #: The ``trans`` success code (the reference's example says 0; other calls 100).
-    trans_code: int = codes.ZERO
+    trans_code: int = facts.ZERO
     #: The OCR box key the reference's example spells with a leading space.
     ocr_height_key: str = " height"
     #: First task id (random when ``None``, so ids of two runs do not collide).
@@ -103,7 +99,7 @@ class Task:
     #: When the work (translation, conversion, background count) started; None: not yet.
     started: float | None = None
     #: The status the task ends with (314, or a failure status).
-    end_status: int = codes.DONE
+    end_status: int = facts.DONE
     finished: float | None = None
     final_status: int | None = None
     conversion: int | None = None
@@ -115,7 +111,7 @@ class Task:
 
 def answer(code: int, data: Any = None, msg: str | None = None) -> Answer:
     """An answer envelope; ``msg`` defaults to the reference's Chinese text."""
-    text = msg if msg is not None else ("请求成功" if code == codes.OK else _chinese(code))
+    text = msg if msg is not None else ("请求成功" if code == facts.OK else _chinese(code))
     body: Answer = {"code": code, "msg": text}
     if data is not None:
         body["data"] = data
@@ -123,8 +119,7 @@ def answer(code: int, data: Any = None, msg: str | None = None) -> Answer:
 
 
 def _chinese(code: int) -> str:
-    status = codes.STATUSES.get(code)
-    return status.chinese if status else "未知错误"
+    return facts.STATUS_TEXT.get(code, "未知错误")
 
 
 @dataclass(frozen=True)
@@ -242,7 +237,7 @@ class FanyigouService:
     def upload_translate(self, params: dict[str, str], upload: Upload | None) -> Answer:
         """``uploadTranslate``."""
         refused = self._check_languages(params) or self._check_options(params)
-        refused = refused or self._check_file(params, upload, limits.DOCUMENT_EXTENSIONS)
+        refused = refused or self._check_file(params, upload, facts.DOCUMENT_EXTENSIONS)
         if refused:
             return refused
         assert upload is not None
@@ -253,11 +248,11 @@ class FanyigouService:
                 del self.tasks[task.tid]
                 return busy
             self._start_translation(task, params)
-        return answer(codes.OK, {"tid": task.tid})
+        return answer(facts.OK, {"tid": task.tid})
 
     def detect_doc_page(self, params: dict[str, str], upload: Upload | None) -> Answer:
         """``detectDocPage`` (no channel, nothing charged)."""
-        refused = self._check_file(params, upload, limits.DOCUMENT_EXTENSIONS)
+        refused = self._check_file(params, upload, facts.DOCUMENT_EXTENSIONS)
         if refused:
             return refused
         assert upload is not None
@@ -265,10 +260,10 @@ class FanyigouService:
             task = self._new_task("count", upload)
             if self.options.count_in_background:
                 task.started = self.options.clock()
-                return answer(codes.OK, {"tid": task.tid, "page": 0})
-            task.final_status = codes.PAGES_COUNTED
+                return answer(facts.OK, {"tid": task.tid, "page": 0})
+            task.final_status = facts.PAGES_COUNTED
             task.finished = task.created
-        return answer(codes.OK, {"tid": task.tid, "page": task.pages})
+        return answer(facts.OK, {"tid": task.tid, "page": task.pages})
 
     def submit_for_detect_doc(self, params: dict[str, str]) -> Answer:
         """``submitForDetectDoc``: once per tid (326 after)."""
@@ -281,16 +276,16 @@ class FanyigouService:
         with self._lock:
             self._refresh(task)
             if task.submitted:
-                return answer(codes.DUPLICATE)
-            if task.final_status != codes.PAGES_COUNTED:
-                return answer(codes.RUNNING, msg="页数检测中")
+                return answer(facts.DUPLICATE)
+            if task.final_status != facts.PAGES_COUNTED:
+                return answer(facts.RUNNING, msg="页数检测中")
             busy = self._check_channel_and_balance(task.pages)
             if busy:
                 return busy
             task.kind = "translate"
             task.final_status = task.finished = None
             self._start_translation(task, params)
-        return answer(codes.OK)
+        return answer(facts.OK)
 
     def query_progress(self, params: dict[str, str], *, image: bool = False) -> Answer:
         """``queryTransProgress`` and ``image/queryImageTransProgress``."""
@@ -300,7 +295,7 @@ class FanyigouService:
             return task
         with self._lock:
             self._refresh(task)
-            return answer(codes.OK, self._progress(task))
+            return answer(facts.OK, self._progress(task))
 
     def download(self, params: dict[str, str], *, image: bool = False) -> Answer | FileAnswer:
         """``downloadFile`` and ``image/downloadImage``: only a finished, kept result."""
@@ -312,8 +307,8 @@ class FanyigouService:
             self._refresh(task)
             status = task.final_status
             if status is None:
-                return answer(codes.RUNNING)
-            if status not in (codes.DONE, self.options.image_done_status):
+                return answer(facts.RUNNING)
+            if status not in (facts.DONE, self.options.image_done_status):
                 return answer(status)
         if image:
             data = outputs.labelled_image(task.file, task.target)
@@ -327,7 +322,7 @@ class FanyigouService:
             return answer(106, msg="conversionFormat不支持")
         if params.get("from") and params["from"] not in _PROVIDER_CODES | {"auto"}:
             return answer(106, msg="语言不支持")
-        refused = self._check_file(params, upload, limits.CONVERSION_EXTENSIONS)
+        refused = self._check_file(params, upload, facts.CONVERSION_EXTENSIONS)
         if refused:
             return refused
         assert upload is not None
@@ -342,13 +337,15 @@ class FanyigouService:
             task.conversion = fmt
             task.source = params.get("from", "")
             self._start(task)
-        return answer(codes.OK, {"tid": task.tid})
+        return answer(facts.OK, {"tid": task.tid})
 
     # -- images, OCR -----------------------------------------------------------------
 
     def upload_translate_image(self, params: dict[str, str], upload: Upload | None) -> Answer:
         """``image/uploadTranslateImage``: 4 MB, 15–2048 px."""
-        refused = self._check_languages(params) or self._check_image(params, upload, 2048)
+        refused = self._check_languages(params) or self._check_image(
+            params, upload, facts.IMAGE_MAX_SIDE
+        )
         if refused:
             return refused
         assert upload is not None
@@ -359,7 +356,7 @@ class FanyigouService:
             task.pages = 1
             task.source, task.target = params.get("from", ""), params["to"]
             self._start(task)
-        return answer(codes.OK, {"taskId": task.tid})
+        return answer(facts.OK, {"taskId": task.tid})
 
     def ocr(self, params: dict[str, str], upload: Upload | None) -> Answer:
         """``image/ocrUploadImage``: 4 MB, 15–8192 px; charged per call.
@@ -369,7 +366,7 @@ class FanyigouService:
         """
         if params.get("from") and params["from"] not in _PROVIDER_CODES | {"auto"}:
             return answer(106, msg="语言不支持")
-        refused = self._check_image(params, upload, 8192)
+        refused = self._check_image(params, upload, facts.OCR_MAX_SIDE)
         if refused:
             return refused
         assert upload is not None
@@ -396,7 +393,7 @@ class FanyigouService:
             }
             for i, line in enumerate(lines)
         ]
-        return answer(codes.OK, {"words_result": rows, "words_result_num": len(rows)})
+        return answer(facts.OK, {"words_result": rows, "words_result_num": len(rows)})
 
     # -- short calls -----------------------------------------------------------------
 
@@ -405,7 +402,7 @@ class FanyigouService:
         source, target, text = params.get("from", ""), params.get("to", ""), params.get("text", "")
         if not source or not target or not text:
             return answer(300)
-        if len(text) > limits.TEXT_MAX_CHARS:
+        if len(text) > facts.TEXT_MAX_CHARS:
             return answer(106, msg="文本长度超过2000")
         if (source, target) not in _TEXT_DIRECTIONS:
             return answer(106, msg="不支持的语言方向")
@@ -413,7 +410,7 @@ class FanyigouService:
             if self.balances.get(2, 0) < len(text):
                 return answer(304)
             self.balances[2] -= len(text)
-        data = {"msg": "翻译成功", "transResult": f"[{target}] {text}", "status": codes.DONE}
+        data = {"msg": "翻译成功", "transResult": f"[{target}] {text}", "status": facts.DONE}
         return answer(self.options.trans_code, data)
 
     def dict_search(self, params: dict[str, str]) -> Answer:
@@ -421,19 +418,19 @@ class FanyigouService:
         word = params.get("word", "")
         if not word:
             return answer(300)
-        if len(word) > limits.WORD_MAX_CHARS:
+        if len(word) > facts.WORD_MAX_CHARS:
             return answer(106, msg="搜索词超过15个字符")
-        return answer(codes.OK, {"dict": dictionary.entry(word)})
+        return answer(facts.OK, {"dict": dictionary.entry(word)})
 
     def get_account(self, params: dict[str, str]) -> Answer:
         """``getAccount`` (type 1 documents by default)."""
         kind = _int(params.get("type") or "1")
-        if kind not in (1, 2, 3, 4):
+        if kind not in facts.ACCOUNT_TYPES:
             return answer(106, msg="type不支持")
         with self._lock:
             for task in list(self.tasks.values()):
                 self._refresh(task)
-            return answer(codes.OK, {"deductType": 1, "balance": self.balances.get(kind, 0)})
+            return answer(facts.OK, {"deductType": 1, "balance": self.balances.get(kind, 0)})
 
     # -- checks ----------------------------------------------------------------------
 
@@ -451,7 +448,7 @@ class FanyigouService:
     @staticmethod
     def _check_options(params: dict[str, str]) -> Answer | None:
         industry = params.get("industryId", "")
-        if industry and _int(industry) not in range(1, 27):
+        if industry and _int(industry) not in facts.INDUSTRIES:
             return answer(106, msg="industryId不支持")
         for name in ("transImg", "excelMode", "bilingualControl"):
             if params.get(name, "") not in ("", "0", "1"):
@@ -466,7 +463,7 @@ class FanyigouService:
             return answer(301)
         if _extension(upload.filename) not in extensions:
             return answer(302)
-        if upload.size > limits.DOCUMENTS.max_bytes:
+        if upload.size > facts.DOCUMENT_MAX_BYTES:
             return answer(311)
         if not params.get("md5"):
             return answer(300, msg="md5为空")
@@ -480,9 +477,9 @@ class FanyigouService:
     ) -> Answer | None:
         if upload is None or upload.size == 0:
             return answer(301)
-        if _extension(upload.filename) not in limits.IMAGE_EXTENSIONS:
+        if _extension(upload.filename) not in facts.IMAGE_EXTENSIONS:
             return answer(302)
-        if upload.size > limits.IMAGES.max_bytes:
+        if upload.size > facts.IMAGE_MAX_BYTES:
             return answer(311, msg="图片大小超过4M")
         if not params.get("md5"):
             return answer(300, msg="md5为空")
@@ -495,7 +492,7 @@ class FanyigouService:
                 width, height = image.size
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
             return answer(324)
-        if min(width, height) < 15 or max(width, height) > max_side:
+        if min(width, height) < facts.IMAGE_MIN_SIDE or max(width, height) > max_side:
             return answer(323, msg=f"图片尺寸需在15*15 - {max_side}*{max_side}px之间")
         return None
 
@@ -507,7 +504,7 @@ class FanyigouService:
             if task.kind == "translate" and task.started is not None and task.final_status is None:
                 running += 1
         if running >= self.options.channels:
-            return answer(codes.CHANNEL_OCCUPIED)
+            return answer(facts.CHANNEL_OCCUPIED)
         if self.balances.get(1, 0) - self._reserved(1) < pages:
             return answer(304)
         return None
@@ -533,7 +530,7 @@ class FanyigouService:
             )
         task = self.tasks.get(tid)
         if task is None or task.kind not in kinds:
-            return answer(codes.NOT_FOUND)
+            return answer(facts.NOT_FOUND)
         with self._lock:
             self._refresh(task)
             # A finished task is kept for result_ttl seconds; then the service forgets it.
@@ -543,7 +540,7 @@ class FanyigouService:
                 and task.kind != "count"
                 and (self.options.clock() - finished > self.options.result_ttl)
             ):
-                return answer(codes.NOT_FOUND)
+                return answer(facts.NOT_FOUND)
         return task
 
     # -- task life -------------------------------------------------------------------
@@ -609,11 +606,11 @@ class FanyigouService:
             return
         task.finished = now
         if task.kind == "count":
-            task.final_status = codes.PAGES_COUNTED
+            task.final_status = facts.PAGES_COUNTED
             return
-        done = task.end_status == codes.DONE
+        done = task.end_status == facts.DONE
         task.final_status = (
-            (self.options.image_done_status if task.kind == "image" else codes.DONE)
+            (self.options.image_done_status if task.kind == "image" else facts.DONE)
             if done
             else task.end_status
         )
@@ -631,16 +628,16 @@ class FanyigouService:
         now = self.options.clock()
         if status is None:
             if task.started is None:
-                percent, status, msg = 0.0, codes.RUNNING, "排队中"
+                percent, status, msg = 0.0, facts.RUNNING, "排队中"
             else:
                 duration = self._duration(task)
                 percent = min(99.0, 100.0 * (now - task.started) / max(duration, 1e-9))
-                status, msg = codes.RUNNING, "正在翻译" if task.kind != "count" else "页数检测中"
+                status, msg = facts.RUNNING, "正在翻译" if task.kind != "count" else "页数检测中"
         else:
             percent = 100.0
             msg = {
-                codes.DONE: "翻译完成" if task.kind != "convert" else "转换完成",
-                codes.PAGES_COUNTED: "检测页数完成",
+                facts.DONE: "翻译完成" if task.kind != "convert" else "转换完成",
+                facts.PAGES_COUNTED: "检测页数完成",
             }.get(status, _chinese(status))
             if task.kind == "image" and status == self.options.image_done_status:
                 msg = "翻译成功"
