@@ -199,12 +199,15 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         stream: bool = False,
         what: str = "request",
+        starts_task: bool = False,
     ) -> requests.Response:
         """Send a request under the retry policy (see the module docstring).
 
         ``body`` is a factory called once per attempt (a streamed upload cannot be
         replayed); ``headers`` may be a factory too, for signatures that include a
         fresh nonce and date.  ``what`` names the call in errors and logs.
+        ``starts_task`` says the request starts a remote task (a journalled job): when
+        its fate is unknown, the error says how to resume it.
         """
         import requests
 
@@ -237,14 +240,14 @@ class HttpClient:
                 ) from exc
             except requests.exceptions.SSLError as exc:
                 # A certificate that does not verify will not verify on a retry either.
-                raise self._network_error(exc, what, False) from exc
+                raise self._network_error(exc, what, False, starts_task) from exc
             except requests.RequestException as exc:
                 safe = idempotent or _never_sent(exc)
                 if safe and attempt < self.options.retries:
                     self._wait(attempt, None, f"{what}: {type(exc).__name__}")
                     attempt += 1
                     continue
-                raise self._network_error(exc, what, safe) from exc
+                raise self._network_error(exc, what, safe, starts_task) from exc
             if response.status_code in RETRY_STATUSES:
                 safe = idempotent or response.status_code == 429
                 if safe and attempt < self.options.retries:
@@ -260,7 +263,9 @@ class HttpClient:
         log.info("%s: %s; retrying in %.1fs", self.provider, reason, delay)
         self.sleep(delay)
 
-    def _network_error(self, exc: Exception, what: str, safe: bool) -> TransientError:
+    def _network_error(
+        self, exc: Exception, what: str, safe: bool, starts_task: bool
+    ) -> TransientError:
         import requests
 
         if isinstance(exc, requests.exceptions.SSLError):
@@ -272,7 +277,7 @@ class HttpClient:
         kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
         cause = f"{kind}: {type(exc).__name__}"
         if not safe:
-            return unknown_fate(self.provider, what, cause)
+            return unknown_fate(self.provider, what, cause, starts_task=starts_task)
         return TransientError(
             f"{self.provider}: {what} {cause}", provider=self.provider, retryable=True
         )
@@ -290,9 +295,11 @@ class HttpClient:
         idempotent: bool = False,
         progress: Progress | None = None,
         what: str = "upload",
+        starts_task: bool = False,
     ) -> requests.Response:
         """POST ``fields`` and the file at ``path`` as multipart/form-data, streamed
-        from disk (memory stays flat whatever the file's size)."""
+        from disk (memory stays flat whatever the file's size); ``starts_task`` as
+        for :meth:`request`."""
         from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
         handles: list[BinaryIO] = []
@@ -319,7 +326,13 @@ class HttpClient:
 
         try:
             return self.request(
-                "POST", url, idempotent=idempotent, body=body, headers=headers, what=what
+                "POST",
+                url,
+                idempotent=idempotent,
+                body=body,
+                headers=headers,
+                what=what,
+                starts_task=starts_task,
             )
         finally:
             for handle in handles:

@@ -76,27 +76,27 @@ def retry_after(
     return None
 
 
-#: What to do after a paid request whose fate is unknown (see :func:`unknown_fate`).
+#: What to do after a submit of unknown fate (see :func:`unknown_fate`); the journal
+#: records the job as "may have been submitted".
 UNKNOWN_FATE_HINT = (
-    "the job is recorded as 'may have been submitted' (`transhub jobs list`): check with "
-    "the provider, then `transhub jobs resume JOB_ID --resubmit` sends it again "
-    "(which could pay twice) or `transhub jobs forget JOB_ID` drops it"
+    "the job may have been submitted (`transhub jobs list` shows it): check with the "
+    "provider, then `transhub jobs resume JOB_ID --resubmit` sends it again (which could "
+    "pay twice) or `transhub jobs forget JOB_ID` drops it"
 )
 
 
 def unknown_fate(
-    provider: str, what: str, cause: str, *, code: str | int | None = None
+    provider: str, what: str, cause: str, *, code: str | int | None = None, starts_task: bool
 ) -> TransientError:
     """The error after a paid request that may have reached the provider (the
-    connection dropped after sending, or a 502/503 answered it): not retryable, and
-    saying what the journal records and how to go on."""
+    connection dropped after sending, or a 5xx answered it): not retryable.  For a
+    request that starts a remote task (``starts_task``), it says how to go on."""
     return TransientError(
-        f"{provider}: {what} {cause} (it may have reached the provider and started the "
-        "task: not retried)",
+        f"{provider}: {what} {cause} (it may have reached the provider: not retried)",
         provider=provider,
         code=code,
         retryable=False,
-        hint=UNKNOWN_FATE_HINT,
+        hint=UNKNOWN_FATE_HINT if starts_task else None,
     )
 
 

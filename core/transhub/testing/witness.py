@@ -108,7 +108,7 @@ def _mixed(keys: list[Any]) -> bool:
 
 def _shown(value: Any) -> str:
     if value is MISSING:
-        return MISSING
+        return str(value)
     if isinstance(value, (set, frozenset)):
         return repr(sorted(value))
     return repr(value)

@@ -154,6 +154,15 @@ def describe(code: int) -> str:
     return status.meaning if status else f"unknown code {code}"
 
 
+def labelled(code: int, provider_message: str = "") -> str:
+    """A task status as transhub reports it: the meaning, then the provider's code and
+    its own words — "the document is damaged (307 文档损坏)".  The service's message is
+    shown when it gave one, else the reference's text for the code."""
+    status = STATUSES.get(code)
+    said = provider_message.strip() or (status.chinese if status else "")
+    return f"{describe(code)} ({code} {said})" if said else f"{describe(code)} ({code})"
+
+
 def outcome(code: int, provider_message: str = "", *, call: str, task: bool = False) -> TaskState:
     """What a code means for transhub: a state, or a typed error raised.
 
