@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from transhub import Hub
 from transhub.emulation import EmulatorServer
 from transhub.errors import EXIT_CODES, TransientError
 from transhub.testing import CliResult, invoke
@@ -91,6 +92,8 @@ def test_an_upload_answered_5xx_may_have_started_the_task(
     assert len(emulator.service.tasks) == 1
     assert emulator.log.count("uploadTranslate") == 1
     # The journal says what the message said, and resuming does not guess.
+    [job] = Hub().journal.jobs()
+    assert job.may_have_been_submitted and job.error == line.removeprefix("transhub: error: ")
     listed = invoke(["jobs", "list"])
     assert "may have been submitted" in listed.stdout
     resumed = invoke(["jobs", "resume"])
@@ -162,3 +165,8 @@ def test_the_damaged_document_message_reads_as_the_docs_promise(
     emulator.service.end_next_task_with(307)
     result = translate(samples.text())
     assert "failed: the document is damaged (307 文档损坏)" in result.stderr
+    # The journal records what the message said.
+    [job] = Hub().journal.jobs()
+    assert job.error == "the document is damaged (307 文档损坏)"
+    shown = invoke(["jobs", "show", job.id])
+    assert "the document is damaged (307 文档损坏)" in shown.stdout
