@@ -14,14 +14,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
 from transhub_fanyigou.emulator import facts
-from transhub_fanyigou.emulator.service import (
-    Answer,
-    EmulatorOptions,
-    FanyigouService,
-    FileAnswer,
-    Upload,
-    answer,
-)
+from transhub_fanyigou.emulator.checks import Answer, Upload, answer
+from transhub_fanyigou.emulator.model import EmulatorOptions
+from transhub_fanyigou.emulator.results import FileAnswer
+from transhub_fanyigou.emulator.service import FanyigouService
 
 #: The documented base path; calls are also served at the root.
 BASE_PATH = "/TranslateApi/api"
