@@ -47,9 +47,12 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy, strict on the core."""
-    # pytest too: the plugin kit (transhub.testing) is typed against it.
+    """mypy, strict on the core and on every provider plugin's sources."""
+    # pytest too: the plugin kit (transhub.testing) is typed against it.  The plugins
+    # are installed (with their sandbox extra) so that their imports resolve.
     session.install("-e", ".[sandbox]", "mypy>=1.10", "types-requests", "pytest>=8")
+    for plugin in PLUGINS:
+        session.install("-e", f"{plugin}[sandbox]")
     session.run("mypy")
 
 

@@ -40,6 +40,7 @@ def fanyigou(
 ) -> Iterator[Emulator]:
     """The Fanyigou emulator: tasks take ``task_seconds``; ``channels`` at once."""
     from transhub.testing import serve
+
     from transhub_fanyigou.emulator import EmulatorOptions, create_app
     from transhub_fanyigou.sandbox import environment
 
@@ -77,6 +78,7 @@ def callback_receiver(home: Path) -> Iterator[str]:
     """Fanyigou's callback receiver (the plugin's own), recording into the store a
     client with ``TRANSHUB_HOME=home`` reads; yields its URL."""
     from transhub.testing import serve
+
     from transhub_fanyigou.callbacks import CallbackReceiver, CallbackStore
     from transhub_fanyigou.emulator import TEST_PRIVATE_KEY
 

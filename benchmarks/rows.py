@@ -217,6 +217,7 @@ class Bench:
         """``curl -F`` of the file and the very fields transhub sends (or, without curl,
         a minimal streamed ``http.client`` upload); and its name for the table."""
         from transhub.files import file_digest
+
         from transhub_fanyigou import signing
         from transhub_fanyigou.client import DocumentSubmission
         from transhub_fanyigou.emulator import BASE_PATH, TEST_APPID, TEST_PRIVATE_KEY

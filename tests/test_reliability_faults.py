@@ -37,6 +37,7 @@ from transhub.emulation import EmulatorServer, Fault, FaultInjector, Faults
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
 from transhub.testing import CliResult, invoke, isolated_environment
+
 from transhub_alibaba.client import POLL, SUBMIT
 from transhub_alibaba.emulator import DOWNLOAD, action_of, create_emulator
 from transhub_alibaba.emulator import EmulatorOptions as AlibabaOptions
@@ -539,7 +540,7 @@ def test_fanyigou_task_ending_316_is_reported_as_failed(
     result = invoke(["doc", "translate", str(note), "--to", "zh", "--provider", "fanyigou"])
     assert result.exit_code == EXIT_CODES["job-failed"]
     line = one_line(result)
-    assert "failed: processing timed out (处理超时)" in line, line
+    assert "failed: processing timed out (316 处理超时)" in line, line
     (job,) = journal(isolated).jobs()
     assert (job.state.value, job.error_kind) == ("failed", "job-failed")
     assert invoke(["jobs", "resume"]).stderr.strip() == "nothing to resume"

@@ -29,6 +29,7 @@ import pytest
 from transhub.emulation import EmulatorServer
 from transhub.errors import EXIT_CODES
 from transhub.testing import CliResult, invoke, make_image
+
 from transhub_alibaba.emulator import create_emulator
 from transhub_alibaba.sandbox import environment as alibaba_environment
 from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator

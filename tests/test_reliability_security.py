@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 from transhub.emulation import EmulatorServer, Fault
 from transhub.errors import EXIT_CODES, ResponseFormatError
 from transhub.testing import CliResult, invoke, make_image, make_pdf
+
 from transhub_alibaba.emulator import EmulatorOptions as AlibabaOptions
 from transhub_alibaba.emulator import create_emulator
 from transhub_alibaba.sandbox import TEST_ACCESS_KEY_ID

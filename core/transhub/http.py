@@ -4,8 +4,10 @@ One :class:`HttpClient` per provider holds a ``requests`` session, the timeouts,
 retry policy and the ``User-Agent``.  The policy is the heart of "never pay twice":
 
 * a request marked ``idempotent`` is retried, with exponential backoff and jitter,
-  after connection errors, timeouts and HTTP 429/500/502/503/504, honouring
-  ``Retry-After``;
+  after connection errors, timeouts and HTTP 429/500/502/503/504, honouring the
+  server's requested delay: ``Retry-After``, or the headers a provider's client
+  declares with :meth:`HttpClient.declare_retry_after` (Alibaba's gateway sends
+  ``x-acs-retry-after`` in milliseconds);
 * any other request is retried only when it provably never reached the server (the
   connection could not be opened) or the server refused it before processing it
   (HTTP 429).  A dropped connection or a 502 after sending a paid submit is raised
@@ -19,7 +21,6 @@ holds the file in memory.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import math
@@ -27,7 +28,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -36,16 +37,36 @@ from transhub.errors import (
     ConfigurationError,
     InputError,
     ProviderError,
-    RateLimitError,
     ResponseFormatError,
     TransientError,
 )
 from transhub.files import CHUNK_SIZE, atomic_writer, safe_filename
+from transhub.retrying import (
+    RETRY_AFTER_JITTER,
+    RetryAfterHeader,
+    call_with_retries,
+    parse_retry_after,
+    retry_after,
+    unknown_fate,
+)
 
 if TYPE_CHECKING:
     import requests
 
 log = logging.getLogger("transhub.http")
+
+#: Re-exported: plugins have always found these here.
+__all__ = [
+    "Download",
+    "HttpClient",
+    "HttpOptions",
+    "Progress",
+    "RetryAfterHeader",
+    "call_with_retries",
+    "check_endpoint",
+    "parse_json",
+    "parse_retry_after",
+]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -68,12 +89,19 @@ class HttpOptions:
     insecure: bool = False
     user_agent: str = f"transhub/{__version__}"
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    #: The headers a server names its requested delay in, first match wins.
+    retry_after_headers: tuple[RetryAfterHeader, ...] = ()
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based): the server's
-        ``Retry-After`` when given, else full-jitter exponential backoff."""
+        """Seconds to wait before retry number ``attempt`` (0-based).
+
+        With a server-requested delay: that delay plus up to a quarter more of jitter
+        (concurrent tasks throttled together must not all come back at the same
+        instant), never less than asked, capped at :attr:`max_backoff`.  Without
+        one: full-jitter exponential backoff."""
         if retry_after is not None and math.isfinite(retry_after):
-            return min(max(retry_after, 0.0), self.max_backoff)
+            asked = max(retry_after, 0.0)
+            return min(asked * random.uniform(1.0, RETRY_AFTER_JITTER), self.max_backoff)
         ceiling = min(self.max_backoff, self.backoff * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)
 
@@ -87,24 +115,6 @@ class Download:
     sha256: str
     content_type: str
     headers: Mapping[str, str]
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` as seconds (it may be a number or an HTTP date)."""
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "nan", "inf" and negative numbers are not delays a server can mean.
-        return seconds if math.isfinite(seconds) and seconds >= 0 else None
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -161,6 +171,15 @@ class HttpClient:
                 self._session = session
             return self._session
 
+    def declare_retry_after(self, *headers: RetryAfterHeader) -> None:
+        """Declare the headers this provider's servers name a requested delay in
+        (read before the standard ``Retry-After``) — called by a provider's client."""
+        self.options = replace(self.options, retry_after_headers=tuple(headers))
+
+    def retry_after(self, response: requests.Response) -> float | None:
+        """The delay ``response`` asks for, in seconds (see :func:`retry_after`)."""
+        return retry_after(response.headers, self.options.retry_after_headers)
+
     def close(self) -> None:
         """Close pooled connections."""
         with self._lock:
@@ -180,12 +199,15 @@ class HttpClient:
         params: Mapping[str, str] | None = None,
         stream: bool = False,
         what: str = "request",
+        starts_task: bool = False,
     ) -> requests.Response:
         """Send a request under the retry policy (see the module docstring).
 
         ``body`` is a factory called once per attempt (a streamed upload cannot be
         replayed); ``headers`` may be a factory too, for signatures that include a
         fresh nonce and date.  ``what`` names the call in errors and logs.
+        ``starts_task`` says the request starts a remote task (a journalled job): when
+        its fate is unknown, the error says how to resume it.
         """
         import requests
 
@@ -218,20 +240,20 @@ class HttpClient:
                 ) from exc
             except requests.exceptions.SSLError as exc:
                 # A certificate that does not verify will not verify on a retry either.
-                raise self._network_error(exc, what, False) from exc
+                raise self._network_error(exc, what, False, starts_task) from exc
             except requests.RequestException as exc:
                 safe = idempotent or _never_sent(exc)
                 if safe and attempt < self.options.retries:
                     self._wait(attempt, None, f"{what}: {type(exc).__name__}")
                     attempt += 1
                     continue
-                raise self._network_error(exc, what, safe) from exc
+                raise self._network_error(exc, what, safe, starts_task) from exc
             if response.status_code in RETRY_STATUSES:
                 safe = idempotent or response.status_code == 429
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if safe and attempt < self.options.retries:
+                    delay = self.retry_after(response)
                     response.close()
-                    self._wait(attempt, retry_after, f"{what}: HTTP {response.status_code}")
+                    self._wait(attempt, delay, f"{what}: HTTP {response.status_code}")
                     attempt += 1
                     continue
             return response
@@ -241,7 +263,9 @@ class HttpClient:
         log.info("%s: %s; retrying in %.1fs", self.provider, reason, delay)
         self.sleep(delay)
 
-    def _network_error(self, exc: Exception, what: str, safe: bool) -> TransientError:
+    def _network_error(
+        self, exc: Exception, what: str, safe: bool, starts_task: bool
+    ) -> TransientError:
         import requests
 
         if isinstance(exc, requests.exceptions.SSLError):
@@ -251,11 +275,11 @@ class HttpClient:
                 hint="check the endpoint, or the CA bundle (REQUESTS_CA_BUNDLE)",
             )
         kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
-        note = "" if safe else " (it may have reached the provider: not retried)"
+        cause = f"{kind}: {type(exc).__name__}"
+        if not safe:
+            return unknown_fate(self.provider, what, cause, starts_task=starts_task)
         return TransientError(
-            f"{self.provider}: {what} {kind}{note}: {type(exc).__name__}",
-            provider=self.provider,
-            retryable=safe,
+            f"{self.provider}: {what} {cause}", provider=self.provider, retryable=True
         )
 
     def upload(
@@ -271,9 +295,11 @@ class HttpClient:
         idempotent: bool = False,
         progress: Progress | None = None,
         what: str = "upload",
+        starts_task: bool = False,
     ) -> requests.Response:
         """POST ``fields`` and the file at ``path`` as multipart/form-data, streamed
-        from disk (memory stays flat whatever the file's size)."""
+        from disk (memory stays flat whatever the file's size); ``starts_task`` as
+        for :meth:`request`."""
         from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
 
         handles: list[BinaryIO] = []
@@ -300,7 +326,13 @@ class HttpClient:
 
         try:
             return self.request(
-                "POST", url, idempotent=idempotent, body=body, headers=headers, what=what
+                "POST",
+                url,
+                idempotent=idempotent,
+                body=body,
+                headers=headers,
+                what=what,
+                starts_task=starts_task,
             )
         finally:
             for handle in handles:
@@ -422,28 +454,6 @@ def parse_json(response: requests.Response, provider: str, what: str) -> Any:
             provider=provider,
             code=response.status_code,
         ) from None
-
-
-def call_with_retries(
-    call: Callable[[], Any],
-    options: HttpOptions,
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    limit: int | None = None,
-) -> Any:
-    """Call ``call`` again while it raises a *retryable* :class:`TranshubError`
-    (a provider's "too many requests" answer), honouring ``retry_after``."""
-    attempts = limit if limit is not None else options.retries
-    for attempt in range(attempts + 1):
-        try:
-            return call()
-        except (RateLimitError, TransientError) as exc:
-            if not exc.retryable or attempt >= attempts:
-                raise
-            delay = options.delay(attempt, exc.retry_after)
-            log.info("%s; retrying in %.1fs", exc.message, delay)
-            sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def check_endpoint(url: str, setting: str, *, insecure: bool = False) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from transhub.capabilities.base import FileLimits, LanguageSupport
 from transhub.errors import InputError, LimitExceededError, UnsupportedLanguageError
@@ -184,10 +183,12 @@ def _check_not_encrypted(path: Path, provider: str) -> None:
 
 
 def check_url(url: str) -> str:
-    """An image URL must be http(s) with a host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"{url}: only http:// and https:// URLs are accepted")
+    """An image URL must be http(s) with a valid host, and a valid URI once
+    percent-encoded (see :func:`transhub.urls.encode_url`).  Returned as given: the
+    provider's client sends the encoded form."""
+    from transhub.urls import encode_url
+
+    encode_url(url)
     return url
 
 

@@ -66,6 +66,32 @@ def endpoint(server: EmulatorServer) -> str:
     return server.url + BASE_PATH
 
 
+@pytest.fixture
+def cli_environment(
+    isolated: Path,
+    endpoint: str,
+    options: EmulatorOptions,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, str]:
+    """Point transhub (the CLI, the API) at the emulator, with fast polling, in a
+    private working folder; returns the whole environment (for child processes)."""
+    import os
+
+    for key, value in {
+        "TRANSHUB_FANYIGOU_ENDPOINT": endpoint,
+        "TRANSHUB_FANYIGOU_APPID": options.appid,
+        "TRANSHUB_FANYIGOU_PRIVATE_KEY": options.private_key,
+        "TRANSHUB_FANYIGOU_WAIT_INTERVAL": "0.02",
+        "TRANSHUB_POLL_INTERVAL": "0.01",
+        "TRANSHUB_POLL_MAX_INTERVAL": "0.02",
+        "TRANSHUB_PLUGINS": "fanyigou",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    return dict(os.environ)
+
+
 class Sleeps(list[float]):
     """Records the client's back-off waits and sleeps a bounded, tiny time instead."""
 

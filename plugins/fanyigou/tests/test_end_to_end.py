@@ -22,7 +22,7 @@ from transhub.errors import EXIT_CODES, NotFoundError
 from transhub.testing import CliResult, invoke
 
 from transhub_fanyigou import signing
-from transhub_fanyigou.emulator import TEST_APPID, EmulatorOptions, FanyigouEmulator
+from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator
 
 SECRET = "do-not-print-this-fanyigou-key"
 
@@ -34,21 +34,8 @@ def options() -> EmulatorOptions:
 
 
 @pytest.fixture(autouse=True)
-def configured(
-    isolated: Path, endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def configured(cli_environment: dict[str, str]) -> None:
     """Point transhub at the emulator, with fast polling, in a private working folder."""
-    for key, value in {
-        "TRANSHUB_FANYIGOU_ENDPOINT": endpoint,
-        "TRANSHUB_FANYIGOU_APPID": TEST_APPID,
-        "TRANSHUB_FANYIGOU_PRIVATE_KEY": SECRET,
-        "TRANSHUB_FANYIGOU_WAIT_INTERVAL": "0.02",
-        "TRANSHUB_POLL_INTERVAL": "0.01",
-        "TRANSHUB_POLL_MAX_INTERVAL": "0.02",
-        "TRANSHUB_PLUGINS": "fanyigou",
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.chdir(tmp_path)
 
 
 def run(*args: str) -> CliResult:

@@ -13,26 +13,12 @@ from typing import Any
 import pytest
 from transhub.testing import invoke
 
-from transhub_fanyigou.emulator import TEST_APPID, TEST_PRIVATE_KEY, FanyigouEmulator
+from transhub_fanyigou.emulator import FanyigouEmulator
 
 
 @pytest.fixture
-def environment(
-    isolated: Path, endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, str]:
-    settings = {
-        "TRANSHUB_FANYIGOU_ENDPOINT": endpoint,
-        "TRANSHUB_FANYIGOU_APPID": TEST_APPID,
-        "TRANSHUB_FANYIGOU_PRIVATE_KEY": TEST_PRIVATE_KEY,
-        "TRANSHUB_FANYIGOU_WAIT_INTERVAL": "0.02",
-        "TRANSHUB_POLL_INTERVAL": "0.01",
-        "TRANSHUB_POLL_MAX_INTERVAL": "0.02",
-        "TRANSHUB_PLUGINS": "fanyigou",
-    }
-    for key, value in settings.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.chdir(tmp_path)
-    return dict(os.environ)
+def environment(cli_environment: dict[str, str]) -> dict[str, str]:
+    return cli_environment
 
 
 def kill_during(

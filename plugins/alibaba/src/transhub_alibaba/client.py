@@ -5,7 +5,13 @@ batch protocol, each signed with signature V3 and sent through the core's
 Every request is safe to repeat: polls change nothing, and every submit carries a
 ``CustomTaskId`` derived from its content, which the service processes once within
 three minutes.  So the HTTP layer may retry any of them after a dropped
-connection, and throttling (``Throttling.*``) is retried here with backoff.
+connection, and throttling (``Throttling.*``, HTTP 400) is retried under the core's
+policy (:func:`~transhub.http.call_with_retries`), waiting as long as the gateway's
+``x-acs-retry-after`` (milliseconds) asks — a header this client declares to the
+HTTP layer.
+
+Image URLs are sent percent-encoded as RFC 3986 wants (:func:`transhub.urls.encode_url`):
+the service answers 103 (URL decoding error) for the whole task when one is raw.
 
 The client also remembers, per task id, when the task was submitted and when it was
 first seen finished: Alibaba answers ``invalid`` both for unknown task ids and for
@@ -36,7 +42,8 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.http import parse_json, parse_retry_after
+from transhub.http import RetryAfterHeader, call_with_retries, parse_json
+from transhub.urls import encode_url
 
 from transhub_alibaba import answers, signing
 from transhub_alibaba.answers import BatchResult
@@ -57,6 +64,9 @@ RESULT_TTL = 3600.0
 #: Seconds within which a repeated ``CustomTaskId`` is processed once.
 DEDUPE_WINDOW = 180.0
 MASK = "********"
+#: The gateway's throttling answers name the delay here, in milliseconds (the vendor's
+#: SDKs read it); ``Retry-After`` is still honoured after it.
+RETRY_AFTER_HEADERS = (RetryAfterHeader("x-acs-retry-after", unit=0.001),)
 
 
 def custom_task_id(
@@ -124,6 +134,7 @@ class AlibabaClient:
         settings.check()
         self.settings = settings
         self.http = http
+        http.declare_retry_after(*RETRY_AFTER_HEADERS)
         self.clock = clock
         self.result_ttl = result_ttl
         base = settings.base_url(insecure=http.options.insecure)
@@ -214,7 +225,10 @@ class AlibabaClient:
         """``TranslateImageBatch``: start one task for ``urls``; return its task id.
 
         ``task_key`` is the ``CustomTaskId`` (derived from the content when omitted).
+        Each URL is sent percent-encoded; one that cannot be made a valid URI raises
+        :class:`~transhub.errors.InputError` naming it, and nothing is sent.
         """
+        urls = [encode_url(url) for url in urls]
         ext = dict(ext or {})
         key = task_key or custom_task_id(urls, source, target, field, ext)
         params = {
@@ -275,8 +289,8 @@ class AlibabaClient:
         """POST one signed action; the successful answer, or a typed error.
 
         Network failures and 5xx are retried by the HTTP layer (every call here is
-        repeatable); refusals that say "slow down" or "try again" are retried here,
-        honouring ``Retry-After``.
+        repeatable); refusals that say "slow down" or "try again" are retried under
+        the core's policy, honouring the delay the gateway asks for.
         """
         body = signing.encode_form(params).encode("ascii")
 
@@ -295,41 +309,52 @@ class AlibabaClient:
                 path=self.path,
             )
 
-        attempt = 0
-        while True:
-            response = self.http.request(
-                "POST", self.url, idempotent=True, data=body, headers=headers, what=action
-            )
-            status = response.status_code
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        def attempt() -> Mapping[str, Any]:
             try:
-                payload = parse_json(response, PROVIDER, action)
-            except ResponseFormatError as exc:
-                if status >= 500:
-                    # The HTTP layer already retried; a proxy page is an outage, not a format bug.
-                    raise TransientError(
-                        f"{PROVIDER}: {action} failed: the service answered HTTP {status} "
-                        "with a non-JSON page",
-                        provider=PROVIDER,
-                        code=status,
-                        retryable=True,
-                    ) from exc
-                raise
-            try:
-                return answers.check_answer(
-                    status,
-                    self._scrubbed(payload),
-                    action=action,
-                    retry_after=retry_after,
-                    where=self.settings.source_of,
-                )
+                status, payload, retry_after = self._post(action, body, headers)
             except TranshubError as exc:
-                if not exc.retryable or attempt >= self.http.options.retries:
-                    raise
-                delay = self.http.options.delay(attempt, exc.retry_after)
-                log.info("%s; retrying in %.1fs", exc.message, delay)
-                self.http.sleep(delay)
-                attempt += 1
+                # The HTTP layer has applied the retry policy to this one already.
+                raise _Settled(exc) from exc
+            return answers.check_answer(
+                status,
+                self._scrubbed(payload),
+                action=action,
+                retry_after=retry_after,
+                where=self.settings.source_of,
+            )
+
+        try:
+            result: Mapping[str, Any] = call_with_retries(
+                attempt, self.http.options, sleep=self.http.sleep
+            )
+        except _Settled as settled:
+            raise settled.error from settled.error.__cause__
+        return result
+
+    def _post(
+        self, action: str, body: bytes, headers: Callable[[], dict[str, str]]
+    ) -> tuple[int, Any, float | None]:
+        """One POST under the HTTP layer's policy: the status, the decoded JSON and
+        the delay the answer asks for."""
+        response = self.http.request(
+            "POST", self.url, idempotent=True, data=body, headers=headers, what=action
+        )
+        status = response.status_code
+        retry_after = self.http.retry_after(response)
+        try:
+            payload = parse_json(response, PROVIDER, action)
+        except ResponseFormatError as exc:
+            if status >= 500:
+                # The HTTP layer already retried; a proxy page is an outage, not a format bug.
+                raise TransientError(
+                    f"{PROVIDER}: {action} failed: the service answered HTTP {status} "
+                    "with a non-JSON page",
+                    provider=PROVIDER,
+                    code=status,
+                    retryable=True,
+                ) from exc
+            raise
+        return status, payload, retry_after
 
     def _scrubbed(self, payload: Any) -> Any:
         """The answer with any echo of a secret masked out of its ``Message``: a server
@@ -344,6 +369,15 @@ class AlibabaClient:
             if secret and len(secret) >= 4:
                 text = text.replace(secret, MASK)
         return text
+
+
+class _Settled(Exception):
+    """Carries an error the HTTP layer already retried past :func:`call_with_retries`,
+    which retries only the service's "slow down" and "try again" answers."""
+
+    def __init__(self, error: TranshubError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 def _host_header(scheme: str, hostname: str, port: int | None) -> str:

@@ -190,7 +190,7 @@ def read_progress(data: Mapping[str, Any], *, call: str) -> Progress:
 
 def task_status(progress: Progress, *, call: str, counted_is_queued: bool) -> TaskStatus:
     """A progress answer as the core's status.  A failure status is reported with its
-    code and the reference's meaning beside the provider's own message."""
+    meaning, its code and the provider's own message (see :func:`codes.labelled`)."""
     state = codes.outcome(progress.status, progress.message, call=call, task=True)
     if progress.status == codes.PAGES_COUNTED and counted_is_queued:
         # Counted by detectDocPage, and the translation not started (yet).
@@ -203,8 +203,8 @@ def task_status(progress: Progress, *, call: str, counted_is_queued: bool) -> Ta
         state = TaskState.RUNNING
     message = progress.message
     if state is TaskState.FAILED or progress.status in codes.NOTABLE_WAITS:
-        meaning = codes.describe(progress.status)
-        message = f"{meaning} ({progress.message})" if progress.message else meaning
+        # "failed: the document is damaged (307 文档损坏)", as the docs promise.
+        message = codes.labelled(progress.status, progress.message)
     return TaskStatus(
         state=state,
         percent=100.0 if state is TaskState.DONE else progress.percent,

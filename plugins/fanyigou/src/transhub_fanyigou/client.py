@@ -10,8 +10,10 @@ HTTP policy:
 * 320 (channel occupied) means the submission was refused: wait for a free channel
   and submit again, up to ``wait_timeout``;
 * a call that may start a paid task is never resent after it may have reached the
-  service — except ``submitForDetectDoc``, which the service refuses to run twice
-  (326), so resending it cannot pay twice.
+  service (a dropped connection, or a 5xx that a proxy may send after the service
+  started the task): the error says the job may have been submitted and how to resume
+  it — except ``submitForDetectDoc``, which the service refuses to run twice (326), so
+  resending it cannot pay twice.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from transhub.errors import (
 )
 from transhub.files import file_digest
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
+from transhub.retrying import unknown_fate
 
 from transhub_fanyigou import answers, codes, signing
 from transhub_fanyigou.known import KnownTasks
@@ -132,6 +135,7 @@ class FanyigouClient:
         *,
         idempotent: bool,
         upload: Path | None = None,
+        starts_task: bool = False,
     ) -> requests.Response:
         """One request; 108 answers are handled by the caller (see :meth:`_call`)."""
         if upload is None:
@@ -142,6 +146,7 @@ class FanyigouClient:
                 # A fresh nonce and token for every attempt.
                 body=lambda: self._signed(params),
                 what=call,
+                starts_task=starts_task,
             )
         return self.http.upload(
             self.url(call),
@@ -150,6 +155,7 @@ class FanyigouClient:
             path=upload,
             idempotent=idempotent,
             what=call,
+            starts_task=starts_task,
         )
 
     def _call(
@@ -160,13 +166,17 @@ class FanyigouClient:
         idempotent: bool,
         upload: Path | None = None,
         accept: frozenset[int] = frozenset(),
+        starts_task: bool = False,
     ) -> answers.Answer:
         """Send a call and return its successful answer (or one of the ``accept``-ed
-        codes), waiting out 108 answers; any other code raises its typed error."""
+        codes), waiting out 108 answers; any other code raises its typed error.
+        ``starts_task``: the call starts a paid task (see :meth:`_json`)."""
         attempt = 0
         while True:
-            response = self._send(call, params, idempotent=idempotent, upload=upload)
-            payload = self._json(response, call, idempotent=idempotent)
+            response = self._send(
+                call, params, idempotent=idempotent, upload=upload, starts_task=starts_task
+            )
+            payload = self._json(response, call, idempotent=idempotent, starts_task=starts_task)
             answer = answers.read_answer(payload, call=call)
             if answer.code in accept:
                 return answer
@@ -184,8 +194,21 @@ class FanyigouClient:
                 continue
             return answer
 
-    def _json(self, response: requests.Response, call: str, *, idempotent: bool) -> Any:
-        """The JSON of an answer; an HTTP error status becomes a typed error first."""
+    def _json(
+        self,
+        response: requests.Response,
+        call: str,
+        *,
+        idempotent: bool,
+        starts_task: bool = False,
+    ) -> Any:
+        """The JSON of an answer; an HTTP error status becomes a typed error first.
+
+        A 5xx (after the HTTP layer's retries, for a call safe to repeat) is transient.
+        A 5xx answering a call that is not safe to repeat — an upload that starts a
+        paid task — may come from a proxy after the service started the task: its
+        fate is unknown, as after a dropped connection, and the error says so.
+        """
         try:
             status = response.status_code
             if status == 404:
@@ -196,13 +219,16 @@ class FanyigouClient:
                     code=status,
                     hint="check TRANSHUB_FANYIGOU_ENDPOINT",
                 )
+            if status >= 500 and not idempotent:
+                raise unknown_fate(
+                    PROVIDER, call, f"answered HTTP {status}", code=status, starts_task=starts_task
+                )
             if status >= 500:
                 raise TransientError(
                     f"{PROVIDER}: {call} answered HTTP {status}",
                     provider=PROVIDER,
                     code=status,
-                    # After a server error, a call that may start a task may have started it.
-                    retryable=idempotent,
+                    retryable=True,
                 )
             if status >= 400:
                 raise ProviderError(
@@ -243,7 +269,9 @@ class FanyigouClient:
         params = {"md5": file_digest(path, "md5"), **options.params()}
 
         def submit() -> str:
-            answer = self._call("uploadTranslate", params, idempotent=False, upload=path)
+            answer = self._call(
+                "uploadTranslate", params, idempotent=False, upload=path, starts_task=True
+            )
             return answers.task_id(
                 answers.data_object(answer, call="uploadTranslate"), call="uploadTranslate"
             )
@@ -297,7 +325,7 @@ class FanyigouClient:
             "conversionFormat": CONVERSION_FORMATS[target_format],
             "from": source or "",
         }
-        answer = self._call("convert", params, idempotent=False, upload=path)
+        answer = self._call("convert", params, idempotent=False, upload=path, starts_task=True)
         return self._note(
             answers.task_id(answers.data_object(answer, call="convert"), call="convert")
         )
@@ -308,7 +336,7 @@ class FanyigouClient:
         """``image/uploadTranslateImage``: one image, one task (``taskId``)."""
         call = "image/uploadTranslateImage"
         params = {"md5": file_digest(path, "md5"), "from": source or AUTO, "to": target}
-        answer = self._call(call, params, idempotent=False, upload=path)
+        answer = self._call(call, params, idempotent=False, upload=path, starts_task=True)
         return self._note(answers.task_id(answers.data_object(answer, call=call), call=call))
 
     def query_image_progress(self, task_id: str) -> answers.Progress:

@@ -106,7 +106,7 @@ STATUSES: dict[int, Status] = {
                InputError, retryable=True),
         Status(307, "文档损坏", "the document is damaged", TaskState.FAILED, InputError,
                retryable=True),
-        Status(309, "文档无法成功读取或读取超时",
+        Status(309, "文档无法成功读取或读取超时,请将文件转换成其他版本的word或pdf后再次尝试",
                "the document cannot be read or reading timed out", TaskState.FAILED, InputError,
                retryable=True, hint="save it as another version of Word or PDF and try again"),
         Status(310, "自动处理超时,等待人工处理",
@@ -121,7 +121,8 @@ STATUSES: dict[int, Status] = {
         Status(316, "处理超时", "processing timed out", TaskState.FAILED, JobFailedError),
         Status(317, "已取消", "cancelled", TaskState.FAILED, JobFailedError),
         Status(318, "该文件不存在", "the file does not exist", TaskState.FAILED, NotFoundError),
-        Status(320, "翻译通道已被占用", "translation channel occupied (wait for the running one)",
+        Status(320, "翻译通道已被占用(不能上传进行翻译,需等待正在翻译的文件翻译结束)",
+               "translation channel occupied (wait for the running one)",
                None, ChannelOccupiedError, retryable=True),
         Status(321, "没有读取到需要翻译的内容", "nothing to translate was found",
                TaskState.FAILED, InputError, retryable=True),
@@ -151,6 +152,15 @@ def describe(code: int) -> str:
     """The English meaning of a code (``"unknown code N"`` for one the reference lacks)."""
     status = STATUSES.get(code)
     return status.meaning if status else f"unknown code {code}"
+
+
+def labelled(code: int, provider_message: str = "") -> str:
+    """A task status as transhub reports it: the meaning, then the provider's code and
+    its own words — "the document is damaged (307 文档损坏)".  The service's message is
+    shown when it gave one, else the reference's text for the code."""
+    status = STATUSES.get(code)
+    said = provider_message.strip() or (status.chinese if status else "")
+    return f"{describe(code)} ({code} {said})" if said else f"{describe(code)} ({code})"
 
 
 def outcome(code: int, provider_message: str = "", *, call: str, task: bool = False) -> TaskState:

@@ -13,15 +13,11 @@ from transhub.sandbox import SandboxOptions
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from transhub_fanyigou import codes
-from transhub_fanyigou.emulator.service import (
-    Answer,
-    EmulatorOptions,
-    FanyigouService,
-    FileAnswer,
-    Upload,
-    answer,
-)
+from transhub_fanyigou.emulator import facts
+from transhub_fanyigou.emulator.checks import Answer, Upload, answer
+from transhub_fanyigou.emulator.model import EmulatorOptions
+from transhub_fanyigou.emulator.results import FileAnswer
+from transhub_fanyigou.emulator.service import FanyigouService
 
 #: The documented base path; calls are also served at the root.
 BASE_PATH = "/TranslateApi/api"
@@ -58,7 +54,7 @@ def _json_response(body: Answer) -> Response:
 
 def throttled(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """The service's own "too many requests" answer: 108, over HTTP 200."""
-    return _json_response(answer(codes.RATE_LIMITED))(environ, start_response)
+    return _json_response(answer(facts.RATE_LIMITED))(environ, start_response)
 
 
 class FanyigouApp:
@@ -100,7 +96,7 @@ class FanyigouApp:
         except RequestEntityTooLarge:
             return Response("request too large", status=413)(environ, start_response)
         result = self.service.authenticate(params) or route(params, upload)
-        code = result.get("code") if isinstance(result, dict) else codes.OK
+        code = result.get("code") if isinstance(result, dict) else facts.OK
         self.log.append(
             LoggedRequest(
                 action=action,

@@ -1,67 +1,45 @@
-"""A local emulator of Alibaba's asynchronous image batch translation, for tests and
-sandbox mode (needs the ``sandbox`` extra: werkzeug).
-
-It serves ``POST /`` (and ``GET /`` for old query-string clients) for both actions,
-as the real endpoint does:
-
-* verifies signature V3 (``ACS3-HMAC-SHA256``, headers) and the older V2
-  (``HMAC-SHA1``, parameters): an unknown key is HTTP 404
-  ``InvalidAccessKeyId.NotFound``, a wrong signature HTTP 400 ``SignatureDoesNotMatch``,
-  a stale date ``InvalidTimeStamp.Expired``, a reused nonce ``SignatureNonceUsed``;
-* ``TranslateImageBatch`` checks the required parameters (business code 104), the
-  20-URL limit (104), the URLs (103) and the language pair (105), and processes a
-  repeated ``CustomTaskId`` once for three minutes (the same ``TaskId`` is answered);
-* a task is ``created``, then ``running``, then ``finished`` over
-  :attr:`EmulatorOptions.task_seconds`, and ``invalid`` once its results are older than
-  :attr:`EmulatorOptions.result_ttl` (one hour by default);
-* each result file is served by the emulator itself under ``/results/…``: the
-  translated image, and with ``needEditorData`` the in-painting background and the
-  editor template (inline JSON in ``TemplateJson`` by default, as the reference
-  shows, or a URL with ``template_inline=False``);
-* URLs in :attr:`EmulatorOptions.failing_urls`, or containing ``emulator-fail``, fail
-  (``Success: false``, code 107) while the others succeed.
-
-The emulator fetches nothing: a source URL is an opaque string.  Each result is a
-small PNG, synthesized from the URL, that says in its pixels and in its PNG text
-chunks that it is emulator output and not a translation; it is the same bytes every
-time for the same URL, language and kind, so tests can compare SHA-256.
-
-Requests answered by the fault injector (throttled, proxy errors) never reach the
-emulated service and are not in :attr:`AlibabaEmulator.log`; a request dropped
-*after* processing (``Fault.DROP_AFTER``) is.
-"""
+"""The emulated service: authentication, the two actions, task progress and expiry,
+and the result files (see the package docstring)."""
 
 from __future__ import annotations
 
 import calendar
-import hashlib
-import io
 import json
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from transhub.emulation import FaultInjector, Faults, LoggedRequest, RequestLog
+from transhub.emulation import LoggedRequest, RequestLog
 from transhub.errors import TranshubError
 from werkzeug.wrappers import Request, Response
 
+# Signatures are verified with the plugin's signing module: it is checked against the
+# vendor's test vector, and the vendor's own SDK is tested against this emulator.
 from transhub_alibaba import signing
-from transhub_alibaba.client import API_VERSION, DEDUPE_WINDOW, POLL, RESULT_TTL, SUBMIT
-from transhub_alibaba.languages import CODES, PAIRS
+from transhub_alibaba.emulator import facts
+from transhub_alibaba.emulator.facts import API_VERSION, POLL, SUBMIT
+from transhub_alibaba.emulator.wire import (
+    DOWNLOAD,
+    MAX_BODY,
+    buffer_body,
+    json_response,
+    parameters,
+    render_png,
+)
 from transhub_alibaba.sandbox import TEST_ACCESS_KEY_ID, TEST_ACCESS_KEY_SECRET
 
-DOWNLOAD = "DownloadResult"
-MAX_BODY = 1024 * 1024
 FAIL_MARKER = "emulator-fail"
 #: Parameters a V2 request signs with, kept out of the request log.
 _PRIVATE_PARAMS = signing.V2_SIGNATURE_PARAMS | {"SecurityToken"}
 _RESULT_KINDS = {"final.png", "inpainting.png", "template.json"}
-#: Alibaba's own language codes, and the pairs between them.
-_OWN_PAIRS = frozenset((CODES[s], CODES[t]) for s, t in PAIRS)
+#: An RFC 3986 URI as the service decodes it: only the URI characters, and every
+#: ``%`` the start of an escape.  A raw URL (Chinese, spaces, a lone ``%``) is 103.
+_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
 
 
 @dataclass
@@ -70,8 +48,8 @@ class EmulatorOptions:
     pass a manual clock); signature dates are always checked against real time."""
 
     task_seconds: float = 2.0
-    result_ttl: float = RESULT_TTL
-    dedupe_seconds: float = DEDUPE_WINDOW
+    result_ttl: float = facts.RESULT_TTL
+    dedupe_seconds: float = facts.DEDUPE_SECONDS
     #: Base URL of result links; empty: the URL the request came in on.
     base_url: str = ""
     credentials: Mapping[str, str] = field(
@@ -81,8 +59,9 @@ class EmulatorOptions:
     failure_code: int = 107
     failure_message: str = "An error occurred while translating."
     template_inline: bool = True
-    max_urls: int = 20
-    #: ``Retry-After`` seconds sent with a throttling answer (``None``: no header).
+    max_urls: int = facts.MAX_URLS
+    #: Seconds of delay sent with a throttling answer, as the gateway does: in
+    #: ``x-acs-retry-after``, in milliseconds (``None``: no header).
     throttle_retry_after: float | None = 1.0
     max_clock_skew: float = 900.0
     clock: Callable[[], float] = time.time
@@ -111,11 +90,11 @@ class _Refusal(Exception):
         self.message = message
 
 
-def _business(code: int, message: str) -> _Refusal:
-    # Business errors come back as HTTP 200 with the numeric code in the body (the
-    # reference's "HttpCode" column names the body's Code; the success answer carries
-    # Code 200 the same way).
-    return _Refusal(200, code, message)
+def _business(code: int, detail: str | None = None) -> _Refusal:
+    """A business error: HTTP 200 with the numeric code in the body (the reference's
+    "HttpCode" column names the body's Code; the success answer carries Code 200 the
+    same way), and the reference's message unless a more precise one is given."""
+    return _Refusal(200, code, detail or facts.BUSINESS_ERRORS[code][1])
 
 
 class AlibabaEmulator:
@@ -169,7 +148,7 @@ class AlibabaEmulator:
         return response(environ, start_response)
 
     def _api(self, request: Request, body: bytes) -> Response:
-        params = _parameters(request, body)
+        params = parameters(request, body)
         action = request.headers.get("x-acs-action") or params.get("Action") or "unknown"
         request_id = str(uuid.uuid4()).upper()
         status = 200
@@ -207,7 +186,7 @@ class AlibabaEmulator:
                 status=status,
             )
         )
-        return _json(status, payload)
+        return json_response(status, payload)
 
     # --- authentication -------------------------------------------------------------
 
@@ -327,7 +306,7 @@ class AlibabaEmulator:
         source = params.get("SourceLanguage", "")
         target = params.get("TargetLanguage", "")
         if not raw_urls.strip() or not source or not target:
-            raise _business(104, "Some required parameters are missing.")
+            raise _business(104)
         listed = [url.strip() for url in raw_urls.split(",") if url.strip()]
         if len(listed) > self.options.max_urls:
             raise _business(
@@ -337,10 +316,14 @@ class AlibabaEmulator:
         urls = list(dict.fromkeys(listed))  # a URL repeated in one request is processed once
         for url in urls:
             parts = urlsplit(url)
-            if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-                raise _business(103, "An error occurred while decoding the URL.")
-        if (source, target) not in _OWN_PAIRS:
-            raise _business(105, "The specified language pair is not supported.")
+            if (
+                parts.scheme.lower() not in ("http", "https")
+                or not parts.netloc
+                or not _URI.fullmatch(url)
+            ):
+                raise _business(103)
+        if (source, target) not in facts.PAIRS:
+            raise _business(105)
         editor = False
         ext_text = params.get("Ext")
         if ext_text:
@@ -369,7 +352,7 @@ class AlibabaEmulator:
                 urls=urls,
                 source=source,
                 target=target,
-                field=field_name if field_name in ("general", "e-commerce") else "general",
+                field=field_name if field_name in facts.FIELDS else "general",
                 editor=editor,
                 created_at=now,
                 failing=failing,
@@ -391,7 +374,7 @@ class AlibabaEmulator:
     def _poll(self, owner: str, params: Mapping[str, str], request: Request) -> dict[str, Any]:
         task_id = params.get("TaskId", "")
         if not task_id:
-            raise _business(104, "Some required parameters are missing.")
+            raise _business(104)
         with self._lock:
             task = self.tasks.get(task_id)
         if task is None or task.owner != owner:
@@ -483,117 +466,3 @@ class AlibabaEmulator:
         with self._lock:
             self._files[key] = data
         return data
-
-
-def render_png(url: str, source: str, target: str, kind: str = "final") -> bytes:
-    """A small PNG that says it is emulator output for ``url`` (same bytes each time)."""
-    from PIL import Image, ImageDraw
-    from PIL.PngImagePlugin import PngInfo
-
-    digest = hashlib.sha256(f"{url}\n{target}".encode("utf-8", "surrogatepass")).digest()
-    background = tuple(160 + b % 96 for b in digest[:3])
-    image = Image.new("RGB", (420, 96), background)
-    draw = ImageDraw.Draw(image)
-    name = urlsplit(url).path.rsplit("/", 1)[-1] or url
-    printable = name.encode("ascii", "replace").decode("ascii")[:48]
-    draw.text((8, 8), "transhub emulator output - not a translation", fill=(0, 0, 0))
-    draw.text((8, 36), f"{kind}: {source} -> {target}", fill=(0, 0, 0))
-    draw.text((8, 64), printable, fill=(0, 0, 0))
-    info = PngInfo()
-    info.add_text("Software", "transhub alibaba emulator")
-    info.add_text("Comment", "emulator output, not a translation")
-    info.add_itxt("Source", url)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", pnginfo=info)
-    return buffer.getvalue()
-
-
-def buffer_body(environ: dict[str, Any]) -> bytes:
-    """Read the request body once (at most :data:`MAX_BODY` + 1 bytes) and put it back
-    as a fresh stream, so the fault injector and the service can both see it."""
-    cached = environ.get("transhub.body")
-    if isinstance(cached, bytes):
-        return cached
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    body = stream.read(min(max(length, 0), MAX_BODY + 1)) if stream is not None and length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    environ["transhub.body"] = body
-    return body
-
-
-def _parameters(request: Request, body: bytes) -> dict[str, str]:
-    """Query and form parameters together (form wins), decoded leniently."""
-    params = dict(parse_qsl(request.query_string.decode("latin-1"), keep_blank_values=True))
-    content_type = (request.content_type or "").split(";")[0].strip().lower()
-    if body and content_type in ("", signing.FORM_CONTENT_TYPE):
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    return params
-
-
-def action_of(environ: dict[str, Any]) -> str:
-    """The action a request asks for, for per-action faults."""
-    if environ.get("PATH_INFO", "").startswith("/results/"):
-        return DOWNLOAD
-    header = environ.get("HTTP_X_ACS_ACTION")
-    if header:
-        return str(header)
-    body = buffer_body(environ)
-    query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
-    form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    return form.get("Action") or query.get("Action") or "unknown"
-
-
-def _json(
-    status: int, payload: Mapping[str, Any], headers: Mapping[str, str] | None = None
-) -> Response:
-    response = Response(
-        json.dumps(payload, ensure_ascii=False),
-        status=status,
-        content_type="application/json;charset=utf-8",
-    )
-    if "RequestId" in payload:
-        response.headers["x-acs-request-id"] = str(payload["RequestId"])
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-class EmulatorApp(FaultInjector):
-    """The emulator behind fault injection: what :func:`create_emulator` returns and
-    the sandbox runs.  ``log``, ``faults`` and ``emulator`` are there for tests."""
-
-    def __init__(self, emulator: AlibabaEmulator, faults: Faults) -> None:
-        super().__init__(emulator, faults, action_of=action_of, throttle=self._throttled)
-        self.emulator = emulator
-
-    @property
-    def log(self) -> RequestLog:
-        """The emulated service's request log."""
-        return self.emulator.log
-
-    def _throttled(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
-        """Alibaba's gateway refusal for too many requests (HTTP 400 ``Throttling.User``)."""
-        retry_after = self.emulator.options.throttle_retry_after
-        headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
-        payload = {
-            "RequestId": str(uuid.uuid4()).upper(),
-            "HostId": environ.get("HTTP_HOST", ""),
-            "Code": "Throttling.User",
-            "Message": "Request was denied due to user flow control.",
-            "Recommend": "https://api.aliyun.com/troubleshoot",
-        }
-        return _json(400, payload, headers)(environ, start_response)
-
-
-def create_emulator(
-    options: EmulatorOptions | None = None, faults: Faults | None = None
-) -> EmulatorApp:
-    """A ready emulator: the service wrapped in fault injection (no faults by default)."""
-    return EmulatorApp(AlibabaEmulator(options), faults or Faults())
