@@ -48,7 +48,7 @@ _LAZY = {
 }
 
 #: Prefixes of the variables a test must not inherit from the developer's shell.
-INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_")
+INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_", "DEEPL_")
 
 
 @dataclass(frozen=True)

@@ -82,14 +82,14 @@ def file_limit_problems(limits: FileLimits) -> list[str]:
 
 def language_problems(support: LanguageSupport) -> list[str]:
     """What is incoherent in one :class:`LanguageSupport`."""
-    from transhub.languages import NAMES
+    from transhub.languages import is_canonical
 
     found = []
     if not support.codes:
         return ["no language is declared"]
-    unknown = sorted(c for c in support.codes if c not in NAMES)
+    unknown = sorted(c for c in support.codes if not is_canonical(c))
     if unknown:
-        found.append(f"{unknown} are not canonical codes (see transhub.languages.NAMES)")
+        found.append(f"{unknown} are not canonical codes (see transhub.languages.NAMES and VARIANTS)")
     for name, subset in (("sources", support.sources), ("targets", support.targets)):
         stray = sorted(subset - set(support.codes)) if subset is not None else []
         if stray:

@@ -71,10 +71,13 @@ STATUSES: dict[int, Meaning] = {
 
 
 def provider_message(response: requests.Response) -> str | None:
-    """DeepL's explanation from an error body (``message`` and ``detail``), if any."""
+    """DeepL's explanation from an error body (``message`` and ``detail``), if any
+    (``None`` too when the body cannot be read: a streamed answer cut short)."""
+    import requests
+
     try:
         body = json.loads(response.text)
-    except ValueError:
+    except (ValueError, requests.RequestException):
         return None
     if not isinstance(body, dict):
         return None
