@@ -63,8 +63,6 @@ def test_document_upload_status_download_step_by_step(service: Any, tmp_path: Pa
     service.clock.advance(5)
     middle = translator.translate_document_get_status(handle)
     assert middle.status.value == "translating" and middle.seconds_remaining is not None
-    with pytest.raises(deepl.DocumentNotReadyException), (tmp_path / "early.txt").open("wb") as out:
-        translator.translate_document_download(handle, out)
     service.clock.advance(10)
     assert translator.translate_document_get_status(handle).done
     with (tmp_path / "notes.fr.txt").open("wb") as out:
