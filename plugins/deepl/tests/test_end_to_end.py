@@ -194,3 +194,25 @@ def test_sandbox_mode_runs_every_command(transhub_cli: Callable, tmp_path: Path)
         "--sandbox", "glossary", "create", str(terms), "--from", "en", "--to", "de"
     )
     assert glossary.exit_code == 0 and glossary.stdout.strip(), glossary.stderr
+
+
+def test_an_interrupted_download_after_release_is_reported_precisely(
+    service: Any, transhub_cli: Callable, tmp_path: Path
+) -> None:
+    from transhub.emulation import Fault
+
+    service.emulator.options.task_seconds = 0.0
+    notes = tmp_path / "notes.txt"
+    notes.write_text("one\n", encoding="utf-8")
+    service.app.faults.queue(Fault.DROP_AFTER, action="document.result")
+    result = transhub_cli("doc", "translate", str(notes), "--to", "de")
+    assert result.exit_code == EXIT_CODES["result-expired"]
+    assert "after an interrupted download" in result.stderr
+    assert "translate the document anew (it is billed again)" in result.stderr
+    assert not (tmp_path / "notes.de.txt").exists()
+    job = transhub_cli("jobs", "list", "--json").lines[0]
+    job_id = json.loads(job)["id"]
+    resumed = transhub_cli("jobs", "resume", job_id)
+    assert f"{job_id}: cannot be recovered" in resumed.stderr
+    assert "it is billed again" in resumed.stderr
+    assert service.count("document.upload") == 1  # nothing was sent again
