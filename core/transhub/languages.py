@@ -55,7 +55,8 @@ ALIASES: dict[str, str] = {
     "spa": "es", "ara": "ar", "est": "et", "bul": "bg", "rom": "ro", "swe": "sv",
     "slo": "sl", "vie": "vi", "fin": "fi", "iw": "he", "ger": "de", "deu": "de",
     "rus": "ru", "ita": "it", "por": "pt", "pt-br": "pt", "pt-pt": "pt", "nb": "no",
-    "nn": "no", "in": "id", "tl-ph": "fil", "dan": "da", "en-us": "en", "en-gb": "en", "es-419": "es",
+    "nn": "no", "in": "id", "tl-ph": "fil", "dan": "da", "en-us": "en", "en-gb": "en",
+    "es-419": "es",
 }  # fmt: skip
 
 AUTO = {"auto", "", "detect"}

@@ -89,7 +89,9 @@ def language_problems(support: LanguageSupport) -> list[str]:
         return ["no language is declared"]
     unknown = sorted(c for c in support.codes if not is_canonical(c))
     if unknown:
-        found.append(f"{unknown} are not canonical codes (see transhub.languages.NAMES and VARIANTS)")
+        found.append(
+            f"{unknown} are not canonical codes (see transhub.languages.NAMES and VARIANTS)"
+        )
     for name, subset in (("sources", support.sources), ("targets", support.targets)):
         stray = sorted(subset - set(support.codes)) if subset is not None else []
         if stray:
