@@ -8,7 +8,6 @@ time forward instead of sleeping, and the HTTP client's back-off is recorded.
 
 from __future__ import annotations
 
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from transhub.emulation import EmulatorServer
+from transhub.testing import ManualClock
 
 from transhub_deepl.emulator import DeepLEmulator, EmulatorApp, EmulatorOptions, create_emulator
 from transhub_deepl.sandbox import environment
@@ -31,23 +31,6 @@ def transhub_plugins() -> str | None:
 def isolated(transhub_home: Path) -> Path:
     """Every test gets the kit's isolated home and environment."""
     return transhub_home
-
-
-class ManualClock:
-    """A clock that moves only when told to (thread-safe)."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        """Move time forward."""
-        with self._lock:
-            self._now += seconds
 
 
 @dataclass

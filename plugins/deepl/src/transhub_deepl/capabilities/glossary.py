@@ -10,7 +10,8 @@ from __future__ import annotations
 import builtins
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from transhub.capabilities.base import LanguageSupport
@@ -72,6 +73,17 @@ def info(data: dict[str, Any]) -> GlossaryInfo:
         ) from None
 
 
+@contextmanager
+def _named(glossary_id: str) -> Iterator[None]:
+    """A 404 inside the block is "no glossary ID" (DeepL says only "not found")."""
+    try:
+        yield
+    except NotFoundError:
+        raise NotFoundError(
+            f"deepl: no glossary {glossary_id}", provider="deepl", code=404
+        ) from None
+
+
 class DeepLGlossaries(GlossaryStore[DeepLSettings, DeepLClient]):
     """Creates, lists, shows and deletes DeepL glossaries."""
 
@@ -94,27 +106,15 @@ class DeepLGlossaries(GlossaryStore[DeepLSettings, DeepLClient]):
 
     def get(self, glossary_id: str) -> GlossaryInfo:
         """``GET /v2/glossaries/{id}``."""
-        try:
+        with _named(glossary_id):
             return info(self.client.get_glossary(glossary_id))
-        except NotFoundError:
-            raise NotFoundError(
-                f"deepl: no glossary {glossary_id}", provider="deepl", code=404
-            ) from None
 
     def entries(self, glossary_id: str) -> builtins.list[Term]:
         """``GET /v2/glossaries/{id}/entries`` (TSV)."""
-        try:
+        with _named(glossary_id):
             return from_tsv(self.client.glossary_entries(glossary_id))
-        except NotFoundError:
-            raise NotFoundError(
-                f"deepl: no glossary {glossary_id}", provider="deepl", code=404
-            ) from None
 
     def delete(self, glossary_id: str) -> None:
         """``DELETE /v2/glossaries/{id}``."""
-        try:
+        with _named(glossary_id):
             self.client.delete_glossary(glossary_id)
-        except NotFoundError:
-            raise NotFoundError(
-                f"deepl: no glossary {glossary_id}", provider="deepl", code=404
-            ) from None

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from transhub.emulation import FaultInjector, Faults, RequestLog
+from transhub.emulation import EmulatorApp as BaseEmulatorApp
+from transhub.emulation import Faults
 
 from transhub_deepl.emulator.protocol import action_of, error_response
 from transhub_deepl.emulator.service import DeepLEmulator, EmulatorOptions
@@ -16,18 +17,14 @@ from transhub_deepl.emulator.service import DeepLEmulator, EmulatorOptions
 __all__ = ["DeepLEmulator", "EmulatorApp", "EmulatorOptions", "create_emulator"]
 
 
-class EmulatorApp(FaultInjector):
+class EmulatorApp(BaseEmulatorApp):
     """The emulator behind fault injection: what :func:`create_emulator` returns and
     the sandbox runs.  ``log``, ``faults`` and ``emulator`` are there for tests."""
 
+    emulator: DeepLEmulator
+
     def __init__(self, emulator: DeepLEmulator, faults: Faults) -> None:
         super().__init__(emulator, faults, action_of=action_of, throttle=self._throttled)
-        self.emulator = emulator
-
-    @property
-    def log(self) -> RequestLog:
-        """The emulated service's request log."""
-        return self.emulator.log
 
     def _throttled(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
