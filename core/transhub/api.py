@@ -341,6 +341,10 @@ class Hub:
         validation.check_languages(cls.languages, src, dst, name)
         self._check_document_options(cls, options, output, extension)
         suffix = ".pdf" if output is OutputKind.PDF else path.suffix
+        # A result in another format (DeepL: .doc comes back as .docx; output_format).
+        converted = options.output_format or cls.result_extensions.get(extension)
+        if output is OutputKind.SAME and converted:
+            suffix = "." + converted.lower().lstrip(".")
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
         request = DocumentRequest(path=path, target=dst, source=src, options=options)
         if (

@@ -216,3 +216,22 @@ def test_an_interrupted_download_after_release_is_reported_precisely(
     assert f"{job_id}: cannot be recovered" in resumed.stderr
     assert "it is billed again" in resumed.stderr
     assert service.count("document.upload") == 1  # nothing was sent again
+
+
+def test_a_converted_result_is_named_after_its_format(service: Any, tmp_path: Path) -> None:
+    service.emulator.options.task_seconds = 0.0
+    legacy = tmp_path / "memo.doc"  # an OLE compound file, as Word 97-2003 writes
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    hub = transhub.Hub()
+    assert hub.prepare_document(legacy, "de")[2].name == "memo.de.docx"
+    pdf = transhub.testing.make_pdf(tmp_path / "scan.pdf")
+    _cls, _request, destination = hub.prepare_document(
+        pdf, "de", options=DocumentOptions(output_format="docx")
+    )
+    assert destination.name == "scan.de.docx"
+    result = hub.translate_document(pdf, "de", options=DocumentOptions(output_format="docx"))
+    assert result.output.name == "scan.de.docx"
+    import zipfile
+
+    assert zipfile.is_zipfile(result.output)  # a .docx indeed
+    assert service.app.log.records("document.upload")[-1].fields["output_format"] == "docx"
