@@ -197,11 +197,18 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
     for path in expand_paths(paths):
         count = runtime.hub.count_pages(path, provider=provider)
         total += count.pages
+        record: dict[str, object] = {"input": str(path), "pages": count.pages, "exact": count.exact}
+        if count.characters is not None:
+            # Providers that bill characters (minimums included), e.g. DeepL.
+            record["billed_characters"] = count.characters
         if as_json:
-            emit_json({"input": str(path), "pages": count.pages, "exact": count.exact})
-        rows.append((str(path), count.pages, "" if count.exact else "estimate"))
+            emit_json(record)
+        rows.append((str(path), count.pages, count.characters, "" if count.exact else "estimate"))
     if not as_json:
-        table(rows, ("file", "pages", "note"))
+        if all(row[2] is None for row in rows):
+            table([(f, p, n) for f, p, _c, n in rows], ("file", "pages", "note"))
+        else:
+            table(rows, ("file", "pages", "billed characters", "note"))
         if len(rows) > 1:
             click.echo(f"total: {total} pages")
 

@@ -235,3 +235,15 @@ def test_a_converted_result_is_named_after_its_format(service: Any, tmp_path: Pa
 
     assert zipfile.is_zipfile(result.output)  # a .docx indeed
     assert service.app.log.records("document.upload")[-1].fields["output_format"] == "docx"
+
+
+def test_doc_pages_shows_the_billed_characters(
+    service: Any, transhub_cli: Callable, make_docx: Callable[..., Path], tmp_path: Path
+) -> None:
+    docx = make_docx(tmp_path / "short.docx", "tiny")
+    result = transhub_cli("doc", "pages", str(docx), "--provider", "deepl", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["billed_characters"] == 50_000
+    shown = transhub_cli("doc", "pages", str(docx), "--provider", "deepl")
+    assert "billed characters" in shown.stdout and "50000" in shown.stdout
+    assert len(service.app.log) == 0
