@@ -449,6 +449,7 @@ class Hub:
                     pages=count.pages,
                     exact=count.exact,
                     prepared=(cls, request, destination),
+                    characters=count.characters,
                 )
             )
         return quotes

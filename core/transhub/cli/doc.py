@@ -164,14 +164,21 @@ def _budget(
     if max_pages is not None and total > max_pages:
         raise InputError(f"the batch is estimated at {total} pages, over --max-pages {max_pages}")
     for provider, (pages, balance) in runtime.hub.balances_for(quote).items():
-        if balance is not None and balance.unit == "pages" and pages > balance.amount:
+        # Providers that bill characters (DeepL) quote them too.
+        billed = [q.characters for q in quote if q.provider == provider]
+        characters = sum(c for c in billed if c is not None) if any(billed) else None
+        needed = {"pages": pages, "characters": characters}
+        unit = balance.unit if balance is not None else ""
+        wanted = needed.get(unit)
+        if balance is not None and wanted is not None and wanted > balance.amount:
             raise QuotaError(
-                f"{provider}: the batch needs about {pages} pages but the balance is "
-                f"{balance.amount:g} pages; nothing was submitted",
+                f"{provider}: the batch needs about {wanted} {unit} but the balance is "
+                f"{balance.amount:g} {unit}; nothing was submitted",
                 provider=provider,
             )
         shown = f"{balance.amount:g} {balance.unit}" if balance is not None else "unknown"
-        note(f"{provider}: estimate {pages} pages; balance {shown}")
+        estimate = f"{pages} pages" + (f", {characters} billed characters" if characters else "")
+        note(f"{provider}: estimate {estimate}; balance {shown}")
     if confirm and not click.confirm(
         f"Translate {len(prepared)} documents (about {total} pages)?", err=True, default=False
     ):

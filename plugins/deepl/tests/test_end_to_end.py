@@ -247,3 +247,19 @@ def test_doc_pages_shows_the_billed_characters(
     shown = transhub_cli("doc", "pages", str(docx), "--provider", "deepl")
     assert "billed characters" in shown.stdout and "50000" in shown.stdout
     assert len(service.app.log) == 0
+
+
+def test_confirm_shows_billed_characters_and_refuses_past_the_allowance(
+    service: Any, transhub_cli: Callable, make_docx: Callable[..., Path], tmp_path: Path
+) -> None:
+    docx = make_docx(tmp_path / "short.docx", "tiny")
+    shown = transhub_cli("doc", "translate", str(docx), "--to", "de", "--confirm", input="n\n")
+    assert "deepl: estimate 1 pages, 50000 billed characters; balance 500000 characters" in (
+        shown.stderr
+    )
+    assert service.count("document.upload") == 0
+    service.emulator.options.character_limit = 40_000
+    refused = transhub_cli("doc", "translate", str(docx), "--to", "de", "--max-pages", "10")
+    assert refused.exit_code == EXIT_CODES["quota"]
+    assert "needs about 50000 characters but the balance is 40000 characters" in refused.stderr
+    assert service.count("document.upload") == 0
