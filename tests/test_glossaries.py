@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import transhub
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from transhub.errors import EXIT_CODES, InputError, RoutingError
 from transhub.glossaries import create_glossary, ensure_glossary, read_glossary
 
@@ -168,3 +170,29 @@ def test_two_processes_create_it_once(echo, tmp_path: Path) -> None:
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
     assert out1.strip() == out2.strip()
     assert _creates(echo) == 1
+
+
+_TERM = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\t\r\n"),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t.strip() == t and t.strip() != "")
+
+
+@given(
+    pairs=st.dictionaries(_TERM, _TERM, min_size=1, max_size=20),
+    delimiter=st.sampled_from([",", "\t"]),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_file_the_csv_module_writes_reads_back(
+    pairs: dict[str, str], delimiter: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(pairs.items())
+    folder = tmp_path_factory.mktemp("terms")
+    path = folder / ("terms.csv" if delimiter == "," else "terms.tsv")
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    assert read_glossary(path).terms == tuple(pairs.items())
