@@ -159,11 +159,18 @@ class LanguageCache:
         )
 
 
+_CACHES: dict[Path, LanguageCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
 def default_cache() -> LanguageCache:
-    """The cache in this process's data folder (``TRANSHUB_HOME`` aware)."""
+    """The cache in this process's data folder (``TRANSHUB_HOME`` aware); one object
+    per folder, so a file already read is not parsed again until it changes."""
     from transhub.paths import data_dir
 
-    return LanguageCache(data_dir() / "deepl")
+    folder = data_dir() / "deepl"
+    with _CACHES_LOCK:
+        return _CACHES.setdefault(folder, LanguageCache(folder))
 
 
 def current() -> tuple[LanguageSupport, frozenset[str]]:
