@@ -110,7 +110,7 @@ def test_glossaries_go_to_the_provider_that_stores_them(
 ) -> None:
     terms = tmp_path / "terms.csv"
     terms.write_text("report,Bericht\n", encoding="utf-8")
-    glossary_id = ensure_glossary(_hub(), None, terms, "en", "de")  # type: ignore[arg-type]
+    glossary_id = ensure_glossary(_hub(), None, terms, "en", "de")
     assert glossary_id
     with pytest.raises(RoutingError, match="'fanyigou'"):
         ensure_glossary(_hub(), "fanyigou", terms, "en", "de")
