@@ -334,8 +334,11 @@ def _existing(
     return None
 
 
-def ensure_glossary(hub: Hub, provider: str, path: str | Path, source: str, target: str) -> str:
-    """The id of ``provider``'s glossary for the file at ``path`` and the pair
+def ensure_glossary(
+    hub: Hub, provider: str | None, path: str | Path, source: str, target: str
+) -> str:
+    """The id of ``provider``'s (``None``: the one configured store that keeps the
+    pair) glossary for the file at ``path`` and the pair
     ``source`` → ``target`` (canonical codes or aliases), created at most once for
     the same content.  What a translation with ``--glossary FILE`` puts in its
     ``glossary_id`` option (and the content digest, :meth:`GlossaryFile.digest`, is
