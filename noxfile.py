@@ -66,7 +66,7 @@ def docs(session: nox.Session) -> None:
     # Only the real providers: the test plugins would add their commands to the reference.
     session.run(
         "mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"),
-        env={"TRANSHUB_PLUGINS": "fanyigou,alibaba"},
+        env={"TRANSHUB_PLUGINS": "fanyigou,alibaba,deepl"},
     )
 
 

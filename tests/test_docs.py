@@ -77,4 +77,5 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_main_command_installs_both_plugins():
     command = _block_after("main-command")
     assert "plugins/fanyigou" in command and "plugins/alibaba" in command
+    assert "plugins/deepl" in command
     assert "transhub --sandbox doc translate" in command

@@ -48,7 +48,7 @@ from transhub.capabilities.image import (
 )
 from transhub.capabilities.kinds import Capability
 from transhub.capabilities.ocr import OcrEngine, OcrResult
-from transhub.capabilities.text import TextResult, TextTranslator
+from transhub.capabilities.text import TextOptions, TextResult, TextTranslator
 from transhub.errors import (
     InputError,
     JobFailedError,
@@ -61,7 +61,7 @@ from transhub.naming import Stems, existing_output, image_source, output_name
 from transhub.polling import wait_for
 from transhub.registry import Registry
 from transhub.results import DocumentResult, ImageOutcome, ProviderStatus, Quote
-from transhub.router import Need, choose
+from transhub.router import Need, choose, language_fit, options_fit
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
 if TYPE_CHECKING:
@@ -230,6 +230,7 @@ class Hub:
             configured=self._configured,
             missing=self._missing,
             need=need,
+            order=self.settings.routing.order,
         )
 
     def _languages(
@@ -255,11 +256,14 @@ class Hub:
         source: str | None, target: str | None, extra: Callable[[Any], str | None] | None = None
     ) -> Need:
         def fits(cls: Any) -> str | None:
-            if not cls.languages.supports(source, target):
-                return f"no {source or 'auto'} → {target}"
+            reason = language_fit(cls, source, target)
+            if reason is not None:
+                return reason
             return extra(cls) if extra is not None else None
 
-        return Need(f"translate {source or 'auto'} → {target}", fits)
+        return Need(
+            f"translate {source or 'auto'} → {target}", fits, source_given=source is not None
+        )
 
     # -- documents ---------------------------------------------------------------
 
@@ -322,9 +326,9 @@ class Hub:
         extension = path.suffix.lower().lstrip(".")
 
         def fits(cls: Any) -> str | None:
-            return (
-                None if extension in cls.limits.extensions else f"does not take .{extension} files"
-            )
+            if extension not in cls.limits.extensions:
+                return f"does not take .{extension} files"
+            return options_fit(cls, options)
 
         cls = cast(
             type[DocumentTranslator[Any, Any]],
@@ -337,6 +341,10 @@ class Hub:
         validation.check_languages(cls.languages, src, dst, name)
         self._check_document_options(cls, options, output, extension)
         suffix = ".pdf" if output is OutputKind.PDF else path.suffix
+        # A result in another format (DeepL: .doc comes back as .docx; output_format).
+        converted = options.output_format or cls.result_extensions.get(extension)
+        if output is OutputKind.SAME and converted:
+            suffix = "." + converted.lower().lstrip(".")
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
         request = DocumentRequest(path=path, target=dst, source=src, options=options)
         if (
@@ -441,6 +449,7 @@ class Hub:
                     pages=count.pages,
                     exact=count.exact,
                     prepared=(cls, request, destination),
+                    characters=count.characters,
                 )
             )
         return quotes
@@ -799,21 +808,30 @@ class Hub:
         *,
         source: str | None = None,
         provider: str | None = None,
+        options: TextOptions | None = None,
     ) -> TextResult:
-        """Translate a short text."""
+        """Translate a short text (``options``: formality, glossary, tag handling…,
+        honoured only by providers that declare them)."""
         src, dst = self._languages(Capability.TEXT, provider, source, target)
         assert dst is not None
-        need = self._language_need(
-            src,
-            dst,
-            lambda c: None if len(text) <= c.max_chars else f"texts up to {c.max_chars} characters",
-        )
+
+        def fits(cls: Any) -> str | None:
+            if len(text) > cls.max_chars:
+                return f"texts up to {cls.max_chars} characters"
+            return options_fit(cls, options)
+
+        need = self._language_need(src, dst, fits)
         cls = cast(
             type[TextTranslator[Any, Any]],
             self.route(Capability.TEXT, provider=provider, need=need),
         )
         validation.check_text(text, cls.max_chars, cls.provider.name)
         validation.check_languages(cls.languages, src, dst, cls.provider.name)
+        reason = options_fit(cls, options)
+        if reason is not None:
+            raise InputError(f"{cls.provider.name} {reason}")
+        if options is not None:
+            return self.instance(cls).translate_many([text], dst, src, options)[0]
         return self.instance(cls).translate(text, dst, src)
 
     def account_balance(

@@ -117,6 +117,21 @@ def register_accounts(register: Register) -> None:
 
 
 @hookspec
+def register_glossaries(register: Register) -> None:
+    """Register glossary stores.
+
+    Called by the registry the first time ``glossary`` routes a request, or a
+    translation asks for a glossary (:func:`transhub.glossaries.ensure_glossary`).
+    Call ``register(cls)`` for each subclass of
+    :class:`transhub.capabilities.glossary.GlossaryStore`; the class declares
+    ``provider``, ``languages`` (the allowed pairs), ``max_term_bytes`` and
+    ``max_bytes`` and implements ``create``, ``list``, ``get``, ``entries`` and
+    ``delete``.  The provider's document and text translators then accept the
+    ``glossary_id`` option.
+    """
+
+
+@hookspec
 def describe_providers(register: Callable[[ProviderSummary], None]) -> None:
     """Describe the plugin's providers as plain data, for a fast ``transhub providers``.
 

@@ -35,6 +35,17 @@ NAMES: dict[str, str] = {
     "zh-Hant": "Chinese (Traditional)", "zu": "Zulu",
 }  # fmt: skip
 
+#: Regional variants some providers tell apart (DeepL's EN-GB/EN-US…): canonical codes
+#: of their own where a provider declares them; elsewhere their alias in ALIASES (the
+#: language) applies.
+VARIANTS: dict[str, str] = {
+    "en-GB": "English (British)",
+    "en-US": "English (American)",
+    "pt-BR": "Portuguese (Brazilian)",
+    "pt-PT": "Portuguese (European)",
+    "es-419": "Spanish (Latin American)",
+}
+
 #: Common alias (lower case) → canonical code.
 ALIASES: dict[str, str] = {
     "zh-cn": "zh", "zh-hans": "zh", "zh-sg": "zh", "cn": "zh", "chs": "zh", "zh_cn": "zh",
@@ -45,10 +56,12 @@ ALIASES: dict[str, str] = {
     "slo": "sl", "vie": "vi", "fin": "fi", "iw": "he", "ger": "de", "deu": "de",
     "rus": "ru", "ita": "it", "por": "pt", "pt-br": "pt", "pt-pt": "pt", "nb": "no",
     "nn": "no", "in": "id", "tl-ph": "fil", "dan": "da", "en-us": "en", "en-gb": "en",
+    "es-419": "es",
 }  # fmt: skip
 
 AUTO = {"auto", "", "detect"}
 _BY_LOWER = {code.lower(): code for code in NAMES}
+_VARIANTS_BY_LOWER = {code.lower(): code for code in VARIANTS}
 
 
 def canonical(code: str, provider_codes: Iterable[tuple[str, str]] = ()) -> str:
@@ -61,6 +74,10 @@ def canonical(code: str, provider_codes: Iterable[tuple[str, str]] = ()) -> str:
     lowered = text.lower().replace("_", "-")
     if lowered in _BY_LOWER:
         return _BY_LOWER[lowered]
+    provider_codes = list(provider_codes)
+    variant = _VARIANTS_BY_LOWER.get(lowered)
+    if variant is not None and any(c == variant for c, _ in provider_codes):
+        return variant
     if lowered in ALIASES:
         return ALIASES[lowered]
     for canonical_code, own in provider_codes:
@@ -89,4 +106,9 @@ def target_language(code: str, provider_codes: Iterable[tuple[str, str]] = ()) -
 
 def name(code: str) -> str:
     """The English name of a canonical code (the code itself when unknown)."""
-    return NAMES.get(code, code)
+    return NAMES.get(code) or VARIANTS.get(code, code)
+
+
+def is_canonical(code: str) -> bool:
+    """Whether ``code`` is a canonical code (a language, or a regional variant)."""
+    return code in NAMES or code in VARIANTS

@@ -43,6 +43,7 @@ HOOKS: dict[Capability, str] = {
     Capability.DICTIONARY: "register_dictionaries",
     Capability.TEXT: "register_text_translators",
     Capability.ACCOUNT: "register_accounts",
+    Capability.GLOSSARY: "register_glossaries",
 }
 
 

@@ -49,6 +49,8 @@ class Quote(Model):
     pages: int
     exact: bool
     prepared: tuple[Any, DocumentRequest, Path]
+    #: The characters the provider would bill, where it bills characters (DeepL).
+    characters: int | None = None
 
 
 class ProviderStatus(Model):

@@ -1,10 +1,17 @@
 """Choosing the provider for a request.
 
 For a capability: an explicit ``--provider`` must offer it; else the configured
-default for that capability (``defaults.<capability>``); else the single configured
-provider that offers the capability, the language pair and the input's kind.  More
-than one candidate is an error that lists them and how to choose.  Each decision is
-logged (``-v`` shows it).
+default for that capability (``defaults.<capability>``); else the *candidates*: the
+configured providers that offer the capability, the language pair, the input's
+kind and the options asked for (glossary, formality, output format).  They are
+ordered by the ``routing.order`` setting (listed providers first, in that order),
+then by cost where quotes exist (cheapest first); the first is taken, and the rest
+are the fallbacks in order (:func:`candidates`).  When nothing orders two or more
+candidates, transhub does not guess: the error lists them and how to choose.  Every
+decision is logged (``-v`` shows why each candidate was taken or skipped).
+
+A request without a source language needs a provider that detects it; providers
+that need one are skipped, and when none remains the error says to pass ``--from``.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ log = logging.getLogger("transhub.router")
 Impl = type[Implementation[Any, Any]]
 
 INSTALL_HINT = "install a provider plugin, e.g. `pip install transhub-fanyigou`"
+FROM_HINT = "pass --from LANG: the providers that fit otherwise cannot detect the source"
 
 
 @dataclass(frozen=True)
@@ -30,31 +38,153 @@ class Need:
     """What a request needs from a provider beyond the capability itself.
 
     ``fits(cls)`` returns ``None`` when ``cls`` can serve the request, else the
-    reason it cannot (shown when no provider fits).
+    reason it cannot (shown when no provider fits).  ``source_given`` is false for a
+    request whose source language is to be detected.
     """
 
     description: str
     # Any: each capability's checks read that capability's own declarations.
     fits: Callable[[Any], str | None]
+    source_given: bool = True
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A provider that can serve the request, and why it ranks where it does."""
+
+    cls: Impl
+    why: str
+
+    @property
+    def name(self) -> str:
+        """The provider's name."""
+        return self.cls.provider.name
+
+
+def options_fit(cls: Any, options: Any) -> str | None:
+    """``None`` when ``cls`` honours every option set in ``options`` (a capability's
+    options model), else the reason: "does not offer the option glossary-id"."""
+    if options is None:
+        return None
+    offered: frozenset[str] = getattr(cls, "options", frozenset())
+    for option, value in options.model_dump().items():
+        if value and option not in offered:
+            return f"does not offer the option {option.replace('_', '-')}"
+    return None
+
+
+def language_fit(cls: Any, source: str | None, target: str | None) -> str | None:
+    """``None`` when ``cls`` offers the direction, else why not (a provider that
+    cannot detect says so for a request without a source)."""
+    support = cls.languages
+    if source is None and not support.auto_detect:
+        return "needs the source language (it cannot detect it)"
+    if not support.supports(source, target):
+        return f"no {source or 'auto'} → {target}"
+    return None
+
+
+def _rank(
+    fitting: Sequence[Impl], order: Sequence[str], cost: Callable[[Impl], float | None] | None
+) -> list[Candidate]:
+    """``fitting`` in routing order: ``routing.order`` first, then cost, then name."""
+    position = {name: index for index, name in enumerate(order)}
+    costs = {c.provider.name: cost(c) if cost is not None else None for c in fitting}
+
+    def key(cls: Impl) -> tuple[int, float, str]:
+        name = cls.provider.name
+        price = costs[name]
+        return (
+            position.get(name, len(position)),
+            price if price is not None else float("inf"),
+            name,
+        )
+
+    ranked = sorted(fitting, key=key)
+    result = []
+    for cls in ranked:
+        name = cls.provider.name
+        if name in position:
+            why = f"position {position[name] + 1} in routing.order"
+        elif costs[name] is not None:
+            why = f"cost {costs[name]:g}"
+        else:
+            why = "fits"
+        result.append(Candidate(cls, why))
+    return result
+
+
+def _tied(ranked: Sequence[Candidate], order: Sequence[str], costs_known: bool) -> bool:
+    """Whether nothing tells the first two candidates apart."""
+    if len(ranked) < 2:
+        return False
+    first, second = ranked[0].name, ranked[1].name
+    return first not in order and second not in order and not costs_known
+
+
+def candidates(
+    capability: Capability,
+    registered: Sequence[Impl],
+    *,
+    configured: Callable[[Impl], bool],
+    missing: Callable[[Impl], list[str]],
+    need: Need | None = None,
+    order: Sequence[str] = (),
+    cost: Callable[[Impl], float | None] | None = None,
+) -> list[Candidate]:
+    """Every configured provider that fits, in routing order (see the module
+    docstring); raises when none does.  The fallbacks of a request are the
+    candidates after the first, in this order."""
+    if not registered:
+        raise RoutingError(f"no installed provider offers {capability.value}; {INSTALL_HINT}")
+    ready = [c for c in registered if configured(c)]
+    for cls in registered:
+        if cls not in ready:
+            log.info(
+                "routing %s: skipping %s (not configured)", capability.value, cls.provider.name
+            )
+    if not ready:
+        settings = "; ".join(f"{c.provider.name}: {', '.join(missing(c))}" for c in registered)
+        raise ConfigurationError(
+            f"no configured provider offers {capability.value}; set the credentials ({settings})"
+        )
+    fitting = ready
+    if need is not None:
+        reasons = {c.provider.name: need.fits(c) for c in ready}
+        for name, reason in reasons.items():
+            if reason is not None:
+                log.info("routing %s: skipping %s (%s)", capability.value, name, reason)
+        fitting = [c for c in ready if reasons[c.provider.name] is None]
+        if not fitting:
+            why = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
+            hint = FROM_HINT if not need.source_given else None
+            raise RoutingError(
+                f"no configured provider can {need.description} ({why})"
+                + (f"; {hint}" if hint else ""),
+                hint=None,
+            )
+    return _rank(fitting, order, cost)
 
 
 def choose(
     capability: Capability,
-    candidates: Sequence[Impl],
+    registered: Sequence[Impl],
     *,
     provider: str | None,
     default: str | None,
     configured: Callable[[Impl], bool],
     missing: Callable[[Impl], list[str]],
     need: Need | None = None,
+    order: Sequence[str] = (),
+    cost: Callable[[Impl], float | None] | None = None,
 ) -> Impl:
     """Pick the implementation that serves a request (see the module docstring)."""
-    if not candidates:
+    if not registered:
         raise RoutingError(f"no installed provider offers {capability.value}; {INSTALL_HINT}")
-    names = sorted({c.provider.name for c in candidates})
+    names = sorted({c.provider.name for c in registered})
     wanted = provider or default
     if wanted is not None:
-        for cls in candidates:
+        for cls in registered:
             if cls.provider.name == wanted:
                 how = "--provider" if provider else f"defaults.{capability.value}"
                 log.info("routing %s to %s (chosen by %s)", capability.value, wanted, how)
@@ -64,30 +194,32 @@ def choose(
             f"provider {wanted!r} (from {source}) does not offer {capability.value}; "
             f"providers that do: {', '.join(names)}"
         )
-    ready = [c for c in candidates if configured(c)]
-    if not ready:
-        settings = "; ".join(f"{c.provider.name}: {', '.join(missing(c))}" for c in candidates)
-        raise ConfigurationError(
-            f"no configured provider offers {capability.value}; set the credentials ({settings})"
-        )
-    fitting = ready
-    if need is not None:
-        reasons = {c.provider.name: need.fits(c) for c in ready}
-        fitting = [c for c in ready if reasons[c.provider.name] is None]
-        if not fitting:
-            why = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
-            raise RoutingError(f"no configured provider can {need.description} ({why})")
-    if len(fitting) > 1:
-        listed = ", ".join(sorted(c.provider.name for c in fitting))
+    ranked = candidates(
+        capability,
+        registered,
+        configured=configured,
+        missing=missing,
+        need=need,
+        order=order,
+        cost=cost,
+    )
+    costs_known = cost is not None and all(cost(c.cls) is not None for c in ranked[:2])
+    if _tied(ranked, order, costs_known):
+        listed = ", ".join(sorted(c.name for c in ranked))
         raise RoutingError(
             f"several providers can serve {capability.value} ({listed}); choose one with "
             "--provider NAME, or set a default: "
-            f"transhub config set defaults.{capability.value} NAME"
+            f"transhub config set defaults.{capability.value} NAME "
+            "(or an order: transhub config set routing.order NAME,NAME)"
         )
-    chosen = fitting[0]
-    log.info(
-        "routing %s to %s (the only configured provider that fits)",
-        capability.value,
-        chosen.provider.name,
-    )
-    return chosen
+    chosen = ranked[0]
+    if len(ranked) == 1:
+        log.info(
+            "routing %s to %s (the only configured provider that fits)",
+            capability.value,
+            chosen.name,
+        )
+    else:
+        rest = ", ".join(f"{c.name} ({c.why})" for c in ranked[1:])
+        log.info("routing %s to %s (%s; then %s)", capability.value, chosen.name, chosen.why, rest)
+    return chosen.cls

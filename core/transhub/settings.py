@@ -9,9 +9,10 @@ masked, never logged.
 
 from __future__ import annotations
 
+import os
 from typing import Any, ClassVar
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -50,6 +51,27 @@ class _ConfigTableSource(PydanticBaseSettingsSource):
         return {k: v for k, v in self._values.items() if k in names}
 
 
+class _StandardEnvSource(PydanticBaseSettingsSource):
+    """A provider's conventional variables (``DEEPL_AUTH_KEY``…), read after transhub's
+    own settings: they are often set machine-wide for other tools, while transhub's
+    variables and config table were set for transhub.  An empty one counts as unset."""
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: dict[str, str]) -> None:
+        super().__init__(settings_cls)
+        self._variables = variables
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        variable = self._variables.get(field_name)
+        return (os.environ.get(variable) or None) if variable else None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {
+            name: os.environ[variable]
+            for name, variable in self._variables.items()
+            if os.environ.get(variable)
+        }
+
+
 class _Settings(BaseSettings):
     """Shared machinery: the source order and the config table."""
 
@@ -65,7 +87,13 @@ class _Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _ConfigTableSource(settings_cls, cls.config_table))
+        sources: tuple[PydanticBaseSettingsSource, ...] = (
+            init_settings,
+            env_settings,
+            _ConfigTableSource(settings_cls, cls.config_table),
+        )
+        standard: dict[str, str] = getattr(cls, "standard_env", {})
+        return (*sources, _StandardEnvSource(settings_cls, standard)) if standard else sources
 
     def public_dict(self) -> dict[str, Any]:
         """The values with every secret masked (unset secrets show as ``None``)."""
@@ -84,6 +112,23 @@ class _Settings(BaseSettings):
         return [
             n for n, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)
         ]
+
+
+class RoutingSettings(BaseModel):
+    """How the router orders the providers that fit a request."""
+
+    order: list[str] = Field(
+        default_factory=list,
+        description="Providers to prefer, first first, e.g. ['deepl', 'fanyigou'] "
+        "(or 'deepl,fanyigou'); unlisted providers come after.",
+    )
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
 
 class CoreSettings(_Settings):
@@ -107,6 +152,10 @@ class CoreSettings(_Settings):
     defaults: dict[str, str] = Field(
         default_factory=dict,
         description="Default provider per capability, e.g. defaults.document = 'fanyigou'.",
+    )
+    routing: RoutingSettings = Field(
+        default_factory=RoutingSettings,
+        description="Routing between providers that fit: routing.order = ['deepl', 'fanyigou'].",
     )
 
     def http_options(self) -> Any:
@@ -133,6 +182,8 @@ class ProviderSettings(_Settings):
 
     #: Fields that must be set before the provider can be used.
     required: ClassVar[tuple[str, ...]] = ()
+    #: Field → the provider's own conventional environment variable, read last.
+    standard_env: ClassVar[dict[str, str]] = {}
 
     @staticmethod
     def config_for(name: str, **extra: Any) -> SettingsConfigDict:
@@ -150,7 +201,9 @@ class ProviderSettings(_Settings):
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             if not value:
-                absent.append(f"{prefix}{name}".upper())
+                variable = f"{prefix}{name}".upper()
+                standard = self.standard_env.get(name)
+                absent.append(f"{variable} (or {standard})" if standard else variable)
         return absent
 
     @property

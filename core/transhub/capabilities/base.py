@@ -133,6 +133,10 @@ class TaskStatus(Model):
     message: str = ""
     code: str | None = None
     detected_language: str | None = None
+    #: The characters the provider billed for the task, where it reports them.
+    billed_characters: int | None = None
+    #: The provider's estimate of the seconds left, where it reports one.
+    seconds_remaining: float | None = None
 
 
 SettingsT = TypeVar("SettingsT", bound="ProviderSettings")
@@ -204,6 +208,12 @@ class Implementation(Generic[SettingsT, ClientT]):
         """Hear what the job journal recorded of a task (epoch seconds) before it is
         resumed in a new process — e.g. so that a provider that forgets finished
         results can tell "expired" from "unknown".  The default ignores it."""
+
+    def refresh_languages(self) -> bool:
+        """Fetch the provider's current language lists, where it publishes them, into
+        the cache the declarations read (``transhub languages --refresh``); return
+        whether anything was fetched.  The default fetches nothing."""
+        return False
 
     def finished_at(self, task_id: str) -> float | None:
         """When the provider reported the task finished, if the implementation tracks it."""

@@ -49,6 +49,19 @@ class DocumentOptions(Model):
     all_sheets: bool = Field(
         default=False, description="Spreadsheets: every sheet, not only the open one."
     )
+    formality: str | None = Field(
+        default=None,
+        description="Formal or informal address: more, less, prefer_more, prefer_less.",
+    )
+    glossary_id: str | None = Field(
+        default=None,
+        description="A glossary the provider stores (see transhub.glossaries.ensure_glossary).",
+    )
+    output_format: str | None = Field(
+        default=None,
+        description="Deliver the translation as this extension (e.g. docx for a PDF), "
+        "where the provider converts (DocumentTranslator.output_formats).",
+    )
 
 
 class DocumentRequest(Model):
@@ -72,6 +85,9 @@ class PageCount(Model):
     pages: int
     task_id: str | None = None
     exact: bool = True
+    #: The characters the provider would bill, for providers that bill characters
+    #: (minimums included), when it can be estimated before paying.
+    characters: int | None = None
 
 
 class SavedDocument(Model):
@@ -96,8 +112,17 @@ class DocumentTranslator(Implementation[SettingsT, ClientT]):
     #: The input extensions whose translation can be downloaded as PDF (``None``: all
     #: accepted inputs), so an impossible ``--pdf`` is refused before paying.
     pdf_from: ClassVar[frozenset[str] | None] = None
-    #: Whether :meth:`count_pages` asks the provider (else the core counts locally).
+    #: Whether :meth:`count_pages` gives the provider's own estimate — asked of the
+    #: provider, or computed by its billing rules (else the core counts locally).
     counts_pages: ClassVar[bool] = False
+    #: Whether the provider still holds the result after it was downloaded once
+    #: (``False``: a download interrupted after the provider released the result
+    #: cannot be repeated; the translation must be paid again).
+    result_kept_after_download: ClassVar[bool] = True
+    #: Input extension → the extensions ``options.output_format`` may ask for.
+    output_formats: ClassVar[dict[str, frozenset[str]]] = {}
+    #: Input extension → the extension of the result when it differs (``doc`` → ``docx``).
+    result_extensions: ClassVar[dict[str, str]] = {}
     #: Whether a resubmit of a task id known before paying is refused by the provider
     #: instead of charged twice (so the journal may resume a half-sent submit safely).
     idempotent_submit: ClassVar[bool] = False
@@ -131,6 +156,7 @@ class DocumentTranslator(Implementation[SettingsT, ClientT]):
             options=sorted(cls.options),
             outputs=sorted(o.value for o in cls.outputs),
             counts_pages=cls.counts_pages,
+            result_kept_after_download=cls.result_kept_after_download,
         )
         return data
 

@@ -15,6 +15,7 @@ class Capability(str, enum.Enum):
     DICTIONARY = "dictionary"
     TEXT = "text"
     ACCOUNT = "account"
+    GLOSSARY = "glossary"
 
     def __str__(self) -> str:
         return self.value

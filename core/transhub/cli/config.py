@@ -79,7 +79,7 @@ def _field(runtime: Runtime, key: str) -> tuple[list[str], Any]:
     table, dot, name = key.rpartition(".")
     if not dot:
         fields = CoreSettings.model_fields
-        if name not in fields or name == "defaults":
+        if name not in fields or name in ("defaults", "routing"):
             raise ConfigurationError(
                 f"unknown setting {key!r} (known: {', '.join(sorted(fields))})"
             )
@@ -90,6 +90,13 @@ def _field(runtime: Runtime, key: str) -> tuple[list[str], Any]:
         if name not in {c.value for c in Capability}:
             raise ConfigurationError(f"unknown capability {name!r} in {key!r}")
         return ["defaults", name], None
+    if table == "routing":
+        from transhub.settings import RoutingSettings
+
+        if name not in RoutingSettings.model_fields:
+            raise ConfigurationError(f"unknown routing setting {name!r} in {key!r}")
+        # Stored as typed (``deepl,fanyigou``): the settings split it when loaded.
+        return ["routing", name], None
     classes = _provider_settings(runtime)
     if table not in classes:
         known = ", ".join(classes) or "none installed"

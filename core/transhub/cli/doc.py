@@ -164,14 +164,21 @@ def _budget(
     if max_pages is not None and total > max_pages:
         raise InputError(f"the batch is estimated at {total} pages, over --max-pages {max_pages}")
     for provider, (pages, balance) in runtime.hub.balances_for(quote).items():
-        if balance is not None and balance.unit == "pages" and pages > balance.amount:
+        # Providers that bill characters (DeepL) quote them too.
+        billed = [q.characters for q in quote if q.provider == provider]
+        characters = sum(c for c in billed if c is not None) if any(billed) else None
+        needed = {"pages": pages, "characters": characters}
+        unit = balance.unit if balance is not None else ""
+        wanted = needed.get(unit)
+        if balance is not None and wanted is not None and wanted > balance.amount:
             raise QuotaError(
-                f"{provider}: the batch needs about {pages} pages but the balance is "
-                f"{balance.amount:g} pages; nothing was submitted",
+                f"{provider}: the batch needs about {wanted} {unit} but the balance is "
+                f"{balance.amount:g} {unit}; nothing was submitted",
                 provider=provider,
             )
         shown = f"{balance.amount:g} {balance.unit}" if balance is not None else "unknown"
-        note(f"{provider}: estimate {pages} pages; balance {shown}")
+        estimate = f"{pages} pages" + (f", {characters} billed characters" if characters else "")
+        note(f"{provider}: estimate {estimate}; balance {shown}")
     if confirm and not click.confirm(
         f"Translate {len(prepared)} documents (about {total} pages)?", err=True, default=False
     ):
@@ -197,11 +204,18 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
     for path in expand_paths(paths):
         count = runtime.hub.count_pages(path, provider=provider)
         total += count.pages
+        record: dict[str, object] = {"input": str(path), "pages": count.pages, "exact": count.exact}
+        if count.characters is not None:
+            # Providers that bill characters (minimums included), e.g. DeepL.
+            record["billed_characters"] = count.characters
         if as_json:
-            emit_json({"input": str(path), "pages": count.pages, "exact": count.exact})
-        rows.append((str(path), count.pages, "" if count.exact else "estimate"))
+            emit_json(record)
+        rows.append((str(path), count.pages, count.characters, "" if count.exact else "estimate"))
     if not as_json:
-        table(rows, ("file", "pages", "note"))
+        if all(row[2] is None for row in rows):
+            table([(f, p, n) for f, p, _c, n in rows], ("file", "pages", "note"))
+        else:
+            table(rows, ("file", "pages", "billed characters", "note"))
         if len(rows) > 1:
             click.echo(f"total: {total} pages")
 

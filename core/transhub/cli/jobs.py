@@ -129,12 +129,18 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: 
         else:
             job = journal.get(job_id)
             record = {"job": job_id, "state": job.state.value, "outputs": _outputs(result)}
+            if job.state.value == "expired" and job.error:
+                # What cannot be recovered, and why (e.g. a result the provider released
+                # when a download was interrupted).
+                record["error"] = job.error
         if as_json:
             emit_json(record)
         elif record["state"] == "failed":
             note(f"{job_id}: {record['error']}")
         else:
             click.echo(f"{job_id}: {record['state']} {' '.join(record['outputs'])}".rstrip())
+            if record.get("error"):
+                note(f"{job_id}: cannot be recovered: {record['error']}")
     return 1 if failed else 0
 
 

@@ -16,10 +16,15 @@ from transhub.cli.runtime import Runtime
     type=click.Choice([c.value for c in Capability if c is not Capability.ACCOUNT]),
     help="Only this capability.",
 )
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch the configured providers' current lists first (where they publish them).",
+)
 @json_option
 @click.pass_obj
 def languages(
-    runtime: Runtime, provider: str | None, capability: str | None, as_json: bool
+    runtime: Runtime, provider: str | None, capability: str | None, refresh: bool, as_json: bool
 ) -> None:
     """List language codes: canonical code, name, provider's own code, and whether it
     can be a source and a target.  Any of the codes (and common aliases such as
@@ -29,6 +34,8 @@ def languages(
 
     rows = []
     wanted = [Capability(capability)] if capability else list(Capability)
+    if refresh:
+        _refresh(runtime, provider, wanted)
     for cap in wanted:
         for cls in runtime.registry.implementations(cap):
             support = getattr(cls, "languages", None)
@@ -68,3 +75,20 @@ def languages(
         ],
         ("provider", "capability", "code", "language", "own code", "from", "to"),
     )
+
+
+def _refresh(runtime: Runtime, provider: str | None, wanted: list[Capability]) -> None:
+    """Ask each configured provider (once) to fetch its current language lists."""
+    from transhub.cli.output import note
+
+    done: set[str] = set()
+    for cap in wanted:
+        for cls in runtime.registry.implementations(cap):
+            name = cls.provider.name
+            if name in done or (provider and name != provider):
+                continue
+            if provider is None and runtime.hub.provider_settings(cls).missing():
+                continue
+            if runtime.hub.instance(cls).refresh_languages():
+                done.add(name)
+                note(f"{name}: language lists refreshed")

@@ -6,12 +6,51 @@ output can be piped.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
+
+
+class OutputMode(str, enum.Enum):
+    """How a command prints its results."""
+
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class Records:
+    """A command's results: with --json one JSON document (an array when many=True, else the
+    single object); with --jsonl one object per line; in TEXT mode nothing is printed (the
+    caller renders its table).  Streams: an array is written item by item ("[", ",", "]"),
+    so a 100k-row listing never sits in memory; the array is closed even on error."""
+
+    def __init__(self, mode: OutputMode, *, many: bool) -> None:
+        self.mode = mode
+        self.many = many
+        self._count = 0
+
+    def add(self, record: Any) -> None:
+        """One result (a pydantic model or a dict)."""
+        if self.mode is OutputMode.TEXT:
+            return
+        if self.mode is OutputMode.JSONL or not self.many:
+            emit_json(record)
+        else:
+            click.echo("[" if self._count == 0 else ",", nl=False)
+            click.echo(_dumps(record), nl=False)
+        self._count += 1
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.mode is OutputMode.JSON and self.many:
+            click.echo("[]" if self._count == 0 else "]")
 
 
 def _default(value: Any) -> Any:
@@ -24,8 +63,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def emit_json(data: Any) -> None:
-    """One JSON document on one line of stdout."""
+def _dumps(data: Any) -> str:
     if hasattr(data, "model_dump"):
         data = data.model_dump(mode="json")
     text = json.dumps(data, ensure_ascii=False, default=_default)
@@ -34,7 +72,12 @@ def emit_json(data: Any) -> None:
     except UnicodeEncodeError:
         # A path that is not valid UTF-8: escaped, so the line stays valid JSON.
         text = json.dumps(data, ensure_ascii=True, default=_default)
-    click.echo(text)
+    return text
+
+
+def emit_json(data: Any) -> None:
+    """One JSON document on one line of stdout."""
+    click.echo(_dumps(data))
 
 
 def note(message: str) -> None:

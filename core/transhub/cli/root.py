@@ -20,6 +20,7 @@ CORE_COMMANDS = {
     "config": "transhub.cli.config:config",
     "dict": "transhub.cli.dictionary:dictionary",
     "doc": "transhub.cli.doc:doc",
+    "glossary": "transhub.cli.glossary:glossary",
     "image": "transhub.cli.image:image",
     "install": "transhub.cli.install:install",
     "jobs": "transhub.cli.jobs:jobs",

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from transhub.sandbox import SandboxSession
 
 
+#: The core's own tables of settings (``-c defaults.text=…``, ``-c routing.order=…``).
+CORE_TABLES = ("defaults", "routing")
+
+
 @dataclass
 class Runtime:
     """The CLI's state for one invocation (``ctx.obj``)."""
@@ -151,8 +155,8 @@ class Runtime:
             if not sep or not key.strip():
                 raise click.BadParameter(f"{assignment!r} is not KEY=VALUE", param_hint="-c/--set")
             table, dot, name = key.strip().rpartition(".")
-            if table == "defaults":  # the core's table of default providers
-                overrides.setdefault("", {}).setdefault("defaults", {})[name] = value
+            if table in CORE_TABLES:  # the core's tables: default providers, routing
+                overrides.setdefault("", {}).setdefault(table, {})[name] = value
             else:
                 overrides.setdefault(table if dot else "", {})[name] = value
         return overrides

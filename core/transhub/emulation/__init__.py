@@ -5,11 +5,12 @@ own behaviour; wrap it in :class:`FaultInjector` and run it with :class:`Emulato
 Needs the ``sandbox`` extra (werkzeug).
 """
 
-from transhub.emulation.faults import Fault, FaultInjector, Faults, Hold
+from transhub.emulation.faults import EmulatorApp, Fault, FaultInjector, Faults, Hold
 from transhub.emulation.log import LoggedRequest, RequestLog
 from transhub.emulation.server import EmulatorServer
 
 __all__ = [
+    "EmulatorApp",
     "EmulatorServer",
     "Fault",
     "FaultInjector",

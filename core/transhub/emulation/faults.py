@@ -220,6 +220,28 @@ class FaultInjector:
         raise _Dropped("fault injected: connection dropped mid-response")
 
 
+class EmulatorApp(FaultInjector):
+    """A provider's emulated service behind fault injection, as a sandbox runs it:
+    :attr:`emulator` is the service (its state, for tests) and :attr:`log` its request
+    log.  A plugin subclasses it to give its service's own "too many requests"."""
+
+    def __init__(
+        self,
+        emulator: Any,
+        faults: Faults,
+        *,
+        action_of: Callable[[dict[str, Any]], str],
+        throttle: WsgiApp,
+    ) -> None:
+        super().__init__(emulator, faults, action_of=action_of, throttle=throttle)
+        self.emulator = emulator
+
+    @property
+    def log(self) -> Any:
+        """The emulated service's request log (a :class:`~transhub.emulation.RequestLog`)."""
+        return self.emulator.log
+
+
 def _drop(environ: dict[str, Any]) -> None:
     sock = environ.get("werkzeug.socket")
     if sock is not None:

@@ -32,6 +32,7 @@ __all__ = [
     "INHERITED_PREFIXES",
     "CliResult",
     "Contract",
+    "ManualClock",
     "ProviderContract",
     "Samples",
     "invoke",
@@ -48,7 +49,7 @@ _LAZY = {
 }
 
 #: Prefixes of the variables a test must not inherit from the developer's shell.
-INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_")
+INHERITED_PREFIXES = ("TRANSHUB_", "ALIBABA_CLOUD_", "DEEPL_")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,26 @@ def isolated_environment(home: Path, *, plugins: str | None = None) -> dict[str,
     if plugins is not None:
         env["TRANSHUB_PLUGINS"] = plugins
     return env
+
+
+class ManualClock:
+    """A clock that moves only when told to (thread-safe): hand it to an emulator's
+    options so tests move time forward instead of sleeping."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        import threading
+
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        with self._lock:
+            self._now += seconds
 
 
 def make_pdf(path: Path, pages: int = 1) -> Path:

@@ -27,6 +27,7 @@ def problems(cls: type[Implementation[Any, Any]]) -> list[str]:
         Capability.DICTIONARY: _dictionary,
         Capability.TEXT: _text,
         Capability.ACCOUNT: _account,
+        Capability.GLOSSARY: _glossary,
     }
     if capability not in checks:
         return [*found, f"capability {capability!r} is not one of transhub's capabilities"]
@@ -81,14 +82,16 @@ def file_limit_problems(limits: FileLimits) -> list[str]:
 
 def language_problems(support: LanguageSupport) -> list[str]:
     """What is incoherent in one :class:`LanguageSupport`."""
-    from transhub.languages import NAMES
+    from transhub.languages import is_canonical
 
     found = []
     if not support.codes:
         return ["no language is declared"]
-    unknown = sorted(c for c in support.codes if c not in NAMES)
+    unknown = sorted(c for c in support.codes if not is_canonical(c))
     if unknown:
-        found.append(f"{unknown} are not canonical codes (see transhub.languages.NAMES)")
+        found.append(
+            f"{unknown} are not canonical codes (see transhub.languages.NAMES and VARIANTS)"
+        )
     for name, subset in (("sources", support.sources), ("targets", support.targets)):
         stray = sorted(subset - set(support.codes)) if subset is not None else []
         if stray:
@@ -171,3 +174,12 @@ def _text(cls: Any) -> list[str]:
 
 def _account(cls: Any) -> list[str]:
     return [] if cls.kinds else ["kinds is empty: no balance can be asked for"]
+
+
+def _glossary(cls: Any) -> list[str]:
+    found = language_problems(cls.languages)
+    if not cls.languages.pairs:
+        found.append("languages declares no pairs: no glossary could be created")
+    if cls.max_term_bytes < 1 or cls.max_bytes < cls.max_term_bytes:
+        found.append(f"max_term_bytes {cls.max_term_bytes} and max_bytes {cls.max_bytes} clash")
+    return found

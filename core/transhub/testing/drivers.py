@@ -416,6 +416,59 @@ class AccountDriver(Driver):
         }
 
 
+class GlossaryDriver(Driver):
+    """``glossary create``: a small CSV of term pairs."""
+
+    def sample(self, name: str = "terms.csv", text: str = "hello,world\nbook,page\n") -> Path:
+        """A glossary file in the driver's folder."""
+        folder = self.folder / "glossary"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def argv(self, output: Path) -> list[str]:
+        source, target = self._direction()
+        assert source is not None  # glossaries declare pairs: the source is named
+        path = str(self.sample())
+        return ["glossary", "create", path, "--from", source, "--to", target,
+                "--provider", self.provider, "--json"]  # fmt: skip
+
+    def call(self, output: Path) -> Call:
+        from transhub.glossaries import create_glossary
+
+        path = self.sample()
+        source, target = self._direction()
+        assert source is not None
+        return lambda hub: create_glossary(hub, self.provider, path, source, target)
+
+    def refusals(self) -> dict[str, Call]:
+        from transhub.glossaries import create_glossary
+
+        source, target = self._direction()
+        assert source is not None
+        longest = self.cls.max_term_bytes
+
+        def create(path: Path, src: str = source, dst: str = target) -> Call:
+            return lambda hub: create_glossary(hub, self.provider, path, src, dst)
+
+        calls = {
+            "a line of three terms": create(self.sample("three.csv", "a,b,c\n")),
+            "an empty target term": create(self.sample("empty.csv", "a,\n")),
+            "a repeated source term": create(self.sample("twice.csv", "a,b\na,c\n")),
+            f"a term of {longest + 1} bytes": create(
+                self.sample("long.csv", "a" * (longest + 1) + ",b\n")
+            ),
+        }
+        pairs = self.cls.languages.pairs or frozenset()
+        wrong = inputs.unsupported_target(self.cls.languages)
+        if wrong is not None and (source, wrong) not in pairs:
+            calls[f"a pair it does not offer ({source} → {wrong})"] = create(
+                self.sample(), source, wrong
+            )
+        return calls
+
+
 DRIVERS: dict[Capability, type[Driver]] = {
     Capability.DOCUMENT: DocumentDriver,
     Capability.CONVERT: ConvertDriver,
@@ -424,6 +477,7 @@ DRIVERS: dict[Capability, type[Driver]] = {
     Capability.DICTIONARY: DictionaryDriver,
     Capability.TEXT: TextDriver,
     Capability.ACCOUNT: AccountDriver,
+    Capability.GLOSSARY: GlossaryDriver,
 }
 
 #: Capabilities that run remote tasks (submit, status, download).

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from transhub.api import Hub
 from transhub.errors import ConfigurationError
+
 from transhub_local import cedict, engines
 
 HEADER = """# CC-CEDICT

@@ -11,6 +11,7 @@ import pytest
 from transhub.api import Hub
 from transhub.errors import NotFoundError, UnsupportedLanguageError
 from transhub.testing import invoke
+
 from transhub_local.cedict import normalise_sense
 
 

@@ -9,6 +9,7 @@ import pytest
 from transhub.api import Hub
 from transhub.errors import InputError, LimitExceededError, UnsupportedLanguageError
 from transhub.testing import invoke, make_image
+
 from transhub_local import recognizer
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 import pytest
+
 from transhub_local import apertium
 
 SENTENCE = "The document has been saved."

@@ -29,6 +29,7 @@ class EchoService:
         self.documents: dict[str, dict[str, Any]] = {}
         self.images: dict[str, dict[str, Any]] = {}
         self.balance = 100.0
+        self.glossaries: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -118,6 +119,8 @@ class EchoService:
         if parts == ["text"]:
             data = json.loads(request.get_data())
             return self._json({"text": f"[{data['target']}] {data['text']}"})
+        if parts and parts[0] == "glossaries":
+            return self.glossary(request, parts[1:])
         if parts == ["ocr"]:
             return self._json(
                 {
@@ -141,6 +144,30 @@ class EchoService:
                 {"balance": self.balance, "unit": "pages" if parts[1] == "documents" else "chars"}
             )
         return self._json({"error": "no such call"}, 404)
+
+    def glossary(self, request: Request, rest: list[str]) -> Response:
+        """Glossaries: create (POST, JSON with name/source/target/terms), list, get,
+        entries, delete."""
+        if not rest:
+            if request.method == "POST":
+                data = json.loads(request.get_data())
+                glossary_id = f"g{next(self._ids)}"
+                self.glossaries[glossary_id] = {"glossary_id": glossary_id, **data}
+                return self._json(self._glossary_info(glossary_id), 201)
+            return self._json([self._glossary_info(g) for g in self.glossaries])
+        if rest[0] not in self.glossaries:
+            return self._json({"error": f"no glossary {rest[0]}"}, 404)
+        if rest[1:] == ["entries"]:
+            return self._json(self.glossaries[rest[0]]["terms"])
+        if request.method == "DELETE":
+            del self.glossaries[rest[0]]
+            return self._json({})
+        return self._json(self._glossary_info(rest[0]))
+
+    def _glossary_info(self, glossary_id: str) -> dict[str, Any]:
+        data = self.glossaries[glossary_id]
+        info = {k: v for k, v in data.items() if k != "terms"}
+        return {**info, "entries": len(data["terms"])}
 
 
 def create_app(

@@ -59,6 +59,13 @@ def register_accounts(register: Any) -> None:
 
 
 @hookimpl
+def register_glossaries(register: Any) -> None:
+    from transhub_echo.glossary import EchoGlossaries
+
+    register(EchoGlossaries)
+
+
+@hookimpl
 def register_commands(cli: Any) -> None:
     import click
 
@@ -97,7 +104,7 @@ def describe_providers(register: Any) -> None:
 
     for name, title, capabilities in (
         ("echo", "Echo (test)", ("document", "convert", "image", "ocr", "dictionary", "text",
-                                 "account")),
+                                 "account", "glossary")),
         ("parrot", "Parrot (test)", ("document", "text")),
     ):  # fmt: skip
         prefix = f"TRANSHUB_{name.upper()}_"

@@ -1,0 +1,1 @@
+"""DeepL capability implementations: one module per capability."""

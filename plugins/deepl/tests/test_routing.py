@@ -1,0 +1,120 @@
+"""Routing with Fanyigou and DeepL both installed and configured: documents, texts
+and glossaries go where the rules say, and -v says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import transhub
+from transhub.capabilities.document import DocumentOptions
+from transhub.capabilities.text import TextOptions
+from transhub.errors import EXIT_CODES, RoutingError
+from transhub.glossaries import ensure_glossary
+
+
+@pytest.fixture
+def transhub_plugins() -> str | None:
+    """Both providers."""
+    return "fanyigou,deepl"
+
+
+@pytest.fixture
+def both(transhub_sandbox: Callable[..., Any]) -> Iterator[dict[str, Any]]:
+    """Both emulators running, both providers configured."""
+    yield {name: transhub_sandbox(name) for name in ("fanyigou", "deepl")}
+
+
+def _hub() -> transhub.Hub:
+    return transhub.Hub()
+
+
+def test_text_without_source_goes_to_the_provider_that_detects(
+    both: dict[str, Any], transhub_cli: Callable
+) -> None:
+    result = transhub_cli("-v", "text", "Hello, world", "--to", "zh")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "[ZH-HANS] Hello, world"
+    assert "skipping fanyigou (needs the source language" in result.stderr
+    assert "routing text to deepl" in result.stderr
+    assert not both["fanyigou"].requests
+
+
+def test_without_a_detecting_provider_the_error_says_pass_from(
+    both: dict[str, Any], transhub_cli: Callable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRANSHUB_DEEPL_AUTH_KEY")
+    result = transhub_cli("text", "Hello, world", "--to", "zh")
+    assert result.exit_code == EXIT_CODES["routing"]
+    assert "pass --from" in result.stderr
+    assert transhub_cli("text", "Hello, world", "--from", "en", "--to", "zh").exit_code == 0
+
+
+def test_routing_order_decides_between_two_that_fit(
+    both: dict[str, Any], transhub_cli: Callable
+) -> None:
+    tied = transhub_cli("text", "Hello", "--from", "en", "--to", "zh")
+    assert tied.exit_code == EXIT_CODES["routing"]
+    assert "deepl, fanyigou" in tied.stderr and "routing.order" in tied.stderr
+    first = transhub_cli(
+        "-c", "routing.order=fanyigou,deepl", "-v", "text", "Hello", "--from", "en", "--to", "zh"
+    )
+    assert first.exit_code == 0, first.stderr
+    assert "routing text to fanyigou (position 1 in routing.order; then deepl" in first.stderr
+    assert transhub_cli("config", "set", "routing.order", "deepl,fanyigou").exit_code == 0
+    second = transhub_cli("text", "Hello", "--from", "en", "--to", "zh")
+    assert second.stdout.strip() == "[ZH-HANS] Hello"
+
+
+def test_options_and_file_types_choose_the_provider(
+    both: dict[str, Any], tmp_path: Path, make_docx: Callable[..., Path]
+) -> None:
+    hub = _hub()
+    subtitles = tmp_path / "film.srt"
+    subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n", encoding="utf-8")
+    assert (
+        hub.prepare_document(subtitles, "de")[0].provider.name == "deepl"
+    )  # only DeepL takes .srt
+    wps = tmp_path / "memo.rtf"
+    wps.write_text("{\\rtf1 Hello}", encoding="utf-8")
+    assert (
+        hub.prepare_document(wps, "de")[0].provider.name == "fanyigou"
+    )  # only Fanyigou takes .rtf
+    notes = make_docx(tmp_path / "notes.docx")
+    formal = DocumentOptions(formality="more")
+    assert hub.prepare_document(notes, "de", options=formal)[0].provider.name == "deepl"
+    bilingual = DocumentOptions(bilingual=True)
+    assert hub.prepare_document(notes, "de", options=bilingual)[0].provider.name == "fanyigou"
+    with pytest.raises(RoutingError, match="does not offer the option"):
+        hub.prepare_document(notes, "de", options=DocumentOptions(bilingual=True, formality="more"))
+    text = hub.translate_text(
+        "Hello", "zh", source="en", options=TextOptions(formality="prefer_more")
+    )
+    assert text.text == "[ZH-HANS] Hello"
+
+
+def test_a_named_provider_without_an_option_is_refused(both: dict[str, Any]) -> None:
+    with pytest.raises(
+        transhub.errors.InputError, match="fanyigou does not offer the option formality"
+    ):
+        _hub().translate_text(
+            "Hello", "zh", source="en", provider="fanyigou", options=TextOptions(formality="more")
+        )
+    assert not both["fanyigou"].requests
+
+
+def test_glossaries_go_to_the_provider_that_stores_them(
+    both: dict[str, Any], tmp_path: Path
+) -> None:
+    terms = tmp_path / "terms.csv"
+    terms.write_text("report,Bericht\n", encoding="utf-8")
+    glossary_id = ensure_glossary(_hub(), None, terms, "en", "de")
+    assert glossary_id
+    with pytest.raises(RoutingError, match="'fanyigou'"):
+        ensure_glossary(_hub(), "fanyigou", terms, "en", "de")
+    used = _hub().translate_text(
+        "the report", "de", source="en", options=TextOptions(glossary_id=glossary_id)
+    )
+    assert used.text == "[DE] the Bericht"
