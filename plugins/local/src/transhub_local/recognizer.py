@@ -92,6 +92,10 @@ class Recognizer:
                 raise InputError(
                     f"cannot be read as an image ({type(exc).__name__}: {exc})", path=path
                 ) from None
+        from rapidocr.utils.output import RapidOCROutput
+
+        if not isinstance(output, RapidOCROutput):  # a single stage's output: not asked for
+            raise TypeError(f"rapidocr answered {type(output).__name__}, not a whole reading")
         texts = output.txts or ()
         scores = output.scores or ()
         boxes = output.boxes.tolist() if output.boxes is not None else []
