@@ -28,19 +28,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import journal_rows
+import load_rows
+import transfer_rows
 from rows import Bench, Row, Settings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-SMOKE = Settings(
-    runs=1, warmup=0, task_seconds=0.0, upload_mb=2, documents=2, images=21, journal_rows=50
-)
-#: The groups of rows, each measured by one method of :class:`rows.Bench`.
+SMOKE = Settings(runs=1, warmup=0, task_seconds=0.0, upload_mb=2, pdf_mb=2, docx_mb=2,
+                 documents=2, images=21, many_images=41, cpu_documents=3, journal_rows=50,
+                 big_journal_rows=60)  # fmt: skip
+#: The groups of rows, each measured by one function of a :class:`rows.Bench`.
 GROUPS: dict[tuple[int, ...], Callable[[Bench], list[Row]]] = {
     (1, 2, 11): Bench.startup,
-    (3, 4, 12): Bench.transfers,
+    (3, 4, 12): transfer_rows.text_transfers,
+    (13, 14, 15, 16): transfer_rows.document_transfers,
     (5,): Bench.vendor_sdk,
     (6, 7, 8, 10): Bench.batches,
-    (9,): Bench.images,
+    (9, 18): Bench.images,
+    (17,): load_rows.cpu_per_document,
+    (19, 20, 21): journal_rows.journal_rows,
 }
 
 

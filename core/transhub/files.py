@@ -67,15 +67,18 @@ def digests(path: Path) -> Digests:
     """MD5 and SHA-256 of a file in one chunked pass, remembered for the run: a second
     call for an unchanged file (same device, inode, size, modification and change
     times) reads nothing."""
-    with path.open("rb") as handle:
-        identity = _identity(os.fstat(handle.fileno()))
+    with path.open("rb", buffering=0) as handle:
+        stat = os.fstat(handle.fileno())
+        identity = _identity(stat)
         with _DIGESTS_LOCK:
             known = _DIGESTS.get(identity)
             if known is not None:
                 _DIGESTS.move_to_end(identity)
                 return known
         md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-        buffer = bytearray(CHUNK_SIZE)
+        # One buffer, filled again and again; no larger than the file (a batch of
+        # small documents should not allocate a megabyte for each).
+        buffer = bytearray(max(1, min(CHUNK_SIZE, stat.st_size + 1)))
         view = memoryview(buffer)
         while count := handle.readinto(buffer):
             chunk = view[:count]
