@@ -273,6 +273,7 @@ class Bench:
         home, out = self.folder("home"), self.folder("out")
         argv = [self.transhub, *(["-c", f"fanyigou.channels={channels}"] if channels > 1 else [])]
         argv += ["doc", "translate", *map(str, self.documents(count)), "--to", "zh"]
+        argv += ["--jobs", str(channels)] if channels > 4 else []  # 4 at once is the default
         argv += ["--provider", "fanyigou", "-o", str(out), "-q", "--json"]
         with contextlib.ExitStack() as stack:
             url = stack.enter_context(emulators.callback_receiver(home)) if callback else None
