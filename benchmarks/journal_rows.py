@@ -1,10 +1,10 @@
-"""Rows 19–21: a journal of ``big_journal_rows`` completed jobs (seeded by
+"""Rows 21–23: a journal of ``big_journal_rows`` completed jobs (seeded by
 :mod:`journal_seed`) against an empty one, through the public API and the CLI.
 
-19. Recording a new job as the runner does (look for a reusable result, create,
+21. Recording a new job as the runner does (look for a reusable result, create,
     complete: ``client.py journal-jobs``), against the same in an empty journal.
-20. ``transhub jobs list`` (its default page) against ``transhub --help``.
-21. ``transhub jobs list --all --json``: every job, streamed (peak RSS).
+22. ``transhub jobs list`` (its default page) against ``transhub --help``.
+23. ``transhub jobs list --all --json``: every job, streamed (peak RSS).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def records(output: str) -> int:
 
 
 def journal_rows(bench: Bench) -> list[Row]:
-    """Rows 19, 20, 21 (see the module docstring)."""
+    """Rows 21, 22, 23 (see the module docstring)."""
     count = bench.s.big_journal_rows
     big = journal_seed.seeded_home(bench, count)
     big_env = bench.env(big)
@@ -66,7 +66,7 @@ def journal_rows(bench: Bench) -> list[Row]:
     shown = " ".join(everything)
     if "--all" not in usage:
         bench.notes.append(
-            "Row 21: this `transhub jobs list` has no `--all` (it lists every job already), "
+            "Row 23: this `transhub jobs list` has no `--all` (it lists every job already), "
             f"so the row runs `transhub {shown}`."
         )
     dumps = [run([bench.transhub, *everything], env=big_env) for _ in range(bench.s.runs)]
@@ -75,13 +75,13 @@ def journal_rows(bench: Bench) -> list[Row]:
     assert dumped == jobs, f"`transhub {shown}` printed {dumped} of {jobs} jobs"
     peak = median_rss(dumps)
     return [
-        Row(19, f"record a new job, journal of {count:,} completed jobs",
+        Row(21, f"record a new job, journal of {count:,} completed jobs",
             f"{per_job * 1000:.2f} ms", f"empty journal {per_empty * 1000:.2f} ms",
             f"{per_job / per_empty:.2f}×", "≤ 1.2×", per_job <= 1.2 * per_empty),
-        Row(20, f"`transhub jobs list` (default page: {listed:,} jobs), {count:,} jobs",
+        Row(22, f"`transhub jobs list` (default page: {listed:,} jobs), {count:,} jobs",
             f"{lists:.2f} s", f"`transhub --help` {helps:.2f} s", f"{lists / helps:.2f}×",
             "≤ 1.5×", lists <= 1.5 * helps),
-        Row(21, f"`transhub {shown}`, {jobs:,} jobs, peak RSS",
+        Row(23, f"`transhub {shown}`, {jobs:,} jobs, peak RSS",
             f"{megabytes(peak)} ({median_seconds(dumps):.2f} s)", "—", megabytes(peak),
             f"≤ {LISTING_RSS // MB} MB", peak <= LISTING_RSS),
     ]  # fmt: skip

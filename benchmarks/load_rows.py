@@ -1,4 +1,4 @@
-"""Row 17: the client's CPU time per document in a large batch.
+"""Row 19: the client's CPU time per document in a large batch.
 
 A batch of ``cpu_documents`` small text documents through ``transhub doc translate``
 against the Fanyigou emulator (task time 0, 16 channels: the batch's wall time is
@@ -19,7 +19,7 @@ CHANNELS = 16
 
 
 def cpu_per_document(bench: Bench) -> list[Row]:
-    """Row 17 (see the module docstring)."""
+    """Row 19 (see the module docstring)."""
     count = bench.s.cpu_documents
     for _ in range(bench.s.warmup):
         bench.batch(CHANNELS, 0.0, count=1)  # bytecode caches: start-up, not per document
@@ -32,7 +32,7 @@ def cpu_per_document(bench: Bench) -> list[Row]:
     each = total / count
     marginal = (total - fixed) / max(1, count - 1)
     return [
-        Row(17, f"client CPU per document, {count} documents ({CHANNELS} channels, D = 0)",
+        Row(19, f"client CPU per document, {count} documents ({CHANNELS} channels, D = 0)",
             f"{each * 1000:.1f} ms ({total:.2f} s CPU in all)",
             f"1 document {fixed:.2f} s CPU (start-up)",
             f"{each * 1000:.1f} ms per document, {marginal * 1000:.1f} ms beyond start-up",

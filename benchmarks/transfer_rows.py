@@ -1,4 +1,4 @@
-"""Large uploads and downloads (rows 3, 4, 12 for text; 13–16 for a PDF and a DOCX):
+"""Large uploads and downloads (rows 3, 4, 12 for text; 15–18 for a PDF and a DOCX):
 peak RSS against a 1 MB file of the same type, and the upload call against curl.
 
 Each upload goes through what a run does before sending: validation (a PDF's
@@ -49,6 +49,7 @@ def baseline_upload(
     """``curl -F`` of the file and the very fields transhub sends (or, without curl,
     a minimal streamed ``http.client`` upload); and its name for the table."""
     from transhub.files import file_digest
+
     from transhub_fanyigou import signing
     from transhub_fanyigou.client import DocumentSubmission
     from transhub_fanyigou.emulator import BASE_PATH, TEST_APPID, TEST_PRIVATE_KEY
@@ -171,11 +172,11 @@ def text_transfers(bench: Bench) -> list[Row]:
 
 
 def document_transfers(bench: Bench) -> list[Row]:
-    """Rows 13–16: a PDF of scanned pages and a DOCX with pictures, up and down."""
+    """Rows 15–18: a PDF of scanned pages and a DOCX with pictures, up and down."""
     rows = []
     for (upload, download), kind, mb, make in (
-        ((13, 14), "pdf", bench.s.pdf_mb, inputs.pdf),
-        ((15, 16), "docx", bench.s.docx_mb, inputs.docx),
+        ((15, 16), "pdf", bench.s.pdf_mb, inputs.pdf),
+        ((17, 18), "docx", bench.s.docx_mb, inputs.docx),
     ):
         small = bench.work / f"upload-1mb.{kind}"
         large = bench.work / f"upload-{mb}mb.{kind}"
@@ -190,8 +191,8 @@ def document_transfers(bench: Bench) -> list[Row]:
         ]
     if rows[1].met is None:
         bench.notes.append(
-            "Row 14: the Fanyigou emulator answers a PDF's translation with a text PDF of as "
+            "Row 16: the Fanyigou emulator answers a PDF's translation with a text PDF of as "
             "many pages (`outputs.pdf`), not a file of the original's size, so the row cannot "
-            "show a large PDF download; downloads stream whatever the type (rows 12 and 16)."
+            "show a large PDF download; downloads stream whatever the type (rows 12 and 18)."
         )
     return rows
