@@ -5,6 +5,8 @@
     python benchmarks/client.py sdk-upload PATH HOST   the vendor SDK: upload to task id
     python benchmarks/client.py raw-upload PATH URL FIELDS_JSON
                                                        http.client, streamed (curl stand-in)
+    python benchmarks/client.py journal-jobs COUNT     transhub's journal: record COUNT
+                                                       new jobs as the runner does
 
 The transhub clients go through the public Python API (``transhub.Hub``), configured
 by the environment (``TRANSHUB_HOME``, ``TRANSHUB_FANYIGOU_*``) like any user's
@@ -23,14 +25,17 @@ from typing import Any
 
 
 def upload(path: Path) -> dict[str, Any]:
-    """Validate, route and submit one document through transhub."""
+    """Validate, route and submit one document through transhub, as the runner does:
+    the input's digest for the journal first (its fingerprint), then the upload."""
     import requests_toolbelt  # noqa: F401 - imported by the first upload; start-up, not transfer
     import transhub
+    from transhub.files import file_digest
 
     hub = transhub.Hub()
     try:
         cls, request, _ = hub.prepare_document(path, "zh", provider="fanyigou")
         translator = hub.instance(cls)
+        file_digest(path)  # the journal's SHA-256, before anything is sent
         start = time.perf_counter()
         task_id = translator.submit(request)
         return {"task_id": task_id, "seconds": time.perf_counter() - start}
@@ -112,6 +117,38 @@ def raw_upload(path: Path, url: str, fields: dict[str, str]) -> dict[str, Any]:
     return {"task_id": str(answer["data"]["tid"]), "seconds": time.perf_counter() - start}
 
 
+def journal_jobs(count: int) -> dict[str, Any]:
+    """Record ``count`` new completed document jobs in the journal of ``TRANSHUB_HOME``
+    through its public API, each as the runner records one (look for a reusable
+    result, create, complete); the median seconds of one."""
+    import hashlib
+    import secrets
+    import statistics
+
+    from transhub.journal import Item, JobState, open_journal
+
+    journal = open_journal()
+    took = []
+    try:
+        for _ in range(count):
+            name = f"/home/user/reports/new-{secrets.token_hex(4)}.docx"
+            sha = hashlib.sha256(name.encode()).hexdigest()
+            fingerprint = hashlib.sha256(sha.encode()).hexdigest()
+            start = time.perf_counter()
+            if journal.reusable(fingerprint) is None:
+                item = Item(0, name, fingerprint, {"document": name.replace(".docx", ".zh.docx")},
+                            input_size=48_213, input_sha256=sha)  # fmt: skip
+                request = {"path": name, "target": "zh", "source": None, "kind": "same"}
+                job = journal.create(
+                    provider="fanyigou", capability="document", request=request, items=[item]
+                )
+                journal.update(job.id, state=JobState.COMPLETED, task_id=secrets.token_hex(8))
+            took.append(time.perf_counter() - start)
+    finally:
+        journal.close()
+    return {"seconds": statistics.median(took)}
+
+
 def main(argv: list[str]) -> None:
     """Dispatch on the first argument (see the module docstring)."""
     command, *args = argv
@@ -123,6 +160,8 @@ def main(argv: list[str]) -> None:
         result = sdk_upload(Path(args[0]), args[1])
     elif command == "raw-upload":
         result = raw_upload(Path(args[0]), args[1], json.loads(args[2]))
+    elif command == "journal-jobs":
+        result = journal_jobs(int(args[0]))
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(result))

@@ -2,9 +2,10 @@
 
     python -I -S launch.py STATS TIMEOUT COMMAND...
 
-Runs COMMAND with this process's stdio and environment, then writes its wall time and
-peak RSS (``getrusage(RUSAGE_CHILDREN)``: this launcher has no other child) to the
-JSON file STATS, and exits with COMMAND's code (124 when it was killed at TIMEOUT).
+Runs COMMAND with this process's stdio and environment, then writes its wall time,
+peak RSS and CPU time (user + system; ``getrusage(RUSAGE_CHILDREN)``: this launcher
+has no other child) to the JSON file STATS, and exits with COMMAND's code (124 when
+it was killed at TIMEOUT).
 Standard library only and kept small: its own RSS is the floor of what it measures.
 """
 
@@ -26,9 +27,10 @@ def main(stats: str, timeout: float, command: list[str]) -> int:
     signal.alarm(0)
     code = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = usage.ru_maxrss * 1024  # KB on Linux
     with open(stats, "w") as handle:  # noqa: PTH123 - pathlib would add to the floor
-        json.dump({"seconds": seconds, "rss": rss}, handle)
+        json.dump({"seconds": seconds, "rss": rss, "cpu": usage.ru_utime + usage.ru_stime}, handle)
     return 124 if code == -signal.SIGKILL else code
 
 

@@ -31,6 +31,8 @@ class Run:
     peak_rss: int
     stdout: str
     stderr: str
+    #: CPU time of the child (user + system), in seconds.
+    cpu_seconds: float = 0.0
 
 
 class ChildFailed(RuntimeError):
@@ -59,6 +61,7 @@ def run(
             peak_rss=numbers["rss"],
             stdout=out.read_text("utf-8", "replace"),
             stderr=err.read_text("utf-8", "replace"),
+            cpu_seconds=numbers.get("cpu", 0.0),
         )
     if check and code != 0:
         raise ChildFailed(f"{' '.join(argv[:4])}… exited {code}: {result.stderr.strip()[-800:]}")

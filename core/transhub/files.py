@@ -3,14 +3,17 @@ output names that cannot escape their folder."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -39,8 +42,63 @@ def _umask() -> int:
     return current
 
 
+@dataclass(frozen=True)
+class Digests:
+    """A file's MD5 (what some providers sign) and SHA-256 (what the journal keeps)."""
+
+    md5: str
+    sha256: str
+
+
+# Digests already computed in this process, by file identity: a file is read once per
+# run however many callers (validation, the journal, a provider's signature) need its
+# hash.  Identity includes the change time, so a rewrite that restores the size and
+# the modification time is still seen.
+_DIGESTS: collections.OrderedDict[tuple[int, ...], Digests] = collections.OrderedDict()
+_DIGESTS_LOCK = threading.Lock()
+_DIGESTS_KEPT = 4096
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def digests(path: Path) -> Digests:
+    """MD5 and SHA-256 of a file in one chunked pass, remembered for the run: a second
+    call for an unchanged file (same device, inode, size, modification and change
+    times) reads nothing."""
+    with path.open("rb", buffering=0) as handle:
+        stat = os.fstat(handle.fileno())
+        identity = _identity(stat)
+        with _DIGESTS_LOCK:
+            known = _DIGESTS.get(identity)
+            if known is not None:
+                _DIGESTS.move_to_end(identity)
+                return known
+        md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
+        # One buffer, filled again and again; no larger than the file (a batch of
+        # small documents should not allocate a megabyte for each).
+        buffer = bytearray(max(1, min(CHUNK_SIZE, stat.st_size + 1)))
+        view = memoryview(buffer)
+        while count := handle.readinto(buffer):
+            chunk = view[:count]
+            md5.update(chunk)
+            sha256.update(chunk)
+        result = Digests(md5=md5.hexdigest(), sha256=sha256.hexdigest())
+        # Remembered only if the file did not change while it was read.
+        if _identity(os.fstat(handle.fileno())) == identity:
+            with _DIGESTS_LOCK:
+                _DIGESTS[identity] = result
+                while len(_DIGESTS) > _DIGESTS_KEPT:
+                    _DIGESTS.popitem(last=False)
+        return result
+
+
 def file_digest(path: Path, algorithm: str = "sha256") -> str:
-    """The hex digest of a file, read in chunks."""
+    """The hex digest of a file: SHA-256 or MD5 from :func:`digests` (one pass,
+    remembered), any other algorithm read in chunks."""
+    if algorithm in ("sha256", "md5"):
+        return str(getattr(digests(path), algorithm))
     digest = hashlib.new(algorithm)
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK_SIZE), b""):

@@ -143,7 +143,8 @@ def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, i
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:  # reads the header only
+        # Image.open reads the header only; nothing here may call .load().
+        with Image.open(path) as image:
             width, height = image.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise InputError(f"is not a readable image ({exc})", path=path) from None
@@ -167,12 +168,14 @@ def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, i
 
 
 def _check_not_encrypted(path: Path, provider: str) -> None:
-    from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from transhub.pages import read_pdf
+
     try:
-        encrypted = PdfReader(path).is_encrypted
-    except (PdfReadError, OSError, ValueError) as exc:
+        # The trailer's /Encrypt: read_pdf reads the trailer and cross-references only.
+        encrypted = read_pdf(path, lambda reader: reader.is_encrypted)
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"is not a readable PDF ({exc})", path=path) from None
     if encrypted:
         raise InputError(

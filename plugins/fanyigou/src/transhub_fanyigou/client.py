@@ -36,7 +36,7 @@ from transhub.errors import (
     ResponseFormatError,
     TransientError,
 )
-from transhub.files import file_digest
+from transhub.files import digests
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
 from transhub.retrying import unknown_fate
 
@@ -266,7 +266,7 @@ class FanyigouClient:
     def upload_translate(self, path: Path, options: DocumentSubmission) -> str:
         """``uploadTranslate``: upload and start translating (charged when done).
         Waits for a free channel; returns the task id."""
-        params = {"md5": file_digest(path, "md5"), **options.params()}
+        params = {"md5": digests(path).md5, **options.params()}
 
         def submit() -> str:
             answer = self._call(
@@ -283,7 +283,7 @@ class FanyigouClient:
         answer is worth sending again).  Returns the task id and the pages, 0 when
         the count goes on in the background."""
         answer = self._call(
-            "detectDocPage", {"md5": file_digest(path, "md5")}, idempotent=True, upload=path
+            "detectDocPage", {"md5": digests(path).md5}, idempotent=True, upload=path
         )
         return answers.read_page_count(
             answers.data_object(answer, call="detectDocPage"), call="detectDocPage"
@@ -321,7 +321,7 @@ class FanyigouClient:
     def convert(self, path: Path, target_format: str, source: str | None) -> str:
         """``convert``: upload and start a format conversion; returns the task id."""
         params = {
-            "md5": file_digest(path, "md5"),
+            "md5": digests(path).md5,
             "conversionFormat": CONVERSION_FORMATS[target_format],
             "from": source or "",
         }
@@ -335,7 +335,7 @@ class FanyigouClient:
     def upload_translate_image(self, path: Path, target: str, source: str | None) -> str:
         """``image/uploadTranslateImage``: one image, one task (``taskId``)."""
         call = "image/uploadTranslateImage"
-        params = {"md5": file_digest(path, "md5"), "from": source or AUTO, "to": target}
+        params = {"md5": digests(path).md5, "from": source or AUTO, "to": target}
         answer = self._call(call, params, idempotent=False, upload=path, starts_task=True)
         return self._note(answers.task_id(answers.data_object(answer, call=call), call=call))
 
@@ -350,7 +350,7 @@ class FanyigouClient:
     def ocr(self, path: Path, source: str | None) -> OcrResult:
         """``image/ocrUploadImage``: the recognised lines (charged per call)."""
         call = "image/ocrUploadImage"
-        params = {"md5": file_digest(path, "md5"), "from": source or ""}
+        params = {"md5": digests(path).md5, "from": source or ""}
         answer = self._call(call, params, idempotent=False, upload=path)
         return answers.read_ocr(answers.data_object(answer, call=call), call=call)
 
