@@ -75,10 +75,10 @@ def bench(session: nox.Session) -> None:
     """Benchmarks (issue 8): every row in one run; prints the table and writes
     docs/benchmarks.md.  Arguments after ``--`` go to benchmarks/run.py (``--only 6``).
 
-    transhub and both provider plugins are installed as a user installs them (not
+    transhub and every provider plugin are installed as a user installs them (not
     editable, bytecode compiled), with the vendor SDK and trustme for row 5.
     """
-    plugins = [str(ROOT / "plugins" / name) + "[sandbox]" for name in ("fanyigou", "alibaba")]
+    plugins = [f"{plugin}[sandbox]" for plugin in PLUGINS]
     session.install(".", *plugins, "qingxun-openapi-python-sdk", "trustme")
     # A reused environment gets the current sources, not the last run's build.
     session.install("--no-deps", "--force-reinstall", ".", *plugins)

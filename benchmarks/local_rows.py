@@ -1,10 +1,9 @@
 """Rows for the local provider (issue 16): OCR of 20 images and 1,000 dictionary
 look-ups, each in its own process measured by :func:`measure.run` (wall time, peak RSS).
 
-To add them to the table: in ``run.py``'s ``GROUPS``, ``(13, 14): local_rows.measure``
-(``import local_rows``), and install ``./plugins/local[sandbox]`` in ``nox -s bench``
-(the sandbox extra brings the CJK font the sample images are drawn with).  Run alone:
-``python benchmarks/local_rows.py``.
+``run.py`` measures them with the other rows; ``nox -s bench`` installs
+``./plugins/local[sandbox]`` (the sandbox extra brings the CJK font the sample images
+are drawn with).  Run alone: ``python benchmarks/local_rows.py``.
 """
 
 from __future__ import annotations
@@ -18,12 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from measure import MB, Run, run
 from rows import Bench, Row
 
-IMAGES = 20
-LOOKUPS = 1000
 #: A look-up after the first must take well under this (the issue's target).
 LOOKUP_TARGET = 0.100
 
-#: The OCR child: draws IMAGES images of three known lines, then reads them with one
+#: The OCR child: draws the given number of images of three known lines, then reads them with one
 #: engine; prints the set-up time, the per-image times and how many were read exactly.
 OCR_CHILD = """
 import json, sys, time
@@ -58,7 +55,7 @@ for n in range(count):
 print(json.dumps({"setup": setup, "times": times, "exact": exact}))
 """
 
-#: The dictionary child: LOOKUPS look-ups, alternating Chinese and English words.
+#: The dictionary child: the given number of look-ups, alternating Chinese and English words.
 DICT_CHILD = """
 import json, sys, time
 from transhub.api import Hub
@@ -82,27 +79,28 @@ def _numbers(result: Run) -> dict[str, list[float] | float | int]:
 
 
 def measure(bench: Bench) -> list[Row]:
-    """Row 13: OCR of 20 images with one engine; row 14: 1,000 look-ups, cold (the index
-    is built) and warm (a new process, the index on disk)."""
+    """Row 13: OCR of ``ocr_images`` images with one engine; row 14: ``lookups``
+    look-ups, cold (the index is built) and warm (a new process, the index on disk)."""
+    images_n, lookups_n = bench.s.ocr_images, bench.s.lookups
     home = bench.folder("local-home")
     env = {**bench.env(home), "TRANSHUB_PLUGINS": "local"}
     images = bench.folder("local-images")
-    ocr = run([bench.python, "-c", OCR_CHILD, str(images), str(IMAGES)], env=env)
+    ocr = run([bench.python, "-c", OCR_CHILD, str(images), str(images_n)], env=env)
     o = _numbers(ocr)
     per_image = sorted(o["times"])[len(o["times"]) // 2]  # type: ignore[arg-type]
     cold = run([bench.python, "-c", DICT_CHILD, "1"], env=env)
-    warm = run([bench.python, "-c", DICT_CHILD, str(LOOKUPS)], env=env)
+    warm = run([bench.python, "-c", DICT_CHILD, str(lookups_n)], env=env)
     first_cold = _numbers(cold)["times"][0]  # type: ignore[index]
     times = _numbers(warm)["times"]
     first, later = times[0], times[1:]  # type: ignore[index]
     later_mean = sum(later) / len(later)
     later_max = max(later)
     return [
-        Row(13, f"local: OCR of {IMAGES} images (3 lines each, one engine)",
+        Row(13, f"local: OCR of {images_n} images (3 lines each, one engine)",
             f"{ocr.seconds:.1f} s, peak {ocr.peak_rss / MB:.0f} MB",
             f"engine set-up {o['setup']:.2f} s", f"median {per_image:.2f} s an image; "
-            f"{o['exact']}/{IMAGES} read exactly", "reported", None),
-        Row(14, f"local: {LOOKUPS:,} dictionary look-ups (CC-CEDICT)",
+            f"{o['exact']}/{images_n} read exactly", "reported", None),
+        Row(14, f"local: {lookups_n:,} dictionary look-ups (CC-CEDICT)",
             f"{warm.seconds:.1f} s, peak {warm.peak_rss / MB:.0f} MB",
             f"first ever (index built) {first_cold:.2f} s; first in a new process "
             f"{first * 1000:.0f} ms",

@@ -42,6 +42,9 @@ class Settings:
     journal_rows: int = 10_000
     #: The large journal of rows 21–23.
     big_journal_rows: int = 100_000
+    #: The local provider's rows 13–14: images read, and dictionary look-ups.
+    ocr_images: int = 20
+    lookups: int = 1_000
 
 
 @dataclass

@@ -30,13 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import journal_rows
 import load_rows
+import local_rows
 import transfer_rows
 from rows import Bench, Row, Settings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SMOKE = Settings(runs=1, warmup=0, task_seconds=0.0, upload_mb=2, pdf_mb=2, docx_mb=2,
                  documents=2, images=21, many_images=41, cpu_documents=3, journal_rows=50,
-                 big_journal_rows=60)  # fmt: skip
+                 big_journal_rows=60, ocr_images=2, lookups=20)  # fmt: skip
 #: What the last change to transhub or to the benchmark did, for the report's readers.
 CHANGES = [
     "Input checks and page counts no longer read a whole PDF into memory: pypdf is given "
@@ -63,6 +64,7 @@ GROUPS: dict[tuple[int, ...], Callable[[Bench], list[Row]]] = {
     (6, 7, 8, 10): Bench.batches,
     (9, 20): Bench.images,
     (19,): load_rows.cpu_per_document,
+    (13, 14): local_rows.measure,
     (21, 22, 23): journal_rows.journal_rows,
 }
 
