@@ -91,8 +91,8 @@ def test_batch_of_a_folder_prints_a_summary_and_fails_when_one_fails(cli, echo, 
 
 
 def test_batch_with_a_task_failure_exits_non_zero(cli, echo, tmp_path):
-    for name in ("a.txt", "b.txt"):
-        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    for name in ("a.txt", "b.txt"):  # different contents: two jobs
+        (tmp_path / name).write_text(f"{name}\n", encoding="utf-8")
     echo.faults.queue(_fault("ERROR"), action="/v1/documents")
     result = cli(
         "doc",

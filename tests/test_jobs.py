@@ -76,7 +76,7 @@ def test_every_step_is_journalled(cli, echo, sample, isolated):
     shown = cli("jobs", "show", record["job"][:5])
     assert "completed" in shown.stdout and str(sample) in shown.stdout
     listed = cli("jobs", "list", "--json")
-    assert [json.loads(line)["id"] for line in listed.lines] == [record["job"]]
+    assert [json.loads(line)["job_id"] for line in listed.lines] == [record["job"]]
 
 
 def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, sample, tmp_path):

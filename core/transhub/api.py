@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -65,7 +64,7 @@ from transhub.router import Need, choose, language_fit, options_fit
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
 if TYPE_CHECKING:
-    from transhub.jobs import Runner
+    from transhub.jobs.runner import Runner
     from transhub.journal import Journal
 
 __all__ = [
@@ -131,12 +130,24 @@ class Hub:
             return self._journal
 
     def runner(
-        self, *, stop: threading.Event | None = None, on_status: StatusCallback | None = None
+        self,
+        *,
+        stop: threading.Event | None = None,
+        on_status: StatusCallback | None = None,
+        resubmit: bool = False,
+        batch_id: str | None = None,
     ) -> Runner:
         """A job runner over this hub and its journal."""
-        from transhub.jobs import Runner
+        from transhub.jobs.runner import Runner
 
-        return Runner(self, self.journal, stop=stop, on_status=on_status)
+        return Runner(
+            self,
+            self.journal,
+            stop=stop,
+            on_status=on_status,
+            resubmit=resubmit,
+            batch_id=batch_id,
+        )
 
     @property
     def settings(self) -> CoreSettings:
@@ -301,7 +312,9 @@ class Hub:
             output=output,
             overwrite=overwrite,
         )
-        return self.runner(stop=stop, on_status=on_status).document(
+        from transhub.jobs.drivers.documents import DocumentDriver
+
+        return DocumentDriver(self.runner(stop=stop, on_status=on_status)).translate(
             cls, request, destination, output, overwrite=overwrite, force=force
         )
 
@@ -319,6 +332,8 @@ class Hub:
     ) -> tuple[type[DocumentTranslator[Any, Any]], DocumentRequest, Path]:
         """Validate and route a document translation without sending anything:
         the implementation class, the request, and where the result will go."""
+        from transhub.jobs.drivers.documents import document_fingerprint
+
         path = Path(path)
         src, dst = self._languages(Capability.DOCUMENT, provider, source, target)
         assert dst is not None
@@ -350,8 +365,8 @@ class Hub:
         if (
             destination.exists()
             and not overwrite
-            and not self.runner().is_own_result(
-                self.runner().document_fingerprint(cls, request, output), destination
+            and not self.journal.is_own_output(
+                destination, document_fingerprint(cls, request, output)
             )
         ):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
@@ -493,7 +508,9 @@ class Hub:
             output_dir=output_dir,
             overwrite=overwrite,
         )
-        return self.runner(stop=stop, on_status=on_status).convert(
+        from transhub.jobs.drivers.documents import ConvertDriver
+
+        return ConvertDriver(self.runner(stop=stop, on_status=on_status)).convert(
             cls, Path(path), fmt, src, destination, overwrite=overwrite, force=force
         )
 
@@ -628,6 +645,8 @@ class Hub:
         cls, src, dst = self.prepare_images(
             unique, target, source=source, provider=provider, options=options
         )
+        from transhub.jobs.drivers.images import ImageDriver, image_print
+
         name = cls.provider.name
         names = Stems()
         names.reserve(unique)
@@ -635,83 +654,32 @@ class Hub:
         if not overwrite:
             for item in unique:
                 taken = existing_output(folder, names.stem(item), dst)
-                if taken is not None:
+                if taken is not None and not self.journal.is_own_output(
+                    taken, image_print(name, item, dst, src, options)
+                ):
                     raise InputError("already exists (use --overwrite to replace it)", path=taken)
         stop = stop or threading.Event()
-        runner = self.runner(stop=stop, on_status=on_status)
-        outcomes: dict[ImageSource, ImageOutcome] = {}
-        todo = []
-        for item in unique:
-            reused = (
-                None
-                if force
-                else runner.reuse_image(
-                    name,
-                    item,
-                    names.stem(item),
-                    target=dst,
-                    source_language=src,
-                    options=options,
-                    output_dir=folder,
-                    overwrite=overwrite,
-                )
-            )
-            if reused is not None:
-                outcomes[item] = reused
-            else:
-                todo.append(item)
-        chunks = [todo[i : i + cls.max_per_task] for i in range(0, len(todo), cls.max_per_task)]
-        limit = cls.provider.max_concurrent_tasks(self.provider_settings(cls))
-        workers = max(1, min(len(chunks), limit))
-
-        def run(chunk: list[ImageSource]) -> None:
-            try:
-                results = runner.image_task(
-                    cls,
-                    chunk,
-                    {s: names.stem(s) for s in chunk},
-                    target=dst,
-                    source=src,
-                    options=options,
-                    output_dir=folder,
-                    overwrite=overwrite,
-                )
-            except TranshubError as exc:
-                if exc.kind in _BATCH_FATAL:
-                    raise  # wrong for every task alike: stop with its own exit code
-                # One task's failure is its images' failure, not the batch's.
-                for item in chunk:
-                    outcomes[item] = ImageOutcome(
-                        source=item.label,
-                        provider=name,
-                        success=False,
-                        code=str(exc.code) if exc.code is not None else exc.kind,
-                        message=str(exc),
-                    )
-                return
-            for item, outcome in zip(chunk, results, strict=True):
-                outcomes[item] = outcome
-
-        if chunks:
-            with ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix=f"{name}-images"
-            ) as pool:
-                futures = [pool.submit(run, chunk) for chunk in chunks]
-                try:
-                    for future in futures:
-                        future.result()
-                except BaseException:
-                    # Ctrl-C (or a fatal error): the other tasks stop at their next step
-                    # and stay recorded; the pool's exit must not wait for them to finish.
-                    stop.set()
-                    raise
+        driver = ImageDriver(self.runner(stop=stop, on_status=on_status))
+        outcomes = driver.translate(
+            cls,
+            unique,
+            {s: names.stem(s) for s in unique},
+            target=dst,
+            source=src,
+            options=options,
+            output_dir=folder,
+            overwrite=overwrite,
+            force=force,
+            workers=cls.provider.max_concurrent_tasks(self.provider_settings(cls)),
+        )
         return [outcomes[s] for s in sources]
 
     def download_job(self, job_id: str, output_dir: str | Path) -> list[Path]:
         """Save a journalled job's results again into ``output_dir``: from the
         provider while it keeps them, else copied from this job's saved files when
         they are intact.  Returns the paths written."""
-        from transhub.jobs import copy_saved, image_source
+        from transhub.jobs.drivers.images import image_source
+        from transhub.jobs.runner import copy_saved
 
         job = self.journal.get(job_id)
         folder = Path(output_dir)
@@ -907,11 +875,6 @@ class Hub:
             raise ResultExpiredError(
                 f"{path}: the result of {provider} task {task_id} has expired", provider=provider
             )
-
-
-_BATCH_FATAL = frozenset(
-    {"configuration", "authentication", "quota", "routing", "input", "interrupted"}
-)
 
 
 _default: Hub | None = None

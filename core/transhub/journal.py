@@ -1,19 +1,21 @@
 """The job journal: every remote task, recorded before it can cost money.
 
 SQLite in WAL mode at ``<data folder>/jobs.db``, safe for several transhub processes
-at once.  A *job* is one remote task (a document, a conversion, or one task of an
-image batch); its *items* are the inputs it carries (one for a document, up to the
-provider's task size for images), each with its own outcome and saved files.
+at once: every write is one short ``BEGIN IMMEDIATE`` transaction, retried while
+another process holds the write lock (never "database is locked"), and no
+transaction is held across a network call.  Jobs and items are described in
+:mod:`transhub.jobs.model`; owners and leases in :mod:`transhub.jobs.claims`.
 
-The life of a job, and what ``transhub jobs resume`` does with each state:
+What ``transhub jobs resume`` does with each state:
 
 ========== ==================================================== =====================
 state      meaning                                              resume
 ========== ==================================================== =====================
-submitting written before the request that may start a paid    re-submit only when the
-           task; the task id is not known yet                  submit is idempotent
-                                                               (prepared task id) or
-                                                               with ``--resubmit``
+submitting written before the request that may start a paid    submit when nothing was
+           task; the task id is not known yet                  sent (``sending_at``
+                                                               unset), when the submit
+                                                               is idempotent, or with
+                                                               ``--resubmit``
 running    the provider has the task (``task_id`` known)        poll, then download
 finished   the task is done remotely; results not all saved     download
 completed  every result saved (paths and SHA-256 recorded)      —
@@ -21,8 +23,8 @@ failed     the task (or its submit) failed; nothing to resume   —
 expired    the provider no longer keeps the result              —
 ========== ==================================================== =====================
 
-Times are stored in UTC (ISO 8601).  No secret is ever written here: only inputs,
-options, provider task ids and outcomes.
+Times are stored in UTC (ISO 8601); leases in epoch seconds.  No secret is ever
+written here: only inputs, options, provider task ids and outcomes.
 """
 
 from __future__ import annotations
@@ -32,73 +34,25 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from transhub.errors import InputError, NotFoundError
+from transhub.jobs.claims import ClaimStore
+from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
+from transhub.jobs.schema import SCHEMA_VERSION, script_from
 
-SCHEMA_VERSION = 1
+__all__ = ["Item", "ItemStatus", "Job", "JobState", "Journal", "now", "open_journal"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id            TEXT PRIMARY KEY,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
-    provider      TEXT NOT NULL,
-    capability    TEXT NOT NULL,
-    state         TEXT NOT NULL,
-    request       TEXT NOT NULL,          -- JSON: languages, options, output kind, ...
-    task_id       TEXT,
-    prepared_task_id TEXT,
-    percent       REAL,
-    pages         INTEGER,
-    message       TEXT NOT NULL DEFAULT '',
-    error         TEXT,
-    error_kind    TEXT,
-    submitted_at  TEXT,
-    finished_at   TEXT
-);
-CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
-CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at);
-CREATE TABLE IF NOT EXISTS items (
-    job_id        TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    position      INTEGER NOT NULL,
-    input         TEXT NOT NULL,          -- path or URL, as given
-    input_size    INTEGER,
-    input_sha256  TEXT,
-    fingerprint   TEXT NOT NULL,          -- content + provider + languages + options
-    plan          TEXT NOT NULL,          -- JSON: where each artifact goes
-    state         TEXT NOT NULL,          -- pending, completed, failed, reused
-    code          TEXT,
-    message       TEXT NOT NULL DEFAULT '',
-    artifacts     TEXT NOT NULL DEFAULT '{}',  -- JSON: artifact -> provider reference
-    outputs       TEXT NOT NULL DEFAULT '{}',  -- JSON: artifact -> {path, sha256, size}
-    PRIMARY KEY (job_id, position)
-);
-CREATE INDEX IF NOT EXISTS items_fingerprint ON items(fingerprint, state);
-"""
+#: How long a write waits for another process's write lock before retrying, and for
+#: how long it retries in all: far longer than any transaction of ours lasts.
+_BUSY_TIMEOUT = 5.0
+_RETRY_FOR = 120.0
 
-
-class JobState(str, enum.Enum):
-    """Where a job stands (see the module docstring)."""
-
-    SUBMITTING = "submitting"
-    RUNNING = "running"
-    FINISHED = "finished"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-    @property
-    def is_final(self) -> bool:
-        """Whether resume has nothing left to do."""
-        return self in (JobState.COMPLETED, JobState.FAILED, JobState.EXPIRED)
-
-    def __str__(self) -> str:
-        return self.value
+T = TypeVar("T")
 
 
 def _to_db(value: Any) -> Any:
@@ -118,69 +72,47 @@ def _from_db(value: Any) -> Any:
     return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
 
 
-def now() -> str:
-    """The current UTC time, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
-@dataclass
-class Item:
-    """One input of a job."""
-
-    position: int
-    input: str
-    fingerprint: str
-    plan: dict[str, str]
-    input_size: int | None = None
-    input_sha256: str | None = None
-    state: str = "pending"
-    code: str | None = None
-    message: str = ""
-    artifacts: dict[str, str] = field(default_factory=dict)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+def _retrying(action: Callable[[], T]) -> T:
+    """``action()``, run again while SQLite reports the database busy or locked (a
+    busy handler does not cover every case, e.g. a lock upgrade or WAL recovery)."""
+    end = time.monotonic() + _RETRY_FOR
+    delay = 0.005
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() > end:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
 
 
-@dataclass
-class Job:
-    """One remote task and its items, as recorded."""
-
-    id: str
-    provider: str
-    capability: str
-    state: JobState
-    request: dict[str, Any]
-    items: list[Item]
-    created_at: str = ""
-    updated_at: str = ""
-    task_id: str | None = None
-    prepared_task_id: str | None = None
-    percent: float | None = None
-    pages: int | None = None
-    message: str = ""
-    error: str | None = None
-    error_kind: str | None = None
-    submitted_at: str | None = None
-    finished_at: str | None = None
-
-    @property
-    def may_have_been_submitted(self) -> bool:
-        """Left in ``submitting`` by a process that died mid-request."""
-        return self.state is JobState.SUBMITTING
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view (``jobs show --json``)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "items"}
-        data["state"] = self.state.value
-        data["items"] = [item.__dict__ for item in self.items]
-        return data
+def _item(row: sqlite3.Row) -> Item:
+    return Item(
+        position=row["position"],
+        input=_from_db(row["input"]),
+        fingerprint=row["fingerprint"],
+        plan=json.loads(row["plan"]),
+        input_size=row["input_size"],
+        input_sha256=row["input_sha256"],
+        state=row["state"],
+        code=row["code"],
+        message=_from_db(row["message"]),
+        artifacts=json.loads(row["artifacts"]),
+        outputs=json.loads(row["outputs"]),
+    )
 
 
-class Journal:
+class Journal(ClaimStore):
     """The journal at ``path`` (created on first use).
 
     One connection per instance, guarded by a lock, so threads of one process may
-    share it; other processes use their own instances — SQLite's WAL and its busy
-    timeout serialise the writers.
+    share it; other processes use their own instances.
     """
 
     def __init__(self, path: Path) -> None:
@@ -188,21 +120,28 @@ class Journal:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._db = sqlite3.connect(
-            path, timeout=30.0, isolation_level=None, check_same_thread=False
+            path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
         )
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
         self._db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
         self._db.execute("PRAGMA foreign_keys=ON")
         if self._version() < SCHEMA_VERSION:
-            # executescript commits on its own; every statement is IF NOT EXISTS, so two
-            # processes creating the journal at once do no harm.
-            with self._lock:
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._migrate()
 
     def _version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        return int(_retrying(lambda: self._db.execute("PRAGMA user_version").fetchone()[0]))
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema in one transaction (two processes opening a
+        new journal at once: the second finds it done)."""
+        with self._transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version >= SCHEMA_VERSION:
+                return
+            for statement in script_from(version):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the connection."""
@@ -215,17 +154,28 @@ class Journal:
 
         def __enter__(self) -> sqlite3.Connection:
             self.journal._lock.acquire()
-            self.journal._db.execute("BEGIN IMMEDIATE")
+            try:
+                _retrying(lambda: self.journal._db.execute("BEGIN IMMEDIATE"))
+            except BaseException:
+                self.journal._lock.release()
+                raise
             return self.journal._db
 
         def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
             try:
-                self.journal._db.execute("ROLLBACK" if exc_type else "COMMIT")
+                if exc_type:
+                    self.journal._db.execute("ROLLBACK")
+                else:
+                    _retrying(lambda: self.journal._db.execute("COMMIT"))
             finally:
                 self.journal._lock.release()
 
     def _transaction(self) -> Journal._Tx:
         return Journal._Tx(self)
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return _retrying(lambda: self._db.execute(sql, args).fetchall())
 
     # -- writing -------------------------------------------------------------------
 
@@ -236,40 +186,55 @@ class Journal:
         capability: str,
         request: dict[str, Any],
         items: Sequence[Item],
+        state: JobState = JobState.SUBMITTING,
     ) -> Job:
-        """Record a new job in ``submitting``, before anything is sent."""
-        stamp = now()
+        """Record a new job (in ``submitting`` unless said), before anything is sent."""
         with self._transaction() as db:
-            job_id = self._new_id(db)
-            db.execute(
-                "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
-                " request) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            job_id = self._insert(db, provider, capability, request, items, state)
+        return self.get(job_id)
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        provider: str,
+        capability: str,
+        request: dict[str, Any],
+        items: Sequence[Item],
+        state: JobState = JobState.SUBMITTING,
+    ) -> str:
+        stamp = now()
+        job_id = self._new_id(db)
+        db.execute(
+            "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
+            " request) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                job_id,
+                stamp,
+                stamp,
+                provider,
+                capability,
+                state.value,
+                json.dumps(request, sort_keys=True),
+            ),
+        )
+        db.executemany(
+            "INSERT INTO items (job_id, position, input, input_size, input_sha256,"
+            " fingerprint, plan, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
                 (
                     job_id,
-                    stamp,
-                    stamp,
-                    provider,
-                    capability,
-                    JobState.SUBMITTING.value,
-                    json.dumps(request, sort_keys=True),
-                ),
-            )
-            for item in items:
-                db.execute(
-                    "INSERT INTO items (job_id, position, input, input_size, input_sha256,"
-                    " fingerprint, plan, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        job_id,
-                        item.position,
-                        _to_db(item.input),
-                        item.input_size,
-                        item.input_sha256,
-                        item.fingerprint,
-                        json.dumps(item.plan),
-                        item.state,
-                    ),
+                    item.position,
+                    _to_db(item.input),
+                    item.input_size,
+                    item.input_sha256,
+                    item.fingerprint,
+                    json.dumps(item.plan),
+                    str(item.state),
                 )
-        return self.get(job_id)
+                for item in items
+            ],
+        )
+        return job_id
 
     @staticmethod
     def _new_id(db: sqlite3.Connection) -> str:
@@ -279,9 +244,8 @@ class Journal:
             if db.execute("SELECT 1 FROM jobs WHERE id = ?", (candidate,)).fetchone() is None:
                 return candidate
 
-    def update(self, job_id: str, **fields: Any) -> None:
-        """Change a job's columns (``state`` may be a :class:`JobState`)."""
-        allowed = {
+    _JOB_FIELDS = frozenset(
+        {
             "state",
             "task_id",
             "prepared_task_id",
@@ -293,8 +257,16 @@ class Journal:
             "submitted_at",
             "finished_at",
             "request",
+            "sending_at",
+            "owner",
+            "lease_until",
+            "batch_id",
         }
-        unknown = set(fields) - allowed
+    )
+
+    def update(self, job_id: str, **fields: Any) -> None:
+        """Change a job's columns (``state`` may be a :class:`JobState`)."""
+        unknown = set(fields) - self._JOB_FIELDS
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
         values = {k: _to_db(v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
@@ -306,12 +278,18 @@ class Journal:
             db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))  # noqa: S608 - names come from the allow-list above
 
     def update_item(self, job_id: str, position: int, **fields: Any) -> None:
-        """Change one item's columns (``artifacts`` and ``outputs`` are dicts)."""
+        """Change one item's columns (``artifacts`` and ``outputs`` are dicts); saved
+        outputs are indexed by path, so transhub knows its own results."""
         allowed = {"state", "code", "message", "artifacts", "outputs", "plan"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown item fields: {sorted(unknown)}")
-        values = {k: _to_db(json.dumps(v) if isinstance(v, dict) else v) for k, v in fields.items()}
+        values = {
+            k: _to_db(
+                json.dumps(v) if isinstance(v, dict) else v.value if isinstance(v, enum.Enum) else v
+            )
+            for k, v in fields.items()
+        }
         assignments = ", ".join(f"{name} = ?" for name in values)
         with self._transaction() as db:
             db.execute(
@@ -319,11 +297,34 @@ class Journal:
                 (*values.values(), job_id, position),
             )
             db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (now(), job_id))
+            if fields.get("outputs"):
+                row = db.execute(
+                    "SELECT fingerprint FROM items WHERE job_id = ? AND position = ?",
+                    (job_id, position),
+                ).fetchone()
+                db.executemany(
+                    "INSERT OR REPLACE INTO outputs (path, sha256, fingerprint, job_id)"
+                    " VALUES (?, ?, ?, ?)",
+                    [
+                        (_to_db(saved["path"]), saved["sha256"], row["fingerprint"], job_id)
+                        for saved in fields["outputs"].values()
+                    ],
+                )
 
     def forget(self, job_ids: Sequence[str]) -> int:
         """Delete jobs (and their items); return how many were deleted."""
         with self._transaction() as db:
             return sum(db.execute("DELETE FROM jobs WHERE id = ?", (i,)).rowcount for i in job_ids)
+
+    def prunable(self, older_than_days: float) -> Iterator[dict[str, Any]]:
+        """The final jobs last updated more than ``older_than_days`` ago (what
+        :meth:`prune` would delete), newest first."""
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat()
+        finals = tuple(s.value for s in JobState if s.is_final)
+        marks = ",".join("?" * len(finals))
+        yield from self._summary_rows(
+            f" WHERE j.updated_at < ? AND j.state IN ({marks})", (cutoff, *finals), None
+        )
 
     def prune(self, older_than_days: float) -> int:
         """Delete final jobs last updated more than ``older_than_days`` ago."""
@@ -336,43 +337,66 @@ class Journal:
                 (cutoff, *finals),
             ).rowcount
 
+    # -- batches -------------------------------------------------------------------
+
+    def open_batch(self, spec: dict[str, Any]) -> str:
+        """Record a batch (its command, inputs and options) before it starts."""
+        stamp = now()
+        with self._transaction() as db:
+            batch_id = secrets.token_hex(6)
+            db.execute(
+                "INSERT INTO batches (id, created_at, updated_at, state, spec)"
+                " VALUES (?, ?, ?, 'open', ?)",
+                (batch_id, stamp, stamp, json.dumps(spec, sort_keys=True)),
+            )
+        return batch_id
+
+    def close_batch(self, batch_id: str) -> None:
+        """Mark a batch as run to its end (every input has its outcome)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE batches SET state = 'done', updated_at = ? WHERE id = ?", (now(), batch_id)
+            )
+
+    def open_batches(self) -> list[tuple[str, dict[str, Any]]]:
+        """Batches that did not run to their end (interrupted or killed), oldest first."""
+        rows = self._read(
+            "SELECT id, spec FROM batches WHERE state = 'open' ORDER BY created_at, id"
+        )
+        return [(row["id"], json.loads(_from_db(row["spec"]))) for row in rows]
+
     # -- reading -------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job:
-        """The job with this id, or a unique id prefix."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM jobs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id = ? DESC",
-                (job_id, f"{_escape_like(job_id)}%", job_id),
-            ).fetchall()
+        """The job with this id, or a unique id prefix (a primary-key range, not a scan)."""
+        rows = self._read(
+            "SELECT * FROM jobs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+            (job_id, job_id + "\U0010ffff"),
+        )
+        exact = [r for r in rows if r["id"] == job_id]
+        if exact:
+            rows = exact
         if not rows:
             raise NotFoundError(f"no job {job_id!r} in the journal (see `transhub jobs list`)")
-        if len(rows) > 1 and rows[0]["id"] != job_id:
+        if len(rows) > 1:
             raise InputError(
                 f"job id {job_id!r} is ambiguous: {', '.join(r['id'] for r in rows[:5])}"
             )
         return self._job(rows[0])
 
+    def state_of(self, job_id: str) -> tuple[JobState, str | None, float | None]:
+        """A job's state, owner and lease (cheap: for waiting on another process)."""
+        rows = self._read("SELECT state, owner, lease_until FROM jobs WHERE id = ?", (job_id,))
+        if not rows:
+            raise NotFoundError(f"no job {job_id!r} in the journal")
+        return JobState(rows[0]["state"]), rows[0]["owner"], rows[0]["lease_until"]
+
     def _job(self, row: sqlite3.Row) -> Job:
-        with self._lock:
-            item_rows = self._db.execute(
-                "SELECT * FROM items WHERE job_id = ? ORDER BY position", (row["id"],)
-            ).fetchall()
         items = [
-            Item(
-                position=r["position"],
-                input=_from_db(r["input"]),
-                fingerprint=r["fingerprint"],
-                plan=json.loads(r["plan"]),
-                input_size=r["input_size"],
-                input_sha256=r["input_sha256"],
-                state=r["state"],
-                code=r["code"],
-                message=_from_db(r["message"]),
-                artifacts=json.loads(r["artifacts"]),
-                outputs=json.loads(r["outputs"]),
+            _item(r)
+            for r in self._read(
+                "SELECT * FROM items WHERE job_id = ? ORDER BY position", (row["id"],)
             )
-            for r in item_rows
         ]
         data = {key: _from_db(value) for key, value in dict(row).items()}
         data["state"] = JobState(data["state"])
@@ -387,28 +411,18 @@ class Journal:
         limit: int | None = None,
     ) -> Iterator[Job]:
         """Jobs, newest first, filtered by state and provider."""
-        where: list[str] = []
-        args: list[Any] = []
-        if states:
-            where.append(f"state IN ({','.join('?' * len(states))})")
-            args.extend(states)
-        if provider:
-            where.append("provider = ?")
-            args.append(provider)
-        # Only fixed clauses with placeholders are joined here; values go as parameters.
-        sql = "SELECT * FROM jobs" + (f" WHERE {' AND '.join(where)}" if where else "")  # noqa: S608
-        sql += " ORDER BY created_at DESC, id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        for row in rows:
-            yield self._job(row)
+        for row in self.summaries(states=states, provider=provider, limit=limit):
+            yield self.get(row["job_id"])
 
     def summaries(
-        self, *, states: Sequence[str] | None = None, provider: str | None = None
-    ) -> list[dict[str, Any]]:
-        """One row per job without loading items (for ``jobs list`` on a big journal)."""
+        self,
+        *,
+        states: Sequence[str] | None = None,
+        provider: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """One row per job, newest first, without loading items, streamed from the
+        database (a big journal never sits in memory)."""
         where: list[str] = []
         args: list[Any] = []
         if states:
@@ -418,53 +432,62 @@ class Journal:
             where.append("j.provider = ?")
             args.append(provider)
         condition = f" WHERE {' AND '.join(where)}" if where else ""  # placeholders only
-        sql = (
-            "SELECT j.id, j.created_at, j.provider, j.capability, j.state, j.pages, j.percent,"  # noqa: S608
-            " j.task_id, j.error, COUNT(i.position) AS items, MIN(i.input) AS input"
-            f" FROM jobs j LEFT JOIN items i ON i.job_id = j.id{condition}"
-            " GROUP BY j.id ORDER BY j.created_at DESC, j.id"
-        )
-        with self._lock:
-            cursor = self._db.execute(sql, args)
-            keys = [column[0] for column in cursor.description]
-            rows = cursor.fetchall()
-        found = [dict(zip(keys, row, strict=True)) for row in rows]
-        for row in found:
-            if isinstance(row["input"], bytes) or isinstance(row["error"], bytes):
-                row.update(input=_from_db(row["input"]), error=_from_db(row["error"]))
-        return found
+        yield from self._summary_rows(condition, args, limit)
 
-    def reusable(self, fingerprint: str) -> Item | None:
-        """The latest completed item with this fingerprint whose saved files are all
-        still on disk and unchanged (checked by SHA-256)."""
+    def _summary_rows(
+        self, condition: str, args: Sequence[Any], limit: int | None
+    ) -> Iterator[dict[str, Any]]:
+        sql = (
+            "SELECT j.id AS job_id, j.created_at, j.provider, j.capability, j.state, j.pages,"  # noqa: S608
+            " j.percent, j.task_id, j.error, j.sending_at,"
+            " (SELECT COUNT(*) FROM items i WHERE i.job_id = j.id) AS items,"
+            " (SELECT i.input FROM items i WHERE i.job_id = j.id ORDER BY i.position LIMIT 1)"
+            f" AS input FROM jobs j{condition} ORDER BY j.created_at DESC, j.id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        # A separate connection: the rows stream while this journal's own connection
+        # stays free for the caller's writes.
+        reader = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+        try:
+            cursor = _retrying(lambda: reader.execute(sql, tuple(args)))
+            keys = [column[0] for column in cursor.description]
+            for row in cursor:
+                record = dict(zip(keys, row, strict=True))
+                record["input"] = _from_db(record["input"])
+                record["error"] = _from_db(record["error"])
+                yield record
+        finally:
+            reader.close()
+
+    def item(self, job_id: str, position: int) -> Item:
+        """One item of a job."""
+        rows = self._read(
+            "SELECT * FROM items WHERE job_id = ? AND position = ?", (job_id, position)
+        )
+        if not rows:
+            raise NotFoundError(f"no item {position} in job {job_id!r}")
+        return _item(rows[0])
+
+    def output_at(self, path: Path) -> tuple[str, str, str] | None:
+        """``(sha256, fingerprint, job_id)`` of the transhub result recorded at
+        ``path`` (absolute), if one is."""
+        rows = self._read(
+            "SELECT sha256, fingerprint, job_id FROM outputs WHERE path = ?",
+            (_to_db(str(path)),),
+        )
+        return (rows[0]["sha256"], rows[0]["fingerprint"], rows[0]["job_id"]) if rows else None
+
+    def is_own_output(self, path: Path, fingerprint: str | None = None) -> bool:
+        """Whether ``path`` holds, unchanged, a result transhub saved (of the work
+        ``fingerprint``, when given)."""
         from transhub.files import file_digest
 
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT i.* FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.fingerprint = ?"
-                " AND i.state IN ('completed', 'reused') ORDER BY j.updated_at DESC",
-                (fingerprint,),
-            ).fetchall()
-        for row in rows:
-            outputs = json.loads(row["outputs"])
-            if outputs and all(
-                Path(o["path"]).is_file() and file_digest(Path(o["path"])) == o["sha256"]
-                for o in outputs.values()
-            ):
-                return Item(
-                    position=row["position"],
-                    input=_from_db(row["input"]),
-                    fingerprint=row["fingerprint"],
-                    plan=json.loads(row["plan"]),
-                    state=row["state"],
-                    outputs=outputs,
-                    artifacts=json.loads(row["artifacts"]),
-                )
-        return None
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        resolved = path.resolve()
+        found = self.output_at(resolved)
+        if found is None or (fingerprint is not None and found[1] != fingerprint):
+            return False
+        return resolved.is_file() and file_digest(resolved) == found[0]
 
 
 def open_journal(data_dir: Path | None = None) -> Journal:

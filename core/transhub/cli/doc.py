@@ -143,9 +143,11 @@ def translate(
     )
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
+        from transhub.jobs.drivers.documents import DocumentDriver
+
         cls, request, destination = prepared[path]
-        runner = hub.runner(stop=stop, on_status=on_status)
-        return runner.document(cls, request, destination, kind, overwrite=overwrite, force=force)
+        driver = DocumentDriver(hub.runner(stop=stop, on_status=on_status))
+        return driver.translate(cls, request, destination, kind, overwrite=overwrite, force=force)
 
     return run_batch(files, work, jobs=limit, as_json=as_json, quiet=quiet)
 
@@ -271,8 +273,10 @@ def convert(
     check_distinct_outputs((f, plan[3]) for f, plan in prepared.items())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
+        from transhub.jobs.drivers.documents import ConvertDriver
+
         cls, fmt, src, destination = prepared[path]
-        return hub.runner(stop=stop, on_status=on_status).convert(
+        return ConvertDriver(hub.runner(stop=stop, on_status=on_status)).convert(
             cls, path, fmt, src, destination, overwrite=overwrite, force=force
         )
 

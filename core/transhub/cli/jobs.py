@@ -40,14 +40,14 @@ def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_js
     shown = []
     for row in rows:
         state = row["state"]
-        if state == "submitting":
+        if state == "submitting" and row["sending_at"]:
             state = "may have been submitted"
         elif state == "running" and row["percent"] is not None:
             state = f"running {row['percent']:.0f}%"
         more = f" (+{row['items'] - 1})" if row["items"] > 1 else ""
         shown.append(
             (
-                row["id"],
+                row["job_id"],
                 row["created_at"][:19].replace("T", " "),
                 row["provider"],
                 row["capability"],
@@ -113,16 +113,16 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: 
 
     journal = runtime.hub.journal
     ids = [journal.get(i).id for i in job_ids] or [
-        j["id"] for j in journal.summaries(states=UNFINISHED)
+        j["job_id"] for j in journal.summaries(states=UNFINISHED)
     ]
     if not ids:
         note("nothing to resume")
         return 0
-    runner = runtime.hub.runner()
+    runner = runtime.hub.runner(resubmit=resubmit)
     failed = 0
     for job_id in ids:
         try:
-            result = runner.resume(job_id, resubmit=resubmit)
+            result = runner.resume(job_id)
         except TranshubError as exc:
             failed += 1
             record: dict[str, Any] = {"job": job_id, "state": "failed", "error": str(exc)}

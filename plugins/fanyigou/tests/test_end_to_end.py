@@ -171,7 +171,7 @@ def test_doc_convert(samples: Any, tmp_path: Path, emulator: FanyigouEmulator) -
 def test_image_translate_several_images(
     samples: Any, tmp_path: Path, emulator: FanyigouEmulator
 ) -> None:
-    paths = [str(samples.png(f"sign{n}.png")) for n in range(3)]
+    paths = [str(samples.png(f"sign{n}.png", size=(64 + n, 32))) for n in range(3)]
     result = run(
         "image", "translate", *paths, "--to", "zh", "--provider", "fanyigou", "-o", "out", "--json"
     )

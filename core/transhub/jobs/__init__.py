@@ -1,0 +1,44 @@
+"""The job engine: the model (:mod:`~transhub.jobs.model`), claims and leases
+(:mod:`~transhub.jobs.claims`), the runner (:mod:`~transhub.jobs.runner`) and one
+driver per capability (:mod:`~transhub.jobs.drivers`); the journal they write is
+:mod:`transhub.journal`.  See ``docs/jobs.md``.
+
+Names are imported on first use, so that reading the journal stays light."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transhub.jobs.model import Item, ItemStatus, Job, JobState
+    from transhub.jobs.runner import MaybeSubmittedError, Runner, copy_saved, fingerprint
+
+__all__ = [
+    "Item",
+    "ItemStatus",
+    "Job",
+    "JobState",
+    "MaybeSubmittedError",
+    "Runner",
+    "copy_saved",
+    "fingerprint",
+]
+
+_HOMES = {
+    "Item": "model",
+    "ItemStatus": "model",
+    "Job": "model",
+    "JobState": "model",
+    "MaybeSubmittedError": "runner",
+    "Runner": "runner",
+    "copy_saved": "runner",
+    "fingerprint": "runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'transhub.jobs' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"transhub.jobs.{home}"), name)

@@ -1,0 +1,361 @@
+"""Who works on a job: owners, leases and the heartbeat that keeps them.
+
+Every live job has an *owner* — ``pid@host#start`` of the process working on it
+(``start`` is the process's start time, so a recycled pid is not mistaken for the
+owner) — and a *lease*: a time until which the owner promises to renew it.  A job
+whose lease has lapsed, or whose owner is a process of this machine that no longer
+runs, is an *orphan*: any process may adopt it.  Claiming a new job and adopting an
+orphan are single ``BEGIN IMMEDIATE`` transactions of the journal
+(:meth:`transhub.journal.Journal.claim`, :meth:`~transhub.journal.Journal.adopt`), so
+two processes never both submit the same work.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transhub.jobs.model import LIVE_STATES, Item, JobState, now
+
+if TYPE_CHECKING:
+    from transhub.journal import Journal
+
+log = logging.getLogger("transhub.jobs")
+
+#: Seconds a lease lasts without renewal; the heartbeat renews it every third of that.
+LEASE_SECONDS = 60.0
+
+
+def _start_ticks(pid: int) -> str | None:
+    """The start time of process ``pid`` as the kernel records it (Linux), or ``None``
+    where it cannot be read (no such process, or no ``/proc``)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: split after its end.
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A process that works on jobs."""
+
+    pid: int
+    host: str
+    started: str
+
+    def __str__(self) -> str:
+        return f"{self.pid}@{self.host}#{self.started}"
+
+    @classmethod
+    def parse(cls, text: str) -> Owner | None:
+        """The owner recorded as ``text`` (``None`` if it is not one)."""
+        try:
+            head, started = text.rsplit("#", 1)
+            pid, host = head.split("@", 1)
+            return cls(int(pid), host, started)
+        except ValueError:
+            return None
+
+
+_HOST = socket.gethostname()
+_this: Owner | None = None
+_this_lock = threading.Lock()
+
+
+def this_process() -> Owner:
+    """The owner standing for this process (fixed at first use; a forked child gets
+    its own)."""
+    global _this  # noqa: PLW0603 - one identity per process
+    with _this_lock:
+        pid = os.getpid()
+        if _this is None or _this.pid != pid:
+            started = _start_ticks(pid) or f"t{time.time():.3f}"
+            _this = Owner(pid, _HOST, started)
+        return _this
+
+
+def owner_alive(owner: str | None, lease_until: float | None, *, at: float | None = None) -> bool:
+    """Whether the owner of a job is still working on it: its lease has not lapsed,
+    and — when it is a process of this machine — that process still runs."""
+    if owner is None or lease_until is None:
+        return False
+    if lease_until < (time.time() if at is None else at):
+        return False
+    parsed = Owner.parse(owner)
+    if parsed is None or parsed.host != _HOST:
+        return True  # another machine: only its lease can tell
+    return _runs(parsed)
+
+
+def _runs(owner: Owner) -> bool:
+    """Whether a process of this machine is still the one recorded as ``owner``."""
+    me = this_process()
+    if owner.pid == me.pid:
+        return owner.started == me.started
+    ticks = _start_ticks(owner.pid)
+    if ticks is not None or not owner.started.startswith("t"):
+        return ticks == owner.started
+    try:  # no /proc: whether the pid exists at all
+        os.kill(owner.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+class Heartbeat:
+    """Renews the leases of every live job this process owns, from one daemon thread,
+    for as long as the process runs (a killed process stops renewing: that is how
+    its jobs become orphans)."""
+
+    def __init__(self, journal: Journal, *, lease: float = LEASE_SECONDS) -> None:
+        self.journal = journal
+        self.lease = lease
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start renewing (idempotent)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="transhub-heartbeat", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.lease / 3):
+            try:
+                self.journal.renew(str(this_process()), time.time() + self.lease)
+            except Exception:  # a missed beat is retried at the next one
+                log.debug("lease renewal failed", exc_info=True)
+
+    def stop(self) -> None:
+        """Stop renewing (the leases then lapse on their own)."""
+        self._stop.set()
+
+
+_beats: dict[str, Heartbeat] = {}
+_beats_lock = threading.Lock()
+
+
+def heartbeat(journal: Journal) -> Heartbeat:
+    """The running heartbeat for ``journal``'s file (one per journal per process)."""
+    key = str(journal.path)
+    with _beats_lock:
+        beat = _beats.get(key)
+        if beat is None:
+            beat = _beats[key] = Heartbeat(journal)
+        beat.start()
+        return beat
+
+
+def lease_end() -> float:
+    """When a lease taken now ends."""
+    return time.time() + LEASE_SECONDS
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A job that already holds (or held) the same work as an input being claimed."""
+
+    job_id: str
+    position: int
+    state: JobState
+    item_status: str
+    owner: str | None
+    lease_until: float | None
+    sending_at: str | None
+
+    @property
+    def orphan(self) -> bool:
+        """A live job whose owner stopped working on it."""
+        return not self.state.is_final and not owner_alive(self.owner, self.lease_until)
+
+    @property
+    def may_have_been_submitted(self) -> bool:
+        """Its paid request left, and nothing more is known."""
+        return self.state is JobState.SUBMITTING and self.sending_at is not None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What claiming one input gave: a place in a new job of ours, or the job that
+    already holds the same work."""
+
+    job_id: str
+    position: int
+    holder: Holder | None = None
+
+    @property
+    def new(self) -> bool:
+        """A new job, owned by this process."""
+        return self.holder is None
+
+
+LIVE = tuple(s.value for s in LIVE_STATES)
+LIVE_MARKS = ",".join("?" * len(LIVE))
+# Placeholders only are joined into these statements; every value is a parameter.
+_ADOPT = (
+    "UPDATE jobs SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ?"  # noqa: S608
+    f" AND owner IS ? AND lease_until IS ? AND state IN ({LIVE_MARKS})"
+)
+_RENEW = f"UPDATE jobs SET lease_until = ? WHERE owner = ? AND state IN ({LIVE_MARKS})"  # noqa: S608
+_HOLDERS = (
+    "SELECT j.id, j.state, j.owner, j.lease_until, j.sending_at, i.position,"  # noqa: S608
+    " i.state AS item_status FROM items i JOIN jobs j ON j.id = i.job_id"
+    " WHERE i.fingerprint = ? AND i.state != 'failed'"
+    f" AND j.state IN ({LIVE_MARKS}, 'completed')"
+    " ORDER BY j.state = 'completed', j.updated_at DESC LIMIT 16"
+)
+
+
+class ClaimStore:
+    """The journal's claim operations (a part of :class:`~transhub.journal.Journal`):
+    each one short ``BEGIN IMMEDIATE`` transaction."""
+
+    if TYPE_CHECKING:
+
+        def _transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+        def _insert(
+            self,
+            db: sqlite3.Connection,
+            provider: str,
+            capability: str,
+            request: dict[str, Any],
+            items: Sequence[Item],
+        ) -> str: ...
+
+    def claim(
+        self,
+        *,
+        provider: str,
+        capability: str,
+        request: Callable[[list[Item]], dict[str, Any]],
+        items: Sequence[Item],
+        owner: str,
+        per_job: int = 1,
+        force: bool = False,
+        ignore: frozenset[str] = frozenset(),
+        batch_id: str | None = None,
+    ) -> list[Slot]:
+        """Claim the work of ``items`` in one transaction, one slot per input in order.
+
+        An input whose fingerprint a live or completed job already holds (jobs in
+        ``ignore`` excepted) gets that job as its holder; the others go into new jobs
+        of up to ``per_job`` items, owned by ``owner``, recorded in ``submitting``
+        before anything is sent.  An input repeated in ``items`` is claimed once: the
+        repeats are held by the first one's job.  ``force`` claims anew.
+        """
+        slots: list[Slot | None] = [None] * len(items)
+        first: dict[str, int] = {}
+        fresh: list[int] = []
+        with self._transaction() as db:
+            for index, item in enumerate(items):
+                if item.fingerprint in first:
+                    continue  # a repeat: resolved below
+                first[item.fingerprint] = index
+                holder = None if force else _holder(db, item.fingerprint, ignore)
+                if holder is None:
+                    fresh.append(index)
+                else:
+                    slots[index] = Slot(holder.job_id, holder.position, holder)
+            until = lease_end()
+            for start in range(0, len(fresh), max(1, per_job)):
+                chunk = fresh[start : start + max(1, per_job)]
+                job_items = [
+                    Item(**{**items[i].__dict__, "position": n}) for n, i in enumerate(chunk)
+                ]
+                job_id = self._insert(db, provider, capability, request(job_items), job_items)
+                db.execute(
+                    "UPDATE jobs SET owner = ?, lease_until = ?, batch_id = ? WHERE id = ?",
+                    (owner, until, batch_id, job_id),
+                )
+                for n, index in enumerate(chunk):
+                    slots[index] = Slot(job_id, n)
+        for index, item in enumerate(items):
+            if slots[index] is None:
+                origin = slots[first[item.fingerprint]]
+                assert origin is not None
+                slots[index] = Slot(
+                    origin.job_id,
+                    origin.position,
+                    origin.holder
+                    or Holder(
+                        origin.job_id,
+                        origin.position,
+                        JobState.SUBMITTING,
+                        "pending",
+                        owner,
+                        until,
+                        None,
+                    ),
+                )
+        return [slot for slot in slots if slot is not None]
+
+    def adopt(self, holder: Holder, owner: str) -> bool:
+        """Take over an orphan if it is still the orphan ``holder`` saw (no other
+        process adopted it meanwhile); whether this process now owns it."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                _ADOPT,
+                (owner, lease_end(), now(), holder.job_id, holder.owner, holder.lease_until, *LIVE),
+            )
+            return cursor.rowcount == 1
+
+    def begin_sending(self, job_id: str, owner: str) -> bool:
+        """Record that the request which may start the paid task is about to leave —
+        only while ``owner`` still owns the job; whether it does."""
+        stamp = now()
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
+                (stamp, stamp, job_id, owner),
+            )
+            return cursor.rowcount == 1
+
+    def renew(self, owner: str, until: float) -> int:
+        """Extend the leases of every live job ``owner`` owns; how many."""
+        with self._transaction() as db:
+            return db.execute(_RENEW, (until, owner, *LIVE)).rowcount
+
+    def release(self, job_id: str, owner: str) -> None:
+        """Give up a job this process stops working on before it is final: it is an
+        orphan at once, for whoever picks it up next."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?",
+                (job_id, owner),
+            )
+
+
+def _holder(db: sqlite3.Connection, fingerprint: str, ignore: frozenset[str]) -> Holder | None:
+    """The job that holds this work: a live one first, else the latest completed."""
+    rows = db.execute(_HOLDERS, (fingerprint, *LIVE)).fetchall()
+    for row in rows:
+        if row["id"] not in ignore:
+            return Holder(
+                job_id=row["id"],
+                position=row["position"],
+                state=JobState(row["state"]),
+                item_status=row["item_status"],
+                owner=row["owner"],
+                lease_until=row["lease_until"],
+                sending_at=row["sending_at"],
+            )
+    return None

@@ -1,0 +1,48 @@
+"""One driver per capability with remote tasks: it takes that capability's jobs from
+their recorded state to completed.  :data:`DRIVERS` is keyed by capability."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from transhub.capabilities.kinds import Capability
+
+if TYPE_CHECKING:
+    from transhub.jobs.model import Job
+    from transhub.jobs.runner import Runner
+
+
+class Driver:
+    """Drives the jobs of one capability for a :class:`~transhub.jobs.runner.Runner`."""
+
+    capability: ClassVar[Capability]
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.journal = runner.journal
+        self.hub = runner.hub
+
+    def drive(self, job: Job, *, resubmit: bool) -> Any:
+        """Take an owned job from its recorded state to final.  A job that may have
+        been submitted is sent again only when that is safe or ``resubmit``."""
+        raise NotImplementedError
+
+
+def _drivers() -> dict[Capability, type[Driver]]:
+    from transhub.jobs.drivers.documents import ConvertDriver, DocumentDriver
+    from transhub.jobs.drivers.images import ImageDriver
+
+    return {d.capability: d for d in (DocumentDriver, ConvertDriver, ImageDriver)}
+
+
+class _Drivers(dict[Capability, type[Driver]]):
+    """The drivers by capability, imported on first use."""
+
+    def __missing__(self, key: Capability) -> type[Driver]:
+        self.update(_drivers())
+        if key not in self:
+            raise KeyError(f"no driver for {key.value} jobs")
+        return self[key]
+
+
+DRIVERS: dict[Capability, type[Driver]] = _Drivers()

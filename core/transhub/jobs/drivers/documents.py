@@ -1,0 +1,317 @@
+"""Documents and conversions: one file in, one result file out, one job each."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from transhub.capabilities.base import TaskStatus
+from transhub.capabilities.document import (
+    ConvertFormat,
+    DocumentConverter,
+    DocumentOptions,
+    DocumentRequest,
+    DocumentTranslator,
+    OutputKind,
+    SavedDocument,
+)
+from transhub.capabilities.kinds import Capability
+from transhub.errors import Interrupted, JobFailedError, TranshubError
+from transhub.files import atomic_writer, file_digest
+from transhub.jobs.drivers import Driver
+from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.runner import fingerprint, maybe_submitted
+from transhub.results import DocumentResult
+
+
+def document_fingerprint(
+    impl: type[DocumentTranslator[Any, Any]],
+    request: DocumentRequest,
+    kind: OutputKind,
+    sha256: str | None = None,
+) -> str:
+    """What makes two document translations the same work."""
+    return fingerprint(
+        capability="document",
+        provider=impl.provider.name,
+        sha256=sha256 or file_digest(request.path),
+        source=request.source,
+        target=request.target,
+        options=request.options.model_dump(),
+        kind=kind.value,
+    )
+
+
+def convert_fingerprint(provider: str, sha256: str, source: str | None, fmt: ConvertFormat) -> str:
+    """What makes two conversions the same work."""
+    return fingerprint(
+        capability="convert", provider=provider, sha256=sha256, source=source, format=fmt.value
+    )
+
+
+class SingleFileDriver(Driver):
+    """What documents and conversions share: claim, then submit, adopt, wait or reuse."""
+
+    def run(
+        self,
+        provider: str,
+        item: Item,
+        request: dict[str, Any],
+        destination: Path,
+        *,
+        overwrite: bool,
+        force: bool,
+    ) -> DocumentResult:
+        """The result of ``item``'s work saved at ``destination``, paid at most once:
+        identical completed work is reused, work in flight elsewhere is waited for,
+        an orphan is adopted and finished, and only new work is submitted."""
+        runner = self.runner
+        ignore: set[str] = set()
+        while True:
+            slot = runner.claim(
+                provider=provider,
+                capability=self.capability.value,
+                request=lambda _items: request,
+                items=[item],
+                force=force,
+                ignore=frozenset(ignore),
+            )[0]
+            holder = slot.holder
+            if holder is None:
+                with runner.working(self.journal.get(slot.job_id)) as job:
+                    return cast(DocumentResult, self.drive(job, resubmit=True))
+            if holder.state is JobState.COMPLETED:
+                prior = runner.intact(holder)
+                if prior is not None:
+                    return self.reused(provider, request, item, prior, holder.job_id, destination)
+                ignore.add(holder.job_id)  # its files were changed or removed
+            elif holder.orphan:
+                adopted = runner.adopt(holder)
+                if adopted is not None:
+                    with runner.working(adopted) as job:
+                        result = cast(DocumentResult, self.drive(job, resubmit=runner.resubmit))
+                    return self.deliver(result, destination, overwrite)
+            else:
+                state = runner.await_holder(holder, item.input)
+                if state in (JobState.FAILED, JobState.EXPIRED):
+                    other = self.journal.get(holder.job_id)
+                    raise JobFailedError(
+                        f"{item.input}: identical job {other.id} ended {state.value}: "
+                        f"{other.error or 'no reason given'}",
+                        provider=provider,
+                    )
+
+    def reused(
+        self,
+        provider: str,
+        request: dict[str, Any],
+        item: Item,
+        prior: Item,
+        prior_job: str,
+        destination: Path,
+    ) -> DocumentResult:
+        """Identical earlier work's result, copied to ``destination`` (and recorded)."""
+        key = next(iter(prior.outputs))
+        outputs = self.runner.copy_outputs(
+            prior, {key: destination}, bool(request.get("overwrite"))
+        )
+        job = self.runner.record_reuse(
+            provider, self.capability.value, request, Item(**item.__dict__), outputs
+        )
+        return DocumentResult(
+            input=Path(item.input),
+            output=destination.resolve(),
+            provider=provider,
+            task_id="",
+            job=job.id,
+            pages=self.journal.get(prior_job).pages,
+            sha256=outputs[key]["sha256"],
+            reused=True,
+        )
+
+    @staticmethod
+    def deliver(result: DocumentResult, destination: Path, overwrite: bool) -> DocumentResult:
+        """An adopted job's result, copied to this request's destination if it went
+        elsewhere."""
+        if result.output.resolve() == destination.resolve():
+            return result
+        with (
+            atomic_writer(destination, overwrite=overwrite) as handle,
+            result.output.open("rb") as source,
+        ):
+            shutil.copyfileobj(source, handle)
+        return result.model_copy(update={"output": destination.resolve()})
+
+    def finish(
+        self,
+        job: Job,
+        fetch: Callable[[str], TaskStatus],
+        download: Callable[[str, Path], SavedDocument],
+    ) -> DocumentResult:
+        """Wait for a one-file job (if still running), save its result, record it."""
+        runner = self.runner
+        try:
+            status = runner.wait(job, fetch) if job.state is JobState.RUNNING else None
+            destination = Path(job.items[0].plan["document"])
+            saved = download(job.task_id or "", runner.landing(job, destination))
+            final = runner.place(job, saved.path, destination, saved.sha256)
+        except TranshubError as exc:
+            runner.record_failure(job, exc)
+            raise
+        saved = saved.model_copy(update={"path": final})
+        outputs = {
+            "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
+        }
+        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
+        self.journal.update(job.id, state=JobState.COMPLETED)
+        pages = status.pages if status else self.journal.get(job.id).pages
+        return DocumentResult(
+            input=Path(job.items[0].input),
+            output=saved.path,
+            provider=job.provider,
+            task_id=job.task_id or "",
+            job=job.id,
+            pages=pages,
+            sha256=saved.sha256,
+            detected_language=saved.detected_language
+            or (status.detected_language if status else None),
+        )
+
+
+class DocumentDriver(SingleFileDriver):
+    """Document translations."""
+
+    capability: ClassVar[Capability] = Capability.DOCUMENT
+
+    def translate(
+        self,
+        cls: type[DocumentTranslator[Any, Any]],
+        request: DocumentRequest,
+        destination: Path,
+        kind: OutputKind,
+        *,
+        overwrite: bool = False,
+        force: bool = False,
+    ) -> DocumentResult:
+        """Translate one validated document (see :meth:`Hub.prepare_document`)."""
+        path = request.path.resolve()
+        destination = destination.resolve()
+        sha = file_digest(path)
+        item = Item(
+            position=0,
+            input=str(request.path),
+            fingerprint=document_fingerprint(cls, request, kind, sha),
+            plan={"document": str(destination)},
+            input_size=path.stat().st_size,
+            input_sha256=sha,
+        )
+        job_request = {
+            "path": str(path),
+            "target": request.target,
+            "source": request.source,
+            "options": request.options.model_dump(),
+            "kind": kind.value,
+            "overwrite": overwrite,
+            "prepared_task_id": request.prepared_task_id,
+        }
+        return self.run(
+            cls.provider.name, item, job_request, destination, overwrite=overwrite, force=force
+        )
+
+    def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
+        """Take a document job from its recorded state to completed."""
+        runner = self.runner
+        cls = cast(
+            type[DocumentTranslator[Any, Any]],
+            self.hub.route(Capability.DOCUMENT, provider=job.provider),
+        )
+        translator = self.hub.instance(cls)
+        spec = job.request
+        request = DocumentRequest(
+            path=Path(spec["path"]),
+            target=spec["target"],
+            source=spec["source"],
+            options=DocumentOptions(**spec["options"]),
+            prepared_task_id=job.prepared_task_id or spec.get("prepared_task_id"),
+        )
+        if job.state is JobState.SUBMITTING:
+            safe = request.prepared_task_id is not None and translator.idempotent_submit
+            if job.may_have_been_submitted and not (resubmit or safe):
+                raise maybe_submitted(job)
+            if (
+                request.prepared_task_id is None
+                and translator.idempotent_submit
+                and translator.counts_pages
+            ):
+                # Upload first without paying: the task id is journalled before the submit
+                # that charges, and a repeated submit of it is refused, not charged.
+                runner._check_stop()
+                try:
+                    count = translator.count_pages(request.path)
+                except Interrupted:
+                    raise
+                except TranshubError as exc:
+                    runner.fail(job, exc)  # refused before anything was paid
+                    raise
+                self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
+                request = request.model_copy(update={"prepared_task_id": count.task_id})
+            runner.submit(job, lambda: translator.submit(request))
+        else:
+            runner.remind(translator, job)
+        kind = OutputKind(spec["kind"])
+        return self.finish(job, translator.status, lambda t, d: translator.download(t, d, kind))
+
+
+class ConvertDriver(SingleFileDriver):
+    """Format conversions."""
+
+    capability: ClassVar[Capability] = Capability.CONVERT
+
+    def convert(
+        self,
+        cls: type[DocumentConverter[Any, Any]],
+        path: Path,
+        fmt: ConvertFormat,
+        source: str | None,
+        destination: Path,
+        *,
+        overwrite: bool = False,
+        force: bool = False,
+    ) -> DocumentResult:
+        """Convert one validated document."""
+        path, destination = path.resolve(), destination.resolve()
+        sha = file_digest(path)
+        provider = cls.provider.name
+        item = Item(
+            position=0,
+            input=str(path),
+            fingerprint=convert_fingerprint(provider, sha, source, fmt),
+            plan={"document": str(destination)},
+            input_size=path.stat().st_size,
+            input_sha256=sha,
+        )
+        request = {"path": str(path), "format": fmt.value, "source": source, "overwrite": overwrite}
+        return self.run(provider, item, request, destination, overwrite=overwrite, force=force)
+
+    def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
+        """Take a conversion job from its recorded state to completed."""
+        cls = cast(
+            type[DocumentConverter[Any, Any]],
+            self.hub.route(Capability.CONVERT, provider=job.provider),
+        )
+        converter = self.hub.instance(cls)
+        spec = job.request
+        if job.state is JobState.SUBMITTING:
+            if job.may_have_been_submitted and not resubmit:
+                raise maybe_submitted(job)
+            self.runner.submit(
+                job,
+                lambda: converter.submit(
+                    Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
+                ),
+            )
+        else:
+            self.runner.remind(converter, job)
+        return self.finish(job, converter.status, converter.download)

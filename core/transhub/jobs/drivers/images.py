@@ -1,0 +1,439 @@
+"""Image batches: inputs claimed together, grouped into tasks of the provider's size,
+run concurrently; every artifact downloaded as soon as its task is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from transhub.capabilities.base import TaskState
+from transhub.capabilities.image import (
+    ImageItem,
+    ImageOptions,
+    ImageSource,
+    ImageTaskStatus,
+    ImageTranslator,
+)
+from transhub.capabilities.kinds import Capability
+from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
+from transhub.files import file_digest
+from transhub.jobs.claims import Holder, Slot
+from transhub.jobs.drivers import Driver
+from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
+from transhub.naming import output_name
+from transhub.results import ImageOutcome
+
+#: Result files of one image task downloaded at once.
+DOWNLOADS_AT_ONCE = 8
+
+#: Errors that would hit every task of a batch alike: they stop the batch.
+BATCH_FATAL = frozenset(
+    {"configuration", "authentication", "quota", "routing", "input", "interrupted"}
+)
+
+
+def image_print(
+    provider: str, s: ImageSource, target: str, source: str | None, options: ImageOptions
+) -> str:
+    """What makes two image translations the same work."""
+    content = file_digest(s.path) if s.path else s.url
+    return fingerprint(
+        capability="image",
+        provider=provider,
+        content=content,
+        source=source,
+        target=target,
+        options=options.model_dump(),
+    )
+
+
+def image_source(item: Item) -> ImageSource:
+    """The image an item of an image job stands for."""
+    if item.plan.get("url"):
+        return ImageSource(url=item.plan["url"])
+    return ImageSource(path=Path(item.plan["path"]))
+
+
+class ImageDriver(Driver):
+    """Image translations (a job is one remote task of one or more images)."""
+
+    capability: ClassVar[Capability] = Capability.IMAGE
+
+    def translate(
+        self,
+        cls: type[ImageTranslator[Any, Any]],
+        unique: list[ImageSource],
+        stems: dict[ImageSource, str],
+        *,
+        target: str,
+        source: str | None,
+        options: ImageOptions,
+        output_dir: Path,
+        overwrite: bool,
+        force: bool,
+        workers: int,
+    ) -> dict[ImageSource, ImageOutcome]:
+        """Every image's outcome, each paid at most once: claimed in rounds until
+        settled — new work submitted in tasks of ``max_per_task``, identical completed
+        work reused, work in flight elsewhere waited for, orphans adopted."""
+        provider = cls.provider.name
+        request = {
+            "target": target,
+            "source": source,
+            "options": options.model_dump(),
+            "output_dir": str(output_dir.resolve()),
+            "overwrite": overwrite,
+        }
+        items = {
+            s: Item(
+                position=0,
+                input=s.label,
+                fingerprint=image_print(provider, s, target, source, options),
+                plan={
+                    "stem": stems[s],
+                    "path": str(s.path.resolve()) if s.path else "",
+                    "url": s.url or "",
+                },
+                input_sha256=file_digest(s.path) if s.path else None,
+            )
+            for s in unique
+        }
+        outcomes: dict[ImageSource, ImageOutcome] = {}
+        ignore: set[str] = set()
+        todo, fresh = list(unique), force
+        while todo:
+            slots = self.runner.claim(
+                provider=provider,
+                capability=self.capability.value,
+                request=lambda _items: request,
+                items=[items[s] for s in todo],
+                per_job=cls.max_per_task,
+                force=fresh,
+                ignore=frozenset(ignore),
+            )
+            fresh = False
+            work: dict[str, Callable[[], Any]] = {}
+            for s, slot in zip(todo, slots, strict=True):
+                holder = slot.holder
+                if holder is None:
+                    work.setdefault(slot.job_id, self._new(slot.job_id))
+                elif holder.state is JobState.COMPLETED:
+                    prior = self.runner.intact(holder)
+                    if prior is None:
+                        ignore.add(holder.job_id)
+                    else:
+                        outcomes[s] = self._reused(
+                            provider, s, stems[s], prior, request, output_dir, overwrite
+                        )
+                elif holder.orphan:
+                    work.setdefault(holder.job_id, self._adopt(holder))
+                else:
+                    work.setdefault(holder.job_id, self._await(holder, s.label))
+            results, errors = self._run(work, workers, provider)
+            for s, slot in zip(todo, slots, strict=True):
+                if s not in outcomes:
+                    settled = self._settled(slot, s, stems[s], results, errors, provider)
+                    if settled is not None:
+                        outcomes[s] = settled
+            todo = [s for s in todo if s not in outcomes]
+        return outcomes
+
+    # -- one round's work ------------------------------------------------------------
+
+    def _new(self, job_id: str) -> Callable[[], Any]:
+        def run() -> Any:
+            with self.runner.working(self.journal.get(job_id)) as job:
+                return self.drive(job, resubmit=True)
+
+        return run
+
+    def _adopt(self, holder: Holder) -> Callable[[], Any]:
+        def run() -> Any:
+            job = self.runner.adopt(holder)
+            if job is None:
+                return None  # another process adopted it: waited for next round
+            with self.runner.working(job):
+                return self.drive(job, resubmit=self.runner.resubmit)
+
+        return run
+
+    def _await(self, holder: Holder, label: str) -> Callable[[], Any]:
+        return lambda: self.runner.await_holder(holder, label)
+
+    def _run(
+        self, work: dict[str, Callable[[], Any]], workers: int, provider: str
+    ) -> tuple[dict[str, Any], dict[str, TranshubError]]:
+        """Run a round's work, at most ``workers`` at once; the results and the errors
+        by job id.  A fatal error (or Ctrl-C) stops the other tasks at their next step
+        and is raised."""
+        results: dict[str, Any] = {}
+        errors: dict[str, TranshubError] = {}
+        if not work:
+            return results, errors
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(len(work), workers)), thread_name_prefix=f"{provider}-images"
+        ) as pool:
+            futures = {job_id: pool.submit(call) for job_id, call in work.items()}
+            try:
+                for job_id, future in futures.items():
+                    try:
+                        results[job_id] = future.result()
+                    except TranshubError as exc:
+                        if exc.kind in BATCH_FATAL:
+                            raise
+                        errors[job_id] = exc
+            except BaseException:
+                self.runner.stop.set()
+                raise
+        return results, errors
+
+    def _settled(
+        self,
+        slot: Slot,
+        source: ImageSource,
+        stem: str,
+        results: dict[str, Any],
+        errors: dict[str, TranshubError],
+        provider: str,
+    ) -> ImageOutcome | None:
+        """An image's outcome after its job's round, or ``None``: claim it again (its
+        job completed — a repeat of an input then gets its own copy — or is in flight
+        elsewhere)."""
+        job = self.journal.get(slot.job_id)
+        item = job.items[slot.position]
+        own = item.plan.get("stem") == stem and item.input == source.label
+        exc = errors.get(job.id)
+        done = results.get(job.id)
+        if own and isinstance(done, list):
+            return cast(ImageOutcome, done[slot.position])
+        if (
+            exc is not None
+            or item.state == "failed"
+            or job.state in (JobState.FAILED, JobState.EXPIRED)
+        ):
+            message = str(exc) if exc is not None else item.message or job.error or job.state.value
+            code = (str(exc.code) if exc.code is not None else exc.kind) if exc else item.code
+            return ImageOutcome(
+                source=source.label,
+                provider=provider,
+                job=job.id,
+                task_id=job.task_id,
+                success=False,
+                code=code,
+                message=message,
+            )
+        if own and item.state == "completed" and item.outputs:
+            return ImageOutcome(
+                source=source.label,
+                provider=provider,
+                job=job.id,
+                task_id=job.task_id,
+                success=True,
+                code=item.code,
+                message=item.message,
+                outputs={k: Path(v["path"]) for k, v in item.outputs.items()},
+            )
+        return None
+
+    def _reused(
+        self,
+        provider: str,
+        source: ImageSource,
+        stem: str,
+        prior: Item,
+        request: dict[str, Any],
+        output_dir: Path,
+        overwrite: bool,
+    ) -> ImageOutcome:
+        """An identical earlier image's result copied to this batch's names."""
+        target = request["target"]
+        destinations = {
+            artifact: output_name(output_dir, stem, target, artifact, saved["path"])
+            for artifact, saved in prior.outputs.items()
+        }
+        item = Item(
+            position=0,
+            input=source.label,
+            fingerprint=prior.fingerprint,
+            plan={
+                "stem": stem,
+                "url": source.url or "",
+                "path": str(source.path) if source.path else "",
+            },
+        )
+        outputs = self.runner.copy_outputs(prior, destinations, overwrite)
+        job = self.runner.record_reuse(provider, "image", request, item, outputs, prior.code)
+        return ImageOutcome(
+            source=source.label,
+            provider=provider,
+            job=job.id,
+            success=True,
+            reused=True,
+            outputs={k: Path(v["path"]) for k, v in outputs.items()},
+        )
+
+    # -- one job ---------------------------------------------------------------------
+
+    def drive(self, job: Job, *, resubmit: bool) -> list[ImageOutcome]:
+        """Take an image job from its recorded state to completed (or its images'
+        failures)."""
+        runner = self.runner
+        cls = cast(
+            type[ImageTranslator[Any, Any]], self.hub.route(Capability.IMAGE, provider=job.provider)
+        )
+        translator = self.hub.instance(cls)
+        spec = job.request
+        sources = [image_source(i) for i in job.items]
+        options = ImageOptions(**spec["options"])
+        if job.state is JobState.SUBMITTING:
+            window = translator.idempotency_window
+            recognised = translator.idempotent_submit and (
+                window is None or elapsed_since(job.created_at) < window
+            )
+            if job.may_have_been_submitted and not (resubmit or recognised):
+                raise maybe_submitted(job)
+            runner.submit(
+                job, lambda: translator.submit(sources, spec["target"], spec["source"], options)
+            )
+        else:
+            runner.remind(translator, job)
+        try:
+            if job.state is JobState.RUNNING:
+                status = cast(
+                    ImageTaskStatus, runner.wait(job, lambda t: translator.status(t, sources))
+                )
+                self._record_items(job, status, translator)
+            elif job.state is JobState.FINISHED and any(
+                i.state == "pending" and not i.artifacts for i in job.items
+            ):
+                status = translator.status(job.task_id or "", sources)
+                if status.state is TaskState.EXPIRED:
+                    raise ResultExpiredError(
+                        f"the result of {job.provider} task {job.task_id} has expired",
+                        provider=job.provider,
+                    )
+                self._record_items(job, status, translator)
+        except TranshubError as exc:
+            runner.record_failure(job, exc)
+            if isinstance(exc, JobFailedError):
+                for item in job.items:
+                    self.journal.update_item(
+                        job.id, item.position, state="failed", message=str(exc)
+                    )
+                return [
+                    ImageOutcome(
+                        source=i.input,
+                        provider=job.provider,
+                        job=job.id,
+                        task_id=job.task_id,
+                        success=False,
+                        code=str(exc.code or ""),
+                        message=str(exc),
+                    )
+                    for i in job.items
+                ]
+            raise
+        try:
+            return self._save_items(self.journal.get(job.id), translator, sources)
+        except TranshubError as exc:
+            runner.record_failure(job, exc)  # an expired result must not be retried forever
+            raise
+
+    def _save_items(
+        self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
+    ) -> list[ImageOutcome]:
+        """Download every artifact not saved yet — all images of the task at once, as
+        result URLs may be short-lived — recording each item as it lands."""
+        with ThreadPoolExecutor(max_workers=DOWNLOADS_AT_ONCE) as pool:
+            outcomes = list(
+                pool.map(
+                    lambda pair: self._save_item(job, translator, *pair),
+                    zip(job.items, sources, strict=True),
+                )
+            )
+        if all(o.success or o.code != "download" for o in outcomes):
+            self.journal.update(job.id, state=JobState.COMPLETED)
+        # else the job stays "finished": `jobs resume` downloads what is missing.
+        return outcomes
+
+    def _save_item(
+        self, job: Job, translator: ImageTranslator[Any, Any], item: Item, source: ImageSource
+    ) -> ImageOutcome:
+        if item.state == "failed":
+            return ImageOutcome(
+                source=item.input,
+                provider=job.provider,
+                job=job.id,
+                task_id=job.task_id,
+                success=False,
+                code=item.code,
+                message=item.message,
+            )
+        output_dir, target = Path(job.request["output_dir"]), job.request["target"]
+        outputs = dict(item.outputs)
+        result = ImageItem(
+            source=source,
+            success=True,
+            code=item.code,
+            message=item.message,
+            artifacts=item.artifacts,
+        )
+        for artifact, reference in item.artifacts.items():
+            if artifact in outputs:
+                continue  # saved before the last run stopped
+            destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
+            try:
+                landed = translator.download(
+                    job.task_id or "", result, artifact, self.runner.landing(job, destination)
+                )
+            except ResultExpiredError:
+                raise  # the whole task's results are gone
+            except TranshubError as exc:
+                # This image only: the others are saved, and resume fetches this one.
+                return ImageOutcome(
+                    source=item.input,
+                    provider=job.provider,
+                    job=job.id,
+                    task_id=job.task_id,
+                    success=False,
+                    code="download",
+                    message=f"{exc} (finish with `transhub jobs resume {job.id}`)",
+                    outputs={k: Path(v["path"]) for k, v in outputs.items()},
+                )
+            sha256, size = file_digest(landed), landed.stat().st_size
+            saved = self.runner.place(job, landed, destination, sha256)
+            outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
+            self.journal.update_item(job.id, item.position, outputs=outputs)
+        self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
+        return ImageOutcome(
+            source=item.input,
+            provider=job.provider,
+            job=job.id,
+            task_id=job.task_id,
+            success=True,
+            code=item.code,
+            message=item.message,
+            outputs={k: Path(v["path"]) for k, v in outputs.items()},
+        )
+
+    def _record_items(
+        self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]
+    ) -> None:
+        finished = translator.finished_at(job.task_id or "")
+        if finished is not None:
+            self.journal.update(
+                job.id, finished_at=datetime.fromtimestamp(finished).astimezone().isoformat()
+            )
+        for item, result in zip(job.items, status.items, strict=False):
+            self.journal.update_item(
+                job.id,
+                item.position,
+                state="pending" if result.success else "failed",
+                code=result.code,
+                message=result.message,
+                artifacts=result.artifacts,
+            )

@@ -1,0 +1,425 @@
+"""Running remote tasks through the journal, so that nothing is lost or paid twice.
+
+:class:`Runner` holds what every job shares — claims, the submit that may cost money,
+waiting, placing results — and hands each capability's jobs to its driver
+(:data:`DRIVERS`, keyed by :class:`~transhub.capabilities.kinds.Capability`).  The
+journal is written *before* each step that may cost money and after each step that
+changes what a resume must do.  Before any new work, the runner claims it
+(:meth:`transhub.journal.Journal.claim`): identical work that is completed is reused,
+work in flight in a live process is waited for, an orphan is adopted and resumed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transhub.capabilities.base import Implementation, TaskState, TaskStatus
+from transhub.capabilities.kinds import Capability
+from transhub.errors import (
+    Interrupted,
+    JobFailedError,
+    ResponseFormatError,
+    ResultExpiredError,
+    TranshubError,
+    TransientError,
+)
+from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
+from transhub.jobs.model import Item, Job, JobState, now
+
+if TYPE_CHECKING:
+    from transhub.api import Hub
+    from transhub.jobs.drivers import Driver
+    from transhub.journal import Journal
+
+log = logging.getLogger("transhub.jobs")
+
+StatusCallback = Callable[[str, TaskStatus], None]
+
+
+class MaybeSubmittedError(TranshubError):
+    """A job whose submit may have reached the provider; resuming it could pay twice."""
+
+    kind = "failure"
+
+
+class ClaimLostError(TranshubError):
+    """Another process adopted the job (this one's lease lapsed): it stops here."""
+
+    kind = "failure"
+
+
+def fingerprint(**parts: Any) -> str:
+    """What makes two requests the same work: content, provider, languages, options."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def epoch(stamp: str | None) -> float | None:
+    """A journal time as epoch seconds."""
+    return datetime.fromisoformat(stamp).timestamp() if stamp else None
+
+
+def elapsed_since(stamp: str) -> float:
+    """Seconds since a time recorded in the journal."""
+    return time.time() - datetime.fromisoformat(stamp).timestamp()
+
+
+def unknown_fate(exc: TranshubError) -> bool:
+    """Whether a failed submit may nonetheless have started the task."""
+    return (isinstance(exc, TransientError) and not exc.retryable) or isinstance(
+        exc, ResponseFormatError
+    )
+
+
+def maybe_submitted(job: Job) -> MaybeSubmittedError:
+    """The refusal for a job whose submit may have reached the provider."""
+    what = job.items[0].input if len(job.items) == 1 else f"{len(job.items)} images"
+    return MaybeSubmittedError(
+        f"job {job.id} ({what}) may have been submitted before the last run stopped; "
+        "resubmitting could pay twice. Check with the provider, then "
+        f"`transhub jobs resume {job.id} --resubmit` or `transhub jobs forget {job.id}`"
+    )
+
+
+class Runner:
+    """Runs jobs for one :class:`~transhub.api.Hub` and one :class:`Journal`.
+
+    ``stop`` (set on Ctrl-C) stops new submits and ends waits; running remote tasks
+    stay recorded for ``transhub jobs resume``.  ``resubmit`` lets an adopted job
+    that may have been submitted be sent again.  ``batch_id`` ties new jobs to the
+    recorded batch they belong to.
+    """
+
+    def __init__(
+        self,
+        hub: Hub,
+        journal: Journal,
+        *,
+        stop: threading.Event | None = None,
+        on_status: StatusCallback | None = None,
+        resubmit: bool = False,
+        batch_id: str | None = None,
+    ) -> None:
+        self.hub = hub
+        self.journal = journal
+        self.stop = stop or threading.Event()
+        self.on_status = on_status
+        self.resubmit = resubmit
+        self.batch_id = batch_id
+        self.owner = str(this_process())
+        #: Jobs submitted by this runner (their progress is measured from the submit).
+        self._submitted_here: set[str] = set()
+
+    def driver(self, capability: Capability | str) -> Driver:
+        """The driver of one capability's jobs."""
+        from transhub.jobs.drivers import DRIVERS
+
+        return DRIVERS[Capability(capability)](self)
+
+    # -- claims ----------------------------------------------------------------------
+
+    def claim(self, **claim: Any) -> list[Slot]:
+        """Claim work in the journal for this process (see :meth:`Journal.claim`)."""
+        heartbeat(self.journal)
+        self._check_stop()
+        slots: list[Slot] = self.journal.claim(owner=self.owner, batch_id=self.batch_id, **claim)
+        return slots
+
+    def adopt(self, holder: Holder) -> Job | None:
+        """The orphan ``holder`` names, now owned by this process (``None``: another
+        process adopted it first)."""
+        heartbeat(self.journal)
+        if not self.journal.adopt(holder, self.owner):
+            return None
+        log.info("adopted job %s (its owner %s stopped)", holder.job_id, holder.owner)
+        return self.journal.get(holder.job_id)
+
+    @contextmanager
+    def working(self, job: Job) -> Iterator[Job]:
+        """Work on an owned job; if the work stops before the job is final (an error,
+        Ctrl-C), give the job up so that the next run adopts it at once."""
+        try:
+            yield job
+        finally:
+            state, owner, _ = self.journal.state_of(job.id)
+            if not state.is_final and owner == self.owner:
+                self.journal.release(job.id, self.owner)
+
+    def await_holder(self, holder: Holder, label: str) -> JobState:
+        """Wait, polling the journal, until another live owner's job is final or
+        orphaned; its state then.  Says once that it waits (a progress event)."""
+        core = self.hub.settings
+        delay = core.poll_interval
+        deadline = time.monotonic() + core.task_timeout
+        if self.on_status is not None:
+            self.on_status(
+                holder.job_id,
+                TaskStatus(
+                    state=TaskState.QUEUED,
+                    message=f"waiting for job {holder.job_id}, which holds the same work",
+                ),
+            )
+        while True:
+            state, owner, lease = self.journal.state_of(holder.job_id)
+            if state.is_final or not owner_alive(owner, lease):
+                return state
+            if time.monotonic() > deadline:
+                raise TransientError(
+                    f"{label}: job {holder.job_id} of another process is still {state.value} "
+                    f"after {core.task_timeout:g}s; run the command again later"
+                )
+            if self.stop.wait(delay):
+                raise Interrupted("interrupted while waiting for another process's job")
+            delay = min(delay * 1.5, core.poll_max_interval)
+
+    # -- shared steps ----------------------------------------------------------------
+
+    def _check_stop(self) -> None:
+        if self.stop.is_set():
+            raise Interrupted("interrupted before submitting")
+
+    def submit(self, job: Job, call: Callable[[], str]) -> str:
+        """Submit, recording the outcome: the task id, a failure that cost nothing, or
+        a failure of unknown fate (the job stays ``submitting``: "may have been
+        submitted").  ``sending_at`` is written first, and only while this process
+        still owns the job."""
+        self._check_stop()
+        if not self.journal.begin_sending(job.id, self.owner):
+            raise ClaimLostError(f"job {job.id} was taken over by another process")
+        try:
+            task_id = call()
+        except TranshubError as exc:
+            if unknown_fate(exc):
+                self.journal.update(
+                    job.id, message="may have been submitted", error=str(exc), error_kind=exc.kind
+                )
+            else:
+                self.fail(job, exc)
+            raise
+        self.journal.update(
+            job.id,
+            state=JobState.RUNNING,
+            task_id=task_id,
+            submitted_at=now(),
+            message="",
+            error=None,
+            error_kind=None,
+        )
+        job.task_id, job.state = task_id, JobState.RUNNING
+        self._submitted_here.add(job.id)
+        return task_id
+
+    def fail(self, job: Job, exc: TranshubError) -> None:
+        """Record a job as failed (nothing more to do for it)."""
+        self.journal.update(job.id, state=JobState.FAILED, error=str(exc), error_kind=exc.kind)
+        job.state = JobState.FAILED
+
+    def wait(self, job: Job, fetch: Callable[[str], TaskStatus]) -> TaskStatus:
+        """Poll a running job's task until final; record it finished (or failed, or
+        expired, raising the matching error)."""
+        assert job.task_id is not None
+
+        def update(task_id: str, status: TaskStatus) -> None:
+            self.journal.update(
+                job.id, percent=status.percent, pages=status.pages, message=status.message
+            )
+            if self.on_status is not None:
+                self.on_status(job.id, status)
+
+        fresh = job.id in self._submitted_here
+        status = self.hub.wait(fetch, job.task_id, update, stop=self.stop, fresh=fresh)
+        if status.state is TaskState.FAILED:
+            message = status.message or "no reason given"
+            self.journal.update(
+                job.id, state=JobState.FAILED, error=message, error_kind="job-failed"
+            )
+            raise JobFailedError(
+                f"{job.provider} task {job.task_id} failed: {message}",
+                provider=job.provider,
+                code=status.code,
+                provider_message=status.message or None,
+            )
+        if status.state is TaskState.EXPIRED:
+            self.journal.update(
+                job.id, state=JobState.EXPIRED, error=status.message, error_kind="result-expired"
+            )
+            raise ResultExpiredError(
+                f"the result of {job.provider} task {job.task_id} has expired",
+                provider=job.provider,
+            )
+        self.journal.update(
+            job.id, state=JobState.FINISHED, finished_at=now(), pages=status.pages, percent=100.0
+        )
+        job.state = JobState.FINISHED
+        return status
+
+    @staticmethod
+    def remind(implementation: Implementation[Any, Any], job: Job) -> None:
+        """Before resuming in a new process, tell the implementation what the journal
+        knows of the task (a provider that forgets finished results can then tell
+        "expired" from "unknown")."""
+        if job.task_id:
+            implementation.remember(
+                job.task_id,
+                submitted_at=epoch(job.submitted_at),
+                finished_at=epoch(job.finished_at),
+            )
+
+    @staticmethod
+    def landing(job: Job, destination: Path) -> Path:
+        """Where a provider writes a result before the core moves it into place: a
+        hidden file beside the destination, named after the job (a killed run's
+        leftovers there are removed first)."""
+        landing = destination.with_name(f".{destination.name}.{job.id}.download")
+        remove_stale_parts(landing)
+        landing.unlink(missing_ok=True)
+        return landing
+
+    @staticmethod
+    def place(job: Job, landed: Path, destination: Path, sha256: str) -> Path:
+        """Move a downloaded result to its destination without ever replacing a file
+        that is not this job's (unless the job was asked to overwrite).  A different
+        file that appeared there meanwhile is kept, and the result — paid for — goes
+        to the next free name instead."""
+        if job.request.get("overwrite"):
+            landed.replace(destination)
+            return destination
+        target = destination
+        while True:
+            try:
+                os.link(landed, target)
+            except FileExistsError:
+                if file_digest(target) == sha256:
+                    break  # this job's own result, saved by a run that died before recording it
+                log.warning("%s appeared meanwhile and is kept; the result goes elsewhere", target)
+                target = unique_path(target)
+                continue
+            break
+        landed.unlink()
+        return target
+
+    def record_failure(self, job: Job, exc: TranshubError) -> None:
+        """An expired result is final: record it so that it is not retried forever."""
+        if isinstance(exc, ResultExpiredError):
+            self.journal.update(job.id, state=JobState.EXPIRED, error=str(exc), error_kind=exc.kind)
+
+    def intact(self, holder: Holder) -> Item | None:
+        """The completed item ``holder`` names, if its saved files are all still on
+        disk and unchanged (checked by SHA-256)."""
+        item = self.journal.item(holder.job_id, holder.position)
+        outputs = item.outputs
+        if outputs and all(
+            Path(o["path"]).is_file() and file_digest(Path(o["path"])) == o["sha256"]
+            for o in outputs.values()
+        ):
+            return item
+        return None
+
+    @staticmethod
+    def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
+        """Copy a prior result's files to these destinations (a file already at its
+        destination stays)."""
+        outputs: dict[str, Any] = {}
+        for artifact, saved in prior.outputs.items():
+            destination = destinations.get(artifact)
+            if destination is None:
+                continue
+            if Path(saved["path"]) != destination.resolve():
+                with (
+                    atomic_writer(destination, overwrite=overwrite) as handle,
+                    Path(saved["path"]).open("rb") as source,
+                ):
+                    shutil.copyfileobj(source, handle)
+            outputs[artifact] = {
+                "path": str(destination.resolve()),
+                "sha256": saved["sha256"],
+                "size": saved.get("size"),
+            }
+        return outputs
+
+    def record_reuse(
+        self,
+        provider: str,
+        capability: str,
+        request: dict[str, Any],
+        item: Item,
+        outputs: dict[str, Any],
+        code: str | None = None,
+    ) -> Job:
+        """A completed job recording that ``item``'s result was copied from identical work."""
+        item.state = "reused"
+        job = self.journal.create(
+            provider=provider, capability=capability, request=request, items=[item]
+        )
+        self.journal.update_item(
+            job.id,
+            0,
+            state="reused",
+            outputs=outputs,
+            code=code,
+            message="reused the result of an identical earlier job",
+        )
+        self.journal.update(
+            job.id,
+            state=JobState.COMPLETED,
+            message="reused",
+            percent=100.0,
+            batch_id=self.batch_id,
+        )
+        return job
+
+    # -- resume ----------------------------------------------------------------------
+
+    def resume(self, job_id: str) -> Any:
+        """Finish one unfinished job from its recorded state, if no live process is
+        working on it (then wait for that one instead)."""
+        job = self.journal.get(job_id)
+        while not job.state.is_final:
+            holder = Holder(
+                job.id, 0, job.state, "pending", job.owner, job.lease_until, job.sending_at
+            )
+            if holder.orphan:
+                adopted = self.adopt(holder)
+                if adopted is not None:
+                    with self.working(adopted):
+                        return self.driver(adopted.capability).drive(
+                            adopted, resubmit=self.resubmit
+                        )
+            else:
+                self.await_holder(holder, f"job {job.id}")
+            job = self.journal.get(job_id)
+        return None
+
+
+def copy_saved(job: Job, folder: Path) -> list[Path]:
+    """Copy a job's saved result files into ``folder``, checking each against the
+    SHA-256 recorded when it was saved."""
+    if not any(item.outputs for item in job.items):
+        raise ResultExpiredError(
+            f"job {job.id}: the provider no longer keeps the result, and none was saved"
+        )
+    written = []
+    for item in job.items:
+        for saved in item.outputs.values():
+            path = Path(saved["path"])
+            if not path.is_file() or file_digest(path) != saved["sha256"]:
+                raise ResultExpiredError(
+                    f"job {job.id}: the provider no longer keeps the result and the saved "
+                    f"copy {path} is missing or changed"
+                )
+            destination = folder / path.name
+            with atomic_writer(destination) as handle, path.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+            written.append(destination)
+    return written
