@@ -632,13 +632,15 @@ class Hub:
         options: ImageOptions | None = None,
         overwrite: bool = False,
         force: bool = False,
+        jobs: int | None = None,
         on_status: StatusCallback | None = None,
         stop: threading.Event | None = None,
     ) -> list[ImageOutcome]:
         """Translate images (local files or http(s) URLs), one outcome per input in
         input order.  Repeated inputs are translated once.  A batch larger than the
         provider's task size is split into tasks run concurrently, up to the
-        provider's limit; every artifact is downloaded as soon as its task is done."""
+        provider's limit (and ``jobs``); every artifact is downloaded as soon as its
+        task is done."""
         options = options or ImageOptions()
         sources = [image_source(item) for item in inputs]
         unique = list(dict.fromkeys(sources))
@@ -670,7 +672,7 @@ class Hub:
             output_dir=folder,
             overwrite=overwrite,
             force=force,
-            workers=cls.provider.max_concurrent_tasks(self.provider_settings(cls)),
+            workers=min(jobs or 64, cls.provider.max_concurrent_tasks(self.provider_settings(cls))),
         )
         return [outcomes[s] for s in sources]
 

@@ -35,11 +35,19 @@ class Outcome(Generic[ItemT, ResultT]):
 
 
 def expand_paths(
-    inputs: Sequence[str | Path], *, recursive: bool = False, include: Sequence[str] = ()
+    inputs: Sequence[str | Path],
+    *,
+    recursive: bool = False,
+    include: Sequence[str] = (),
+    is_output: Callable[[Path], bool] | None = None,
+    skipped: list[Path] | None = None,
 ) -> list[Path]:
     """Files named directly, plus the files inside named folders (their subfolders
     too with ``recursive``), filtered by ``include`` globs; sorted, without repeats.
-    A folder with no matching file is an error rather than a silent no-op."""
+    A folder with no matching file is an error rather than a silent no-op.
+
+    Inside folders, files for which ``is_output`` is true (transhub's own earlier
+    results) are left out and appended to ``skipped``; a file named directly is kept."""
     found: list[Path] = []
     for raw in inputs:
         path = Path(raw)
@@ -50,7 +58,12 @@ def expand_paths(
             )
             if include:
                 inside = [p for p in inside if any(fnmatch.fnmatch(p.name, g) for g in include)]
-            if not inside:
+            if is_output is not None:
+                ours = [p for p in inside if is_output(p)]
+                inside = [p for p in inside if p not in ours]
+                if skipped is not None:
+                    skipped.extend(ours)
+            if not inside and not (skipped and is_output is not None):
                 what = f" matching {', '.join(include)}" if include else ""
                 raise InputError(
                     f"is a folder with no files{what} (add --recursive for subfolders)", path=path

@@ -187,10 +187,15 @@ class Journal(ClaimStore):
         request: dict[str, Any],
         items: Sequence[Item],
         state: JobState = JobState.SUBMITTING,
+        message: str = "",
+        batch_id: str | None = None,
     ) -> Job:
-        """Record a new job (in ``submitting`` unless said), before anything is sent."""
+        """Record a new job in one transaction: in ``submitting`` before anything is
+        sent, or — a reuse — ``completed`` at once with its items' outputs."""
         with self._transaction() as db:
-            job_id = self._insert(db, provider, capability, request, items, state)
+            job_id = self._insert(
+                db, provider, capability, request, items, state, message, batch_id
+            )
         return self.get(job_id)
 
     def _insert(
@@ -201,40 +206,43 @@ class Journal(ClaimStore):
         request: dict[str, Any],
         items: Sequence[Item],
         state: JobState = JobState.SUBMITTING,
+        message: str = "",
+        batch_id: str | None = None,
     ) -> str:
         stamp = now()
         job_id = self._new_id(db)
+        percent = 100.0 if state is JobState.COMPLETED else None
         db.execute(
             "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
-            " request) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                job_id,
-                stamp,
-                stamp,
-                provider,
-                capability,
-                state.value,
-                json.dumps(request, sort_keys=True),
-            ),
-        )
+            " request, message, percent, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (job_id, stamp, stamp, provider, capability, state.value,
+             json.dumps(request, sort_keys=True), message, percent, batch_id),
+        )  # fmt: skip
         db.executemany(
-            "INSERT INTO items (job_id, position, input, input_size, input_sha256,"
-            " fingerprint, plan, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items (job_id, position, input, input_size, input_sha256, fingerprint,"
+            " plan, state, code, message, artifacts, outputs)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (
-                    job_id,
-                    item.position,
-                    _to_db(item.input),
-                    item.input_size,
-                    item.input_sha256,
-                    item.fingerprint,
-                    json.dumps(item.plan),
-                    str(item.state),
-                )
+                (job_id, item.position, _to_db(item.input), item.input_size, item.input_sha256,
+                 item.fingerprint, json.dumps(item.plan), str(item.state), item.code,
+                 _to_db(item.message), json.dumps(item.artifacts), json.dumps(item.outputs))
                 for item in items
             ],
-        )
+        )  # fmt: skip
+        for item in items:
+            self._index_outputs(db, job_id, item.fingerprint, item.outputs)
         return job_id
+
+    @staticmethod
+    def _index_outputs(
+        db: sqlite3.Connection, job_id: str, fingerprint: str, outputs: dict[str, Any]
+    ) -> None:
+        """Remember saved results by path (so a folder's own results are recognised)."""
+        db.executemany(
+            "INSERT OR REPLACE INTO outputs (path, sha256, fingerprint, job_id)"
+            " VALUES (?, ?, ?, ?)",
+            [(_to_db(o["path"]), o["sha256"], fingerprint, job_id) for o in outputs.values()],
+        )
 
     @staticmethod
     def _new_id(db: sqlite3.Connection) -> str:
@@ -302,14 +310,7 @@ class Journal(ClaimStore):
                     "SELECT fingerprint FROM items WHERE job_id = ? AND position = ?",
                     (job_id, position),
                 ).fetchone()
-                db.executemany(
-                    "INSERT OR REPLACE INTO outputs (path, sha256, fingerprint, job_id)"
-                    " VALUES (?, ?, ?, ?)",
-                    [
-                        (_to_db(saved["path"]), saved["sha256"], row["fingerprint"], job_id)
-                        for saved in fields["outputs"].values()
-                    ],
-                )
+                self._index_outputs(db, job_id, row["fingerprint"], fields["outputs"])
 
     def forget(self, job_ids: Sequence[str]) -> int:
         """Delete jobs (and their items); return how many were deleted."""

@@ -104,12 +104,12 @@ def translate(
     remote task is recorded in the job journal (`transhub jobs`). The same content
     translated the same way before is reused unless --force.
     """
-    from transhub.batch import check_distinct_outputs, expand_paths
+    from transhub.batch import check_distinct_outputs
     from transhub.capabilities.document import DocumentOptions, OutputKind
     from transhub.cli.batch import run_batch
 
     hub = runtime.hub
-    files = expand_paths(paths, recursive=recursive, include=include)
+    files = own_inputs(hub, paths, recursive=recursive, include=include)
     options = DocumentOptions(
         industry=industry,
         bilingual=bilingual,
@@ -150,6 +150,34 @@ def translate(
         return driver.translate(cls, request, destination, kind, overwrite=overwrite, force=force)
 
     return run_batch(files, work, jobs=limit, as_json=as_json, quiet=quiet)
+
+
+def own_inputs(
+    hub: Any, paths: tuple[Path, ...], *, recursive: bool = False, include: tuple[str, ...] = ()
+) -> list[Path]:
+    """The files to translate: folders expanded without transhub's own earlier results
+    (says how many it skipped); a result named explicitly is kept, with a warning."""
+    from transhub.batch import expand_paths
+    from transhub.errors import InputError
+
+    journal = hub.journal
+    skipped: list[Path] = []
+    files = expand_paths(
+        paths, recursive=recursive, include=include, is_output=journal.is_own_output,
+        skipped=skipped,
+    )  # fmt: skip
+    if skipped:
+        note(
+            f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''} transhub wrote "
+            "(earlier results); name one to translate it anyway"
+        )
+    named = {Path(p) for p in paths if not Path(p).is_dir()}
+    for path in files:
+        if path in named and journal.is_own_output(path):
+            note(f"warning: {path} is a result transhub wrote; translating it anyway")
+    if not files:
+        raise InputError("nothing to translate: every file given is an earlier transhub result")
+    return files
 
 
 def _budget(

@@ -47,6 +47,14 @@ def image() -> None:
 @click.option(
     "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Tasks at once (never more than the provider allows).",
+)
 @overwrite_option
 @json_option
 @click.pass_obj
@@ -62,6 +70,7 @@ def translate(
     ignore_entity: bool,
     max_images: int | None,
     force: bool,
+    jobs: int,
     overwrite: bool,
     as_json: bool,
 ) -> int:
@@ -88,6 +97,7 @@ def translate(
             options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
             overwrite=overwrite,
             force=force,
+            jobs=jobs,
         )
     except KeyboardInterrupt:
         note(

@@ -357,27 +357,21 @@ class Runner:
         outputs: dict[str, Any],
         code: str | None = None,
     ) -> Job:
-        """A completed job recording that ``item``'s result was copied from identical work."""
+        """A completed job recording that ``item``'s result was copied from identical
+        work — written in one transaction, so no process ever sees it half-made."""
         item.state = "reused"
-        job = self.journal.create(
-            provider=provider, capability=capability, request=request, items=[item]
-        )
-        self.journal.update_item(
-            job.id,
-            0,
-            state="reused",
-            outputs=outputs,
-            code=code,
-            message="reused the result of an identical earlier job",
-        )
-        self.journal.update(
-            job.id,
+        item.outputs = outputs
+        item.code = code
+        item.message = "reused the result of an identical earlier job"
+        return self.journal.create(
+            provider=provider,
+            capability=capability,
+            request=request,
+            items=[item],
             state=JobState.COMPLETED,
             message="reused",
-            percent=100.0,
             batch_id=self.batch_id,
         )
-        return job
 
     # -- resume ----------------------------------------------------------------------
 
