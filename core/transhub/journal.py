@@ -317,16 +317,6 @@ class Journal(ClaimStore):
         with self._transaction() as db:
             return sum(db.execute("DELETE FROM jobs WHERE id = ?", (i,)).rowcount for i in job_ids)
 
-    def prunable(self, older_than_days: float) -> Iterator[dict[str, Any]]:
-        """The final jobs last updated more than ``older_than_days`` ago (what
-        :meth:`prune` would delete), newest first."""
-        cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat()
-        finals = tuple(s.value for s in JobState if s.is_final)
-        marks = ",".join("?" * len(finals))
-        yield from self._summary_rows(
-            f" WHERE j.updated_at < ? AND j.state IN ({marks})", (cutoff, *finals), None
-        )
-
     def prune(self, older_than_days: float) -> int:
         """Delete final jobs last updated more than ``older_than_days`` ago."""
         cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat()
@@ -337,34 +327,6 @@ class Journal(ClaimStore):
                 f"DELETE FROM jobs WHERE updated_at < ? AND state IN ({marks})",  # noqa: S608 - placeholders only
                 (cutoff, *finals),
             ).rowcount
-
-    # -- batches -------------------------------------------------------------------
-
-    def open_batch(self, spec: dict[str, Any]) -> str:
-        """Record a batch (its command, inputs and options) before it starts."""
-        stamp = now()
-        with self._transaction() as db:
-            batch_id = secrets.token_hex(6)
-            db.execute(
-                "INSERT INTO batches (id, created_at, updated_at, state, spec)"
-                " VALUES (?, ?, ?, 'open', ?)",
-                (batch_id, stamp, stamp, json.dumps(spec, sort_keys=True)),
-            )
-        return batch_id
-
-    def close_batch(self, batch_id: str) -> None:
-        """Mark a batch as run to its end (every input has its outcome)."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE batches SET state = 'done', updated_at = ? WHERE id = ?", (now(), batch_id)
-            )
-
-    def open_batches(self) -> list[tuple[str, dict[str, Any]]]:
-        """Batches that did not run to their end (interrupted or killed), oldest first."""
-        rows = self._read(
-            "SELECT id, spec FROM batches WHERE state = 'open' ORDER BY created_at, id"
-        )
-        return [(row["id"], json.loads(_from_db(row["spec"]))) for row in rows]
 
     # -- reading -------------------------------------------------------------------
 

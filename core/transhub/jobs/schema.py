@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_fingerprint ON items(fingerprint, state);
 """
 
-#: Version 2: owners and leases, the batch a job belongs to, the paths of results.
+#: Version 2: owners and leases, the batch a job belongs to (its id), the paths of results.
 _V2 = """
 ALTER TABLE jobs ADD COLUMN owner TEXT;
 ALTER TABLE jobs ADD COLUMN lease_until REAL;
@@ -57,14 +57,6 @@ CREATE TABLE IF NOT EXISTS outputs (
     fingerprint   TEXT NOT NULL,
     job_id        TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS batches (
-    id            TEXT PRIMARY KEY,
-    created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
-    state         TEXT NOT NULL,
-    spec          TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS batches_state ON batches(state);
 """
 
 
