@@ -134,7 +134,8 @@ def test_document_rerun_after_kill_finishes_without_uploading_again(echo, tmp_pa
     else:
         held = echo.faults.hold("/v1/documents/d1/result")
         reached = held.arrived.is_set
-    process = spawn(*doc_command(tmp_path / "in"))
+    # One at a time while downloading: a kill then finds nothing else mid-upload.
+    process = spawn(*doc_command(tmp_path / "in", jobs=2 if stage == "polling" else 1))
     wait_until(reached, stage, process)
     kill(process)
     if stage == "polling":
@@ -143,7 +144,7 @@ def test_document_rerun_after_kill_finishes_without_uploading_again(echo, tmp_pa
         held.release()
     before = uploads(echo)
     rerun = invoke(doc_command(tmp_path / "in"))  # the same command again, not `jobs resume`
-    assert rerun.exit_code == 0, rerun.stderr
+    assert rerun.exit_code == 0, rerun.stdout + rerun.stderr
     assert uploads(echo) == 3 and before >= 1  # each document uploaded (paid) once
     assert_results(docs, tmp_path / "out")
     assert {j.state.value for j in journal_of(tmp_path).jobs()} == {"completed"}
@@ -189,7 +190,7 @@ def test_image_rerun_after_kill_finishes_without_submitting_again(echo, tmp_path
     else:
         held = echo.faults.hold("/v1/results/")
         reached = held.arrived.is_set
-    process = spawn(*image_command())
+    process = spawn(*image_command(), "-j", "1")  # the second task never starts
     wait_until(reached, stage, process)
     kill(process)
     if stage == "polling":
@@ -370,3 +371,24 @@ def test_four_writers_never_see_database_is_locked(tmp_path):
         assert code == 0 and "locked" not in err, err
     journal = Journal(path)
     assert sum(1 for _ in journal.summaries()) == 800
+
+
+# -- resume is the rerun ---------------------------------------------------------------
+
+
+def test_jobs_resume_after_a_killed_image_batch_starts_the_tasks_never_started(echo, tmp_path):
+    echo.service.polls_until_done = 10_000
+    process = spawn(*image_command(), "-j", "1")
+    wait_until(
+        lambda: any(r.path.startswith("/v1/images/i") for r in echo.log.records()),
+        "the first task's polling",
+        process,
+    )
+    kill(process)
+    assert image_tasks(echo) == 1  # the second task never started
+    echo.service.polls_until_done = 1
+    resumed = invoke(["jobs", "resume"])  # the one command that finishes everything
+    assert resumed.exit_code == 0, resumed.stdout + resumed.stderr
+    assert image_tasks(echo) == 2
+    assert_images(tmp_path / "out")
+    assert invoke(["jobs", "resume"]).stderr.strip() == "nothing to resume"

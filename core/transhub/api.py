@@ -635,12 +635,14 @@ class Hub:
         jobs: int | None = None,
         on_status: StatusCallback | None = None,
         stop: threading.Event | None = None,
+        batch_id: str | None = None,
     ) -> list[ImageOutcome]:
         """Translate images (local files or http(s) URLs), one outcome per input in
         input order.  Repeated inputs are translated once.  A batch larger than the
         provider's task size is split into tasks run concurrently, up to the
         provider's limit (and ``jobs``); every artifact is downloaded as soon as its
-        task is done."""
+        task is done.  ``batch_id`` records the jobs as part of a journalled batch
+        (:meth:`~transhub.journal.Journal.open_batch`)."""
         options = options or ImageOptions()
         sources = [image_source(item) for item in inputs]
         unique = list(dict.fromkeys(sources))
@@ -661,7 +663,7 @@ class Hub:
                 ):
                     raise InputError("already exists (use --overwrite to replace it)", path=taken)
         stop = stop or threading.Event()
-        driver = ImageDriver(self.runner(stop=stop, on_status=on_status))
+        driver = ImageDriver(self.runner(stop=stop, on_status=on_status, batch_id=batch_id))
         outcomes = driver.translate(
             cls,
             unique,

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from transhub.errors import InputError, NotFoundError
+from transhub.jobs.batches import BatchStore
 from transhub.jobs.claims import ClaimStore
 from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
 from transhub.jobs.schema import SCHEMA_VERSION, script_from
@@ -108,7 +109,7 @@ def _item(row: sqlite3.Row) -> Item:
     )
 
 
-class Journal(ClaimStore):
+class Journal(ClaimStore, BatchStore):
     """The journal at ``path`` (created on first use).
 
     One connection per instance, guarded by a lock, so threads of one process may

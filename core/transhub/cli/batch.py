@@ -66,8 +66,9 @@ def run_batch(
         outcomes.close()  # waits for running items: each stops at its next step
         progress.close()
         note(
-            f"transhub: interrupted after {len(rows)} of {len(items)}; tasks already submitted "
-            "keep running remotely and are recorded: finish them with `transhub jobs resume`"
+            f"transhub: interrupted after {len(rows)} of {len(items)}; tasks already "
+            "submitted keep running remotely and are recorded: `transhub jobs resume` "
+            "finishes everything (the inputs not started too)"
         )
         return EXIT_CODES["interrupted"]
     progress.close()
@@ -108,3 +109,27 @@ def _record(outcome: Any, label: Callable[[Any], str]) -> dict[str, Any]:
         "reused": bool(result.reused) if result else False,
         "error": str(error) if error else None,
     }
+
+
+def run_recorded(
+    journal: Any,
+    batch_id: str,
+    items: Sequence[Any],
+    work: Callable[[Any, threading.Event, Callable[[str, Any], None]], Any],
+    **options: Any,
+) -> int:
+    """:func:`run_batch` for a batch recorded in the journal: marked done when every
+    input has its outcome, left open (for ``jobs resume``) when interrupted."""
+    from transhub.errors import EXIT_CODES, TranshubError
+
+    interrupted = True
+    try:
+        code = run_batch(items, work, **options)
+        interrupted = code == EXIT_CODES["interrupted"]
+        return code
+    except TranshubError as exc:
+        interrupted = exc.kind == "interrupted"
+        raise
+    finally:
+        if not interrupted:
+            journal.close_batch(batch_id)

@@ -104,30 +104,64 @@ def translate(
     remote task is recorded in the job journal (`transhub jobs`). The same content
     translated the same way before is reused unless --force.
     """
+    from transhub.jobs.specs import DocumentBatch
+
+    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include)
+    spec = DocumentBatch(
+        paths=[str(f.resolve()) for f in files],
+        target=target,
+        source=source,
+        provider=provider,
+        output_dir=str(output_dir.resolve()),
+        options={
+            "industry": industry,
+            "bilingual": bilingual,
+            "translate_images": translate_images,
+            "all_sheets": all_sheets,
+        },
+        kind="pdf" if as_pdf else "same",
+        overwrite=overwrite,
+        jobs=jobs,
+    )
+    return run_documents(
+        runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
+        quiet=quiet, as_json=as_json,
+    )  # fmt: skip
+
+
+def run_documents(
+    runtime: Runtime,
+    spec: Any,
+    *,
+    files: list[Path] | None = None,
+    max_pages: int | None = None,
+    confirm: bool = False,
+    force: bool = False,
+    quiet: bool = False,
+    as_json: bool = False,
+    batch_id: str | None = None,
+) -> int:
+    """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
+    in the journal first so that ``jobs resume`` can run it again if it is stopped."""
     from transhub.batch import check_distinct_outputs
     from transhub.capabilities.document import DocumentOptions, OutputKind
-    from transhub.cli.batch import run_batch
+    from transhub.cli.batch import run_recorded
 
     hub = runtime.hub
-    files = own_inputs(hub, paths, recursive=recursive, include=include)
-    options = DocumentOptions(
-        industry=industry,
-        bilingual=bilingual,
-        translate_images=translate_images,
-        all_sheets=all_sheets,
-    )
-    kind = OutputKind.PDF if as_pdf else OutputKind.SAME
+    files = files if files is not None else [Path(p) for p in spec.paths]
+    options = DocumentOptions(**spec.options)
+    kind = OutputKind(spec.kind)
     # Validate and route every file first: a batch with one bad file pays for nothing.
     prepared = {
         f: hub.prepare_document(
             f,
-            target,
-            source=source,
-            provider=provider,
-            output_dir=output_dir,
+            spec.target,
+            source=spec.source,
+            provider=spec.provider,
+            output_dir=spec.output_dir,
             options=options,
             output=kind,
-            overwrite=overwrite,
+            overwrite=spec.overwrite,
         )
         for f in files
     }
@@ -135,21 +169,26 @@ def translate(
     if max_pages is not None or confirm:
         prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
     limit = min(
-        jobs,
+        spec.jobs,
         *(
             cls.provider.max_concurrent_tasks(hub.provider_settings(cls))
             for cls, _, _ in prepared.values()
         ),
     )
+    batch_id = batch_id or hub.journal.open_batch(spec.model_dump())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
         from transhub.jobs.drivers.documents import DocumentDriver
 
         cls, request, destination = prepared[path]
-        driver = DocumentDriver(hub.runner(stop=stop, on_status=on_status))
-        return driver.translate(cls, request, destination, kind, overwrite=overwrite, force=force)
+        driver = DocumentDriver(hub.runner(stop=stop, on_status=on_status, batch_id=batch_id))
+        return driver.translate(
+            cls, request, destination, kind, overwrite=spec.overwrite, force=force
+        )
 
-    return run_batch(files, work, jobs=limit, as_json=as_json, quiet=quiet)
+    return run_recorded(
+        hub.journal, batch_id, files, work, jobs=limit, as_json=as_json, quiet=quiet
+    )
 
 
 def own_inputs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -79,32 +80,63 @@ def translate(
     Prints one row per image (one JSON object per image with --json) and exits
     non-zero when any image failed.
     """
-    from transhub.capabilities.image import ImageOptions
-    from transhub.errors import EXIT_CODES, InputError
+    from transhub.errors import InputError
+    from transhub.jobs.specs import ImageBatch
 
     distinct = len(dict.fromkeys(inputs))
     if max_images is not None and distinct > max_images:
         raise InputError(
             f"the batch has {distinct} distinct images, over --max-images {max_images}"
         )
+    spec = ImageBatch(
+        inputs=[i if "://" in i else str(Path(i).resolve()) for i in inputs],
+        target=target,
+        source=source,
+        provider=provider,
+        output_dir=str(output_dir.resolve()),
+        options={"field": field, "editor_data": editor_data, "ignore_entity": ignore_entity},
+        overwrite=overwrite,
+        jobs=jobs,
+    )
+    return run_images(runtime, spec, inputs=list(inputs), force=force, as_json=as_json)
+
+
+def run_images(
+    runtime: Runtime,
+    spec: Any,
+    *,
+    inputs: list[str] | None = None,
+    force: bool = False,
+    as_json: bool = False,
+    batch_id: str | None = None,
+) -> int:
+    """Run an image batch (a :class:`~transhub.jobs.specs.ImageBatch`), recorded in the
+    journal first so that ``jobs resume`` can run it again if it is stopped."""
+    from transhub.capabilities.image import ImageOptions
+    from transhub.errors import EXIT_CODES
+
+    journal = runtime.hub.journal
+    batch_id = batch_id or journal.open_batch(spec.model_dump())
     try:
         outcomes = runtime.hub.translate_images(
-            list(inputs),
-            target,
-            source=source,
-            provider=provider,
-            output_dir=output_dir,
-            options=ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity),
-            overwrite=overwrite,
+            inputs or spec.inputs,
+            spec.target,
+            source=spec.source,
+            provider=spec.provider,
+            output_dir=spec.output_dir,
+            options=ImageOptions(**spec.options),
+            overwrite=spec.overwrite,
             force=force,
-            jobs=jobs,
+            jobs=spec.jobs,
+            batch_id=batch_id,
         )
     except KeyboardInterrupt:
         note(
             "transhub: interrupted; tasks already submitted keep running remotely and are "
-            "recorded: finish them with `transhub jobs resume`"
+            "recorded: `transhub jobs resume` finishes everything (the images not started too)"
         )
         return EXIT_CODES["interrupted"]
+    journal.close_batch(batch_id)
     failed = [o for o in outcomes if not o.success]
     if as_json:
         for outcome in outcomes:

@@ -108,16 +108,51 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: 
     """Finish unfinished jobs (all of them, or those named): poll the tasks still
     running, download finished results.  Nothing that reached the provider is sent
     again; a job that may have been submitted is resubmitted only when the provider
-    refuses duplicates, or with --resubmit."""
-    from transhub.errors import TranshubError
-
+    refuses duplicates, or with --resubmit.  Without IDs, batches that were
+    interrupted also run again, so their inputs that never started start now."""
     journal = runtime.hub.journal
     ids = [journal.get(i).id for i in job_ids] or [
         j["job_id"] for j in journal.summaries(states=UNFINISHED)
     ]
-    if not ids:
+    batches = [] if job_ids else journal.open_batches()
+    if not ids and not batches:
         note("nothing to resume")
         return 0
+    failed = _resume_jobs(runtime, ids, resubmit=resubmit, as_json=as_json)
+    for batch_id, spec in batches:
+        failed += _rerun_batch(runtime, batch_id, spec, as_json=as_json)
+    return 1 if failed else 0
+
+
+def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, as_json: bool) -> int:
+    """Run an interrupted batch again: what is done is reused, what is in flight is
+    adopted, the inputs that never started start now.  How many failures (0 or 1)."""
+    from transhub.cli.doc import run_documents
+    from transhub.cli.image import run_images
+    from transhub.errors import TranshubError
+    from transhub.jobs.specs import DocumentBatch, parse_spec
+
+    spec = parse_spec(data)
+    inputs = spec.paths if isinstance(spec, DocumentBatch) else spec.inputs
+    note(f"batch {batch_id}: {spec.command} of {len(inputs)} inputs, run again")
+    try:
+        if isinstance(spec, DocumentBatch):
+            code = run_documents(runtime, spec, as_json=as_json, batch_id=batch_id)
+        else:
+            code = run_images(runtime, spec, as_json=as_json, batch_id=batch_id)
+    except TranshubError as exc:
+        note(f"batch {batch_id}: {exc}")
+        if exc.kind != "interrupted":
+            runtime.hub.journal.close_batch(batch_id)
+        return 1
+    return 1 if code else 0
+
+
+def _resume_jobs(runtime: Runtime, ids: list[str], *, resubmit: bool, as_json: bool) -> int:
+    """Finish each job named; how many failed."""
+    from transhub.errors import TranshubError
+
+    journal = runtime.hub.journal
     runner = runtime.hub.runner(resubmit=resubmit)
     failed = 0
     for job_id in ids:
@@ -141,7 +176,7 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: 
             click.echo(f"{job_id}: {record['state']} {' '.join(record['outputs'])}".rstrip())
             if record.get("error"):
                 note(f"{job_id}: cannot be recovered: {record['error']}")
-    return 1 if failed else 0
+    return failed
 
 
 def _outputs(result: Any) -> list[str]:

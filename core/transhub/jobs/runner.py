@@ -136,6 +136,18 @@ class Runner:
         slots: list[Slot] = self.journal.claim(owner=self.owner, batch_id=self.batch_id, **claim)
         return slots
 
+    def failed_before(self, item: Item) -> JobFailedError | None:
+        """The failure of this work earlier in the same batch (a batch run again —
+        ``jobs resume`` after it was interrupted — does not pay for it again)."""
+        if self.batch_id is None:
+            return None
+        found = self.journal.failed_in_batch(self.batch_id, item.fingerprint)
+        if found is None:
+            return None
+        return JobFailedError(
+            f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
+        )
+
     def adopt(self, holder: Holder) -> Job | None:
         """The orphan ``holder`` names, now owned by this process (``None``: another
         process adopted it first)."""

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_fingerprint ON items(fingerprint, state);
 """
 
-#: Version 2: owners and leases, the batch a job belongs to (its id), the paths of results.
+#: Version 2: owners and leases, recorded batches, the paths of results.
 _V2 = """
 ALTER TABLE jobs ADD COLUMN owner TEXT;
 ALTER TABLE jobs ADD COLUMN lease_until REAL;
@@ -51,6 +51,14 @@ ALTER TABLE jobs ADD COLUMN sending_at TEXT;
 ALTER TABLE jobs ADD COLUMN batch_id TEXT;
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner) WHERE owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS jobs_batch ON jobs(batch_id) WHERE batch_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS batches (
+    id            TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    spec          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS batches_open ON batches(state) WHERE state = 'open';
 CREATE TABLE IF NOT EXISTS outputs (
     path          TEXT PRIMARY KEY,
     sha256        TEXT NOT NULL,

@@ -68,6 +68,9 @@ class SingleFileDriver(Driver):
         identical completed work is reused, work in flight elsewhere is waited for,
         an orphan is adopted and finished, and only new work is submitted."""
         runner = self.runner
+        failed = runner.failed_before(item)
+        if failed is not None:
+            raise failed
         ignore: set[str] = set()
         while True:
             slot = runner.claim(

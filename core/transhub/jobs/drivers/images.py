@@ -102,9 +102,9 @@ class ImageDriver(Driver):
             )
             for s in unique
         }
-        outcomes: dict[ImageSource, ImageOutcome] = {}
+        outcomes = self._failed_before(provider, items)
         ignore: set[str] = set()
-        todo, fresh = list(unique), force
+        todo, fresh = [s for s in unique if s not in outcomes], force
         while todo:
             slots = self.runner.claim(
                 provider=provider,
@@ -140,6 +140,20 @@ class ImageDriver(Driver):
                     if settled is not None:
                         outcomes[s] = settled
             todo = [s for s in todo if s not in outcomes]
+        return outcomes
+
+    def _failed_before(
+        self, provider: str, items: dict[ImageSource, Item]
+    ) -> dict[ImageSource, ImageOutcome]:
+        """The images whose work failed earlier in this batch (not paid for again)."""
+        outcomes = {}
+        for source, item in items.items():
+            failed = self.runner.failed_before(item)
+            if failed is not None:
+                outcomes[source] = ImageOutcome(
+                    source=source.label, provider=provider, success=False, code=failed.kind,
+                    message=str(failed),
+                )  # fmt: skip
         return outcomes
 
     # -- one round's work ------------------------------------------------------------
