@@ -33,11 +33,11 @@ def upload(path: Path) -> dict[str, Any]:
 
     hub = transhub.Hub()
     try:
-        cls, request, _ = hub.prepare_document(path, "zh", provider="fanyigou")
-        translator = hub.instance(cls)
+        plan = hub.prepare_document(path, "zh", provider="fanyigou")
+        translator = hub.instance(plan.implementation)
         file_digest(path)  # the journal's SHA-256, before anything is sent
         start = time.perf_counter()
-        task_id = translator.submit(request)
+        task_id = translator.submit(plan.request)
         return {"task_id": task_id, "seconds": time.perf_counter() - start}
     finally:
         hub.close()

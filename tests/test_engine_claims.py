@@ -392,3 +392,13 @@ def test_jobs_resume_after_a_killed_image_batch_starts_the_tasks_never_started(e
     assert image_tasks(echo) == 2
     assert_images(tmp_path / "out")
     assert invoke(["jobs", "resume"]).stderr.strip() == "nothing to resume"
+
+
+def test_capped_concurrency_is_explained_once(fanyigou, tmp_path):
+    docs = make_docs(tmp_path / "in", 2)
+    argv = ["doc", "translate", *map(str, docs), "--to", "zh", "--provider", "fanyigou",
+            "-o", "out", "-j", "3"]  # fmt: skip
+    result = invoke(argv)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("-j 3 capped to 1: fanyigou allows 1 channel") == 1
+    assert fanyigou.log.count("uploadTranslate") == 2

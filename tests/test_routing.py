@@ -75,5 +75,5 @@ def test_no_configured_provider_fits_the_pair(parrot):
 def test_file_type_decides_between_providers(parrot, tmp_path, caplog):
     pdf = make_pdf(tmp_path / "a.pdf")
     hub = transhub.Hub()
-    cls, _, _ = hub.prepare_document(pdf, "zh", source="en")
-    assert cls.provider.name == "echo"  # parrot takes .txt only
+    plan = hub.prepare_document(pdf, "zh", source="en")
+    assert plan.provider == "echo"  # parrot takes .txt only

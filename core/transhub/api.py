@@ -64,6 +64,7 @@ from transhub.router import Need, choose, language_fit, options_fit
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
 if TYPE_CHECKING:
+    from transhub.jobs.plans import ConvertPlan, DocumentPlan
     from transhub.jobs.runner import Runner
     from transhub.journal import Journal
 
@@ -302,7 +303,7 @@ class Hub:
         ``on_status(job_id, status)`` sees each progress change; setting ``stop``
         ends the wait (the task stays recorded for ``jobs resume``).
         """
-        cls, request, destination = self.prepare_document(
+        plan = self.prepare_document(
             path,
             target,
             source=source,
@@ -312,11 +313,8 @@ class Hub:
             output=output,
             overwrite=overwrite,
         )
-        from transhub.jobs.drivers.documents import DocumentDriver
-
-        return DocumentDriver(self.runner(stop=stop, on_status=on_status)).translate(
-            cls, request, destination, output, overwrite=overwrite, force=force
-        )
+        result: DocumentResult = self.runner(stop=stop, on_status=on_status).run(plan, force=force)
+        return result
 
     def prepare_document(
         self,
@@ -329,10 +327,10 @@ class Hub:
         options: DocumentOptions | None = None,
         output: OutputKind = OutputKind.SAME,
         overwrite: bool = False,
-    ) -> tuple[type[DocumentTranslator[Any, Any]], DocumentRequest, Path]:
-        """Validate and route a document translation without sending anything:
-        the implementation class, the request, and where the result will go."""
-        from transhub.jobs.drivers.documents import document_fingerprint
+    ) -> DocumentPlan:
+        """Validate and route a document translation without sending anything: its
+        plan (the implementation, the request, where the result will go)."""
+        from transhub.jobs.plans import DocumentPlan
 
         path = Path(path)
         src, dst = self._languages(Capability.DOCUMENT, provider, source, target)
@@ -362,15 +360,14 @@ class Hub:
             suffix = "." + converted.lower().lstrip(".")
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
         request = DocumentRequest(path=path, target=dst, source=src, options=options)
+        plan = DocumentPlan(cls, request, destination, output, overwrite)
         if (
             destination.exists()
             and not overwrite
-            and not self.journal.is_own_output(
-                destination, document_fingerprint(cls, request, output)
-            )
+            and not self.journal.is_own_output(destination, plan.fingerprint)
         ):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
-        return cls, request, destination
+        return plan
 
     @staticmethod
     def _check_document_options(
@@ -438,32 +435,30 @@ class Hub:
         validation.check_readable_file(path)
         return count_locally(path)
 
-    def quote_documents(
-        self, prepared: Sequence[tuple[type[DocumentTranslator[Any, Any]], DocumentRequest, Path]]
-    ) -> list[Quote]:
-        """Page estimates for prepared translations (see :meth:`prepare_document`).
+    def quote_documents(self, plans: Sequence[DocumentPlan]) -> list[Quote]:
+        """Page estimates for document plans (see :meth:`prepare_document`).
 
         Where the provider counts pages itself, its count is used and the upload it
-        keeps is attached to the request (``prepared_task_id``), so translating
+        keeps is attached to the plan (``prepared_task_id``), so translating
         afterwards sends nothing twice; elsewhere the count is local.
         """
         from transhub.pages import count_locally
 
         quotes = []
-        for cls, original, destination in prepared:
-            request = original
-            if cls.counts_pages:
-                count = self.instance(cls).count_pages(request.path)
+        for plan in plans:
+            kept = plan
+            if plan.implementation.counts_pages:
+                count = self.instance(plan.implementation).count_pages(plan.request.path)
                 if count.task_id is not None:
-                    request = request.model_copy(update={"prepared_task_id": count.task_id})
+                    kept = plan.with_prepared_task(count.task_id)
             else:
-                count = count_locally(request.path)
+                count = count_locally(plan.request.path)
             quotes.append(
                 Quote(
-                    provider=cls.provider.name,
+                    provider=plan.provider,
                     pages=count.pages,
                     exact=count.exact,
-                    prepared=(cls, request, destination),
+                    prepared=kept,
                     characters=count.characters,
                 )
             )
@@ -500,7 +495,7 @@ class Hub:
     ) -> DocumentResult:
         """Convert a document to ``target_format`` and save it as ``<stem>.<ext>``
         (journalled and deduplicated like :meth:`translate_document`)."""
-        cls, fmt, src, destination = self.prepare_convert(
+        plan = self.prepare_convert(
             path,
             target_format,
             source=source,
@@ -508,11 +503,8 @@ class Hub:
             output_dir=output_dir,
             overwrite=overwrite,
         )
-        from transhub.jobs.drivers.documents import ConvertDriver
-
-        return ConvertDriver(self.runner(stop=stop, on_status=on_status)).convert(
-            cls, Path(path), fmt, src, destination, overwrite=overwrite, force=force
-        )
+        result: DocumentResult = self.runner(stop=stop, on_status=on_status).run(plan, force=force)
+        return result
 
     def prepare_convert(
         self,
@@ -523,8 +515,10 @@ class Hub:
         provider: str | None = None,
         output_dir: str | Path = ".",
         overwrite: bool = False,
-    ) -> tuple[type[DocumentConverter[Any, Any]], ConvertFormat, str | None, Path]:
-        """Validate and route a conversion without sending anything."""
+    ) -> ConvertPlan:
+        """Validate and route a conversion without sending anything: its plan."""
+        from transhub.jobs.plans import ConvertPlan
+
         path = Path(path)
         fmt = ConvertFormat(target_format)
         extension = path.suffix.lower().lstrip(".")
@@ -556,7 +550,7 @@ class Hub:
         destination = Path(output_dir) / f"{path.stem}.{fmt.extension}"
         if destination.resolve() == path.resolve() or (destination.exists() and not overwrite):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
-        return cls, fmt, src, destination
+        return ConvertPlan(cls, path, fmt, src, destination, overwrite)
 
     # -- images ------------------------------------------------------------------
 

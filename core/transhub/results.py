@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from transhub.capabilities.base import Model, TaskState
-from transhub.capabilities.document import DocumentRequest
 
 
 class DocumentResult(Model):
@@ -41,14 +40,15 @@ class ImageOutcome(Model):
 
 
 class Quote(Model):
-    """A page estimate for one prepared document translation."""
+    """A page estimate for one document plan (``prepared``: the plan to run, with the
+    provider's kept upload attached where it counted the pages itself)."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     provider: str
     pages: int
     exact: bool
-    prepared: tuple[Any, DocumentRequest, Path]
+    prepared: Any
     #: The characters the provider would bill, where it bills characters (DeepL).
     characters: int | None = None
 

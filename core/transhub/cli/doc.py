@@ -165,30 +165,36 @@ def run_documents(
         )
         for f in files
     }
-    check_distinct_outputs((f, destination) for f, (_, _, destination) in prepared.items())
+    check_distinct_outputs((f, plan.destination) for f, plan in prepared.items())
     if max_pages is not None or confirm:
         prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
-    limit = min(
-        spec.jobs,
-        *(
-            cls.provider.max_concurrent_tasks(hub.provider_settings(cls))
-            for cls, _, _ in prepared.values()
-        ),
-    )
+    limit = _capped(hub, spec.jobs, [plan.implementation for plan in prepared.values()])
+    del kind  # in every plan
     batch_id = batch_id or hub.journal.open_batch(spec.model_dump())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
-        from transhub.jobs.drivers.documents import DocumentDriver
-
-        cls, request, destination = prepared[path]
-        driver = DocumentDriver(hub.runner(stop=stop, on_status=on_status, batch_id=batch_id))
-        return driver.translate(
-            cls, request, destination, kind, overwrite=spec.overwrite, force=force
-        )
+        runner = hub.runner(stop=stop, on_status=on_status, batch_id=batch_id)
+        return runner.run(prepared[path], force=force)
 
     return run_recorded(
         hub.journal, batch_id, files, work, jobs=limit, as_json=as_json, quiet=quiet
     )
+
+
+def _capped(hub: Any, jobs: int, implementations: list[Any]) -> int:
+    """``-j`` within what the providers allow, explained once when it is capped."""
+    limits: dict[str, int] = {
+        cls.provider.name: int(cls.provider.max_concurrent_tasks(hub.provider_settings(cls)))
+        for cls in implementations
+    }
+    if not limits:
+        return jobs
+    provider, allowed = min(limits.items(), key=lambda pair: pair[1])
+    if allowed < min(jobs, len(implementations)):
+        channels = "channel" if allowed == 1 else "channels"
+        note(f"-j {jobs} capped to {allowed}: {provider} allows {allowed} {channels}")
+        return allowed
+    return min(jobs, allowed)
 
 
 def own_inputs(
@@ -337,14 +343,9 @@ def convert(
         )
         for f in files
     }
-    check_distinct_outputs((f, plan[3]) for f, plan in prepared.items())
+    check_distinct_outputs((f, plan.destination) for f, plan in prepared.items())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
-        from transhub.jobs.drivers.documents import ConvertDriver
-
-        cls, fmt, src, destination = prepared[path]
-        return ConvertDriver(hub.runner(stop=stop, on_status=on_status)).convert(
-            cls, path, fmt, src, destination, overwrite=overwrite, force=force
-        )
+        return hub.runner(stop=stop, on_status=on_status).run(prepared[path], force=force)
 
     return run_batch(files, work, jobs=1, as_json=as_json, quiet=quiet)

@@ -41,6 +41,7 @@ from transhub.jobs.model import Item, Job, JobState, now
 if TYPE_CHECKING:
     from transhub.api import Hub
     from transhub.jobs.drivers import Driver
+    from transhub.jobs.plans import Plan
     from transhub.journal import Journal
 
 log = logging.getLogger("transhub.jobs")
@@ -120,6 +121,12 @@ class Runner:
         self.owner = str(this_process())
         #: Jobs submitted by this runner (their progress is measured from the submit).
         self._submitted_here: set[str] = set()
+
+    def run(self, plan: Plan, *, force: bool = False) -> Any:
+        """Execute a plan (see ``Hub.prepare_*``) through its capability's driver: its
+        result, paid at most once (``force``: translate anew even if identical work
+        was done)."""
+        return self.driver(plan.capability).run_plan(plan, force=force)
 
     def driver(self, capability: Capability | str) -> Driver:
         """The driver of one capability's jobs."""

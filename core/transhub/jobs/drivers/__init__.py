@@ -22,6 +22,10 @@ class Driver:
         self.journal = runner.journal
         self.hub = runner.hub
 
+    def run_plan(self, plan: Any, *, force: bool) -> Any:
+        """Execute one plan of this capability."""
+        raise NotImplementedError(f"{self.capability.value} work runs in batches")
+
     def drive(self, job: Job, *, resubmit: bool) -> Any:
         """Take an owned job from its recorded state to final.  A job that may have
         been submitted is sent again only when that is safe or ``resubmit``."""

@@ -22,6 +22,7 @@ from transhub.errors import Interrupted, JobFailedError, TranshubError
 from transhub.files import atomic_writer, file_digest
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.plans import ConvertPlan, DocumentPlan
 from transhub.jobs.runner import fingerprint, maybe_submitted
 from transhub.results import DocumentResult
 
@@ -188,24 +189,16 @@ class DocumentDriver(SingleFileDriver):
 
     capability: ClassVar[Capability] = Capability.DOCUMENT
 
-    def translate(
-        self,
-        cls: type[DocumentTranslator[Any, Any]],
-        request: DocumentRequest,
-        destination: Path,
-        kind: OutputKind,
-        *,
-        overwrite: bool = False,
-        force: bool = False,
-    ) -> DocumentResult:
-        """Translate one validated document (see :meth:`Hub.prepare_document`)."""
+    def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
+        """Translate one document plan (see :meth:`Hub.prepare_document`)."""
+        request, kind, overwrite = plan.request, plan.kind, plan.overwrite
         path = request.path.resolve()
-        destination = destination.resolve()
+        destination = plan.destination.resolve()
         sha = file_digest(path)
         item = Item(
             position=0,
             input=str(request.path),
-            fingerprint=document_fingerprint(cls, request, kind, sha),
+            fingerprint=plan.fingerprint,
             plan={"document": str(destination)},
             input_size=path.stat().st_size,
             input_sha256=sha,
@@ -220,7 +213,7 @@ class DocumentDriver(SingleFileDriver):
             "prepared_task_id": request.prepared_task_id,
         }
         return self.run(
-            cls.provider.name, item, job_request, destination, overwrite=overwrite, force=force
+            plan.provider, item, job_request, destination, overwrite=overwrite, force=force
         )
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
@@ -272,31 +265,27 @@ class ConvertDriver(SingleFileDriver):
 
     capability: ClassVar[Capability] = Capability.CONVERT
 
-    def convert(
-        self,
-        cls: type[DocumentConverter[Any, Any]],
-        path: Path,
-        fmt: ConvertFormat,
-        source: str | None,
-        destination: Path,
-        *,
-        overwrite: bool = False,
-        force: bool = False,
-    ) -> DocumentResult:
-        """Convert one validated document."""
-        path, destination = path.resolve(), destination.resolve()
+    def run_plan(self, plan: ConvertPlan, *, force: bool) -> DocumentResult:
+        """Convert one document plan (see :meth:`Hub.prepare_convert`)."""
+        path, destination = plan.path.resolve(), plan.destination.resolve()
         sha = file_digest(path)
-        provider = cls.provider.name
         item = Item(
             position=0,
             input=str(path),
-            fingerprint=convert_fingerprint(provider, sha, source, fmt),
+            fingerprint=convert_fingerprint(plan.provider, sha, plan.source, plan.format),
             plan={"document": str(destination)},
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
-        request = {"path": str(path), "format": fmt.value, "source": source, "overwrite": overwrite}
-        return self.run(provider, item, request, destination, overwrite=overwrite, force=force)
+        request = {
+            "path": str(path),
+            "format": plan.format.value,
+            "source": plan.source,
+            "overwrite": plan.overwrite,
+        }
+        return self.run(
+            plan.provider, item, request, destination, overwrite=plan.overwrite, force=force
+        )
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a conversion job from its recorded state to completed."""

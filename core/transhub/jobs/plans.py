@@ -1,0 +1,73 @@
+"""Plans: validated, routed work that nothing has been sent for yet.
+
+``Hub.prepare_*`` returns a plan — the implementation that will serve it, the request,
+where each result goes, and the fingerprint that makes two plans the same work — and
+:meth:`transhub.jobs.runner.Runner.run` executes plans of every capability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+from transhub.capabilities.document import (
+    ConvertFormat,
+    DocumentConverter,
+    DocumentRequest,
+    DocumentTranslator,
+    OutputKind,
+)
+from transhub.capabilities.kinds import Capability
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """One document translation, validated and routed."""
+
+    capability: ClassVar[Capability] = Capability.DOCUMENT
+
+    implementation: type[DocumentTranslator[Any, Any]]
+    request: DocumentRequest
+    destination: Path
+    kind: OutputKind = OutputKind.SAME
+    overwrite: bool = False
+
+    @property
+    def provider(self) -> str:
+        """The provider that will serve it."""
+        return self.implementation.provider.name
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What makes two document translations the same work."""
+        from transhub.jobs.drivers.documents import document_fingerprint
+
+        return document_fingerprint(self.implementation, self.request, self.kind)
+
+    def with_prepared_task(self, task_id: str) -> DocumentPlan:
+        """The same plan translating an upload the provider keeps (from its page count)."""
+        request = self.request.model_copy(update={"prepared_task_id": task_id})
+        return replace(self, request=request)
+
+
+@dataclass(frozen=True)
+class ConvertPlan:
+    """One format conversion, validated and routed."""
+
+    capability: ClassVar[Capability] = Capability.CONVERT
+
+    implementation: type[DocumentConverter[Any, Any]]
+    path: Path
+    format: ConvertFormat
+    source: str | None
+    destination: Path
+    overwrite: bool = False
+
+    @property
+    def provider(self) -> str:
+        """The provider that will serve it."""
+        return self.implementation.provider.name
+
+
+Plan = DocumentPlan | ConvertPlan
