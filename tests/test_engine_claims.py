@@ -402,3 +402,31 @@ def test_capped_concurrency_is_explained_once(fanyigou, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("-j 3 capped to 1: fanyigou allows 1 channel") == 1
     assert fanyigou.log.count("uploadTranslate") == 2
+
+
+def test_a_job_waiting_for_a_provider_channel_says_so(monkeypatch, tmp_path):
+    import threading
+
+    import transhub
+
+    app = FanyigouEmulator(FanyigouOptions(task_seconds=0.5))
+    with EmulatorServer(app) as server:
+        for key, value in fanyigou_environment(server.url).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("TRANSHUB_FANYIGOU_WAIT_INTERVAL", "0.02")
+        docs = make_docs(tmp_path / "in", 2)
+        hub = transhub.Hub()
+        heard: list[str] = []
+        first = threading.Thread(
+            target=hub.translate_document, args=(docs[0], "zh"), kwargs={"output_dir": "a"}
+        )
+        first.start()
+        wait_until(lambda: app.log.count("uploadTranslate") == 1, "the first upload")
+        result = hub.translate_document(
+            docs[1], "zh", output_dir="b", on_status=lambda _job, s: heard.append(s.message)
+        )
+        first.join(timeout=DEADLINE)
+        hub.close()
+    app.close()
+    assert "waiting for a free fanyigou channel" in heard
+    assert result.output.read_bytes() and app.log.count("uploadTranslate") >= 2

@@ -1,16 +1,73 @@
-"""Waiting for remote tasks: poll with a growing interval, or wake on a callback."""
+"""Waiting, as a core service for the runner and for plugins: polling a remote task
+with a growing interval (:func:`wait_for`), and calling again while a provider answers
+"busy" (:func:`retry_while_busy`) — saying so as a progress event (:func:`reporting_waits`).
+No plugin has a poll loop of its own."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from transhub.capabilities.base import TaskStatus
-from transhub.errors import Interrupted, TransientError
+from transhub.errors import Interrupted, TranshubError, TransientError
 
 StatusT = TypeVar("StatusT", bound=TaskStatus)
+T = TypeVar("T")
+
+#: Who hears that the current work waits (set by the runner around a job's steps).
+_listener: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "transhub_wait_listener", default=None
+)
+
+
+@contextlib.contextmanager
+def reporting_waits(listener: Callable[[str], None] | None) -> Iterator[None]:
+    """Within the block (in this thread), :func:`retry_while_busy` tells ``listener``
+    what it waits for."""
+    token = _listener.set(listener)
+    try:
+        yield
+    finally:
+        _listener.reset(token)
+
+
+def retry_while_busy(
+    call: Callable[[], T],
+    *,
+    busy: type[TranshubError],
+    interval: float,
+    max_interval: float,
+    timeout: float,
+    what: str,
+    gave_up: Callable[[TranshubError], TranshubError],
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> T:
+    """``call()``, called again while it raises ``busy`` — an answer by which the
+    provider refused the request before starting anything (all its channels busy), so
+    calling again cannot pay twice — waiting longer each time, up to ``timeout``; then
+    ``gave_up(last error)`` is raised.  The first wait is reported once
+    (``waiting for <what>``) to the listener of :func:`reporting_waits`."""
+    deadline = clock() + timeout
+    delay = interval
+    told = False
+    while True:
+        try:
+            return call()
+        except busy as exc:
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise gave_up(exc) from None
+            listener = _listener.get()
+            if listener is not None and not told:
+                listener(f"waiting for {what}")
+                told = True
+            sleep(min(delay, remaining))
+            delay = min(delay * 1.5, max_interval)
 
 
 #: The shortest wait between two status requests, whatever the estimate says.
@@ -24,7 +81,6 @@ def wait_for(
     max_interval: float,
     timeout: float,
     on_update: Callable[[StatusT], None] | None = None,
-    wake: threading.Event | None = None,
     stop: threading.Event | None = None,
     fresh: bool = False,
     clock: Callable[[], float] = time.monotonic,
@@ -36,7 +92,7 @@ def wait_for(
     the next request is timed for when the task should be done (so a task is seen
     finished soon after it finishes, with few requests).  ``fresh`` says the task was
     just submitted: the first request waits ``interval`` and progress is measured
-    from 0% now.  ``wake`` (a callback arrived) cuts a wait short.  ``on_update``
+    from 0% now.  ``on_update``
     sees every status whose state or percent changed.  After ``timeout`` seconds a
     :class:`TransientError` says the task is still running (it can be resumed later;
     nothing is lost).  When ``stop`` is set (Ctrl-C) the wait ends with
@@ -46,11 +102,9 @@ def wait_for(
     deadline = start + timeout
     delay = interval
     last: tuple[object, object] | None = None
-    event = wake or threading.Event()
     baseline: tuple[float, float] | None = (start, 0.0) if fresh else None
     if fresh:
-        _sleep(event, stop, min(interval, timeout), clock)
-        event.clear()
+        _sleep(stop, min(interval, timeout), clock)
     while True:
         if stop is not None and stop.is_set():
             raise Interrupted("interrupted while waiting; the task keeps running remotely")
@@ -78,22 +132,18 @@ def wait_for(
                 wait = min(max(eta * 1.05 + 0.05, MIN_WAIT), max_interval)
             elif baseline is None:
                 baseline = (now, percent)
-        _sleep(event, stop, min(wait, remaining), clock)
-        event.clear()
+        _sleep(stop, min(wait, remaining), clock)
         delay = min(delay * 1.5, max_interval)
 
 
-def _sleep(
-    wake: threading.Event, stop: threading.Event | None, seconds: float, clock: Callable[[], float]
-) -> None:
-    """Wait ``seconds`` unless ``wake`` or ``stop`` is set first.  With a ``stop``
-    event the wait is taken in short slices so that either event ends it promptly."""
+def _sleep(stop: threading.Event | None, seconds: float, clock: Callable[[], float]) -> None:
+    """Wait ``seconds`` unless ``stop`` is set first (then at once)."""
     if stop is None:
-        wake.wait(seconds)
+        time.sleep(seconds)
         return
     end = clock() + seconds
-    while not (wake.is_set() or stop.is_set()):
+    while not stop.is_set():
         left = end - clock()
         if left <= 0:
             return
-        wake.wait(min(left, 0.1))
+        stop.wait(min(left, 0.1))

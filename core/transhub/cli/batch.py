@@ -39,7 +39,9 @@ def run_batch(
         name = label(item)
 
         def on_status(_job: str, status: Any) -> None:
-            progress.update(name, status.state.value, status.percent)
+            # A job that waits (for a channel, for another process's job) says what for.
+            said = status.message if status.state.value == "queued" and status.message else ""
+            progress.update(name, said or status.state.value, status.percent)
 
         progress.update(name, "starting")
         try:

@@ -37,6 +37,7 @@ from transhub.errors import (
 from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, Job, JobState, now
+from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
     from transhub.api import Hub
@@ -217,7 +218,8 @@ class Runner:
         if not self.journal.begin_sending(job.id, self.owner):
             raise ClaimLostError(f"job {job.id} was taken over by another process")
         try:
-            task_id = call()
+            with reporting_waits(self._waiting(job)):
+                task_id = call()
         except TranshubError as exc:
             if unknown_fate(exc):
                 self.journal.update(
@@ -238,6 +240,14 @@ class Runner:
         job.task_id, job.state = task_id, JobState.RUNNING
         self._submitted_here.add(job.id)
         return task_id
+
+    def _waiting(self, job: Job) -> Callable[[str], None] | None:
+        """What a provider's wait for capacity (a busy channel) reports: a progress
+        event saying what the job waits for."""
+        listener = self.on_status
+        if listener is None:
+            return None
+        return lambda message: listener(job.id, TaskStatus(state=TaskState.QUEUED, message=message))
 
     def fail(self, job: Job, exc: TranshubError) -> None:
         """Record a job as failed (nothing more to do for it)."""

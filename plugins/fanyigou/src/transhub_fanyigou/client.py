@@ -240,26 +240,31 @@ class FanyigouClient:
 
     def _wait_for_channel(self, submit: Callable[[], T], what: str) -> T:
         """Call ``submit`` until the service stops answering 320 (channel occupied),
-        waiting longer each time, up to ``wait_timeout``."""
-        deadline = self.clock() + self.settings.wait_timeout
-        delay = self.settings.wait_interval
-        while True:
-            try:
-                return submit()
-            except codes.ChannelOccupiedError as exc:
-                remaining = deadline - self.clock()
-                if remaining <= 0:
-                    raise codes.ChannelOccupiedError(
-                        f"{PROVIDER}: {what}: every translation channel stayed occupied for "
-                        f"{self.settings.wait_timeout:.0f}s",
-                        provider=PROVIDER,
-                        code=codes.CHANNEL_OCCUPIED,
-                        provider_message=exc.provider_message,
-                        hint="another translation on this account is still running; "
-                        "raise TRANSHUB_FANYIGOU_WAIT_TIMEOUT or try later",
-                    ) from None
-                self.http.sleep(min(delay, remaining))
-                delay = min(delay * 1.5, _MAX_WAIT)
+        through the core's busy-retry service, up to ``wait_timeout``."""
+        from transhub.polling import retry_while_busy
+
+        def gave_up(exc: Exception) -> codes.ChannelOccupiedError:
+            return codes.ChannelOccupiedError(
+                f"{PROVIDER}: {what}: every translation channel stayed occupied for "
+                f"{self.settings.wait_timeout:.0f}s",
+                provider=PROVIDER,
+                code=codes.CHANNEL_OCCUPIED,
+                provider_message=getattr(exc, "provider_message", None),
+                hint="another translation on this account is still running; "
+                "raise TRANSHUB_FANYIGOU_WAIT_TIMEOUT or try later",
+            )
+
+        return retry_while_busy(
+            submit,
+            busy=codes.ChannelOccupiedError,
+            interval=self.settings.wait_interval,
+            max_interval=_MAX_WAIT,
+            timeout=self.settings.wait_timeout,
+            what="a free fanyigou channel",
+            gave_up=gave_up,
+            sleep=self.http.sleep,
+            clock=self.clock,
+        )
 
     # -- documents ---------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from transhub.capabilities.document import (
     SavedDocument,
 )
 from transhub.errors import NotFoundError, ResultExpiredError, UnsupportedLanguageError
+from transhub.polling import wait_for
 
 from transhub_fanyigou import codes
 from transhub_fanyigou.answers import task_status
@@ -191,9 +192,9 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         task_id, pages = self.client.detect_doc_page(path)
         if pages > 0:
             return PageCount(pages=pages, task_id=task_id)
-        deadline = self.client.clock() + self.settings.wait_timeout
-        delay = self.settings.wait_interval
-        while True:
+        counted: list[int] = []
+
+        def fetch() -> TaskStatus:
             progress = self.client.query_progress(task_id)
             state = codes.outcome(
                 progress.status, progress.message, call="queryTransProgress", task=True
@@ -201,14 +202,18 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
             if state is TaskState.FAILED:
                 raise codes.error_for(progress.status, progress.message, call="detectDocPage")
             if progress.status == codes.PAGES_COUNTED and progress.pages:
-                return PageCount(pages=progress.pages, task_id=task_id)
-            remaining = deadline - self.client.clock()
-            if remaining <= 0:
-                raise codes.error_for(
-                    codes.RUNNING, "page count still running", call="detectDocPage"
-                )
-            self.client.http.sleep(min(delay, remaining))
-            delay = min(delay * 1.5, 30.0)
+                counted.append(progress.pages)
+                return TaskStatus(state=TaskState.DONE, pages=progress.pages)
+            return TaskStatus(state=TaskState.RUNNING, message="page count still running")
+
+        # The core's poller, not a loop of our own (a timeout there says "still running").
+        wait_for(
+            fetch,
+            interval=self.settings.wait_interval,
+            max_interval=30.0,
+            timeout=self.settings.wait_timeout,
+        )
+        return PageCount(pages=counted[-1], task_id=task_id)
 
     @staticmethod
     def _submission(request: DocumentRequest) -> DocumentSubmission:
