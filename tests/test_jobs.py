@@ -76,7 +76,7 @@ def test_every_step_is_journalled(cli, echo, sample, isolated):
     shown = cli("jobs", "show", record["job"][:5])
     assert "completed" in shown.stdout and str(sample) in shown.stdout
     listed = cli("jobs", "list", "--json")
-    assert [json.loads(line)["job_id"] for line in listed.lines] == [record["job"]]
+    assert [row["job_id"] for row in json.loads(listed.stdout)] == [record["job"]]
 
 
 def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, sample, tmp_path):
@@ -256,7 +256,7 @@ def test_forget_and_prune(cli, echo, sample, isolated):
         cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json").stdout
     )["job"]
     assert cli("jobs", "forget", job).exit_code == 0
-    assert cli("jobs", "list", "--json").stdout == ""
+    assert json.loads(cli("jobs", "list", "--json").stdout) == []
 
 
 def test_jobs_download_fetches_again(cli, echo, sample, tmp_path):
@@ -455,3 +455,20 @@ def test_ctrl_c_on_an_image_batch_exits_130_with_tasks_recorded(echo, isolated):
     assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
     assert "transhub jobs resume" in process.stderr.read()
     assert {j.state.value for j in journal(isolated).jobs()} == {"running"}
+
+
+def test_jobs_list_pages_newest_first(cli, isolated):
+    from transhub.journal import Item, JobState
+
+    book = journal(isolated)
+    for n in range(60):
+        item = Item(0, f"/in/{n:02d}.txt", f"{n:064x}", {"document": f"/out/{n:02d}.zh.txt"})
+        job = book.create(provider="echo", capability="document", request={}, items=[item])
+        book.update(job.id, state=JobState.COMPLETED)
+    page = cli("jobs", "list", "--json")
+    rows = json.loads(page.stdout)
+    assert len(rows) == 50 and rows[0]["input"] == "/in/59.txt"
+    assert "--limit N or --all" in page.stderr
+    assert len(json.loads(cli("jobs", "list", "--all", "--json").stdout)) == 60
+    few = cli("jobs", "list", "--limit", "3")
+    assert few.exit_code == 0 and len(few.lines) == 2 + 3 and "/in/59.txt" in few.lines[2]

@@ -35,7 +35,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
@@ -384,7 +384,7 @@ class Journal(ClaimStore, BatchStore):
         states: Sequence[str] | None = None,
         provider: str | None = None,
         limit: int | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         """One row per job, newest first, without loading items, streamed from the
         database (a big journal never sits in memory)."""
         where: list[str] = []
@@ -400,7 +400,7 @@ class Journal(ClaimStore, BatchStore):
 
     def _summary_rows(
         self, condition: str, args: Sequence[Any], limit: int | None
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Generator[dict[str, Any], None, None]:
         sql = (
             "SELECT j.id AS job_id, j.created_at, j.provider, j.capability, j.state, j.pages,"  # noqa: S608
             " j.percent, j.task_id, j.error, j.sending_at,"

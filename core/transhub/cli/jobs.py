@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from transhub.cli.output import emit_json, json_option, note, provider_option, table
+from transhub.cli.output import emit_json, json_option, note, provider_option
 from transhub.cli.runtime import Runtime
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
@@ -23,40 +26,89 @@ def jobs() -> None:
     """
 
 
+#: Jobs ``jobs list`` shows unless told otherwise (newest first).
+PAGE = 50
+_COLUMNS = (("job", 8), ("created (UTC)", 19), ("provider", 10), ("capability", 10),
+            ("state", 23), ("pages", 5), ("input", 0))  # fmt: skip
+
+
 @jobs.command(name="list")
 @click.option(
     "--state", "states", multiple=True, type=click.Choice(STATES), help="Only jobs in this state."
 )
 @provider_option
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=PAGE,
+    show_default=True,
+    help="Show at most this many jobs, newest first.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Show every job (no --limit).")
 @json_option
 @click.pass_obj
-def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_json: bool) -> None:
-    """List jobs, newest first."""
-    rows = runtime.journal.summaries(states=list(states), provider=provider)
-    if as_json:
+def list_(
+    runtime: Runtime,
+    states: tuple[str, ...],
+    provider: str | None,
+    limit: int,
+    show_all: bool,
+    as_json: bool,
+) -> None:
+    """List jobs, newest first (the latest 50 unless --limit or --all).
+
+    Rows stream from the journal: --all on a big journal never holds it in memory."""
+    from transhub.cli.output import OutputMode, Records
+
+    rows = runtime.journal.summaries(
+        states=list(states), provider=provider, limit=None if show_all else limit + 1
+    )
+    shown = 0
+    more = False
+    mode = OutputMode.JSON if as_json else OutputMode.TEXT
+    with contextlib.closing(rows), Records(mode, many=True) as records:
         for row in rows:
-            emit_json(row)
-        return
-    shown = []
-    for row in rows:
-        state = row["state"]
-        if state == "submitting" and row["sending_at"]:
-            state = "may have been submitted"
-        elif state == "running" and row["percent"] is not None:
-            state = f"running {row['percent']:.0f}%"
-        more = f" (+{row['items'] - 1})" if row["items"] > 1 else ""
-        shown.append(
-            (
-                row["job_id"],
-                row["created_at"][:19].replace("T", " "),
-                row["provider"],
-                row["capability"],
-                state,
-                row["pages"] if row["pages"] is not None else "",
-                f"{row['input']}{more}",
-            )
-        )
-    table(shown, ("job", "created (UTC)", "provider", "capability", "state", "pages", "input"))
+            if not show_all and shown == limit:
+                more = True
+                break
+            shown += 1
+            if as_json:
+                records.add(row)
+            else:
+                _print_row(row, header=shown == 1)
+    if more:
+        note(f"the latest {limit} jobs; --limit N or --all for more")
+
+
+def _print_row(row: dict[str, Any], *, header: bool) -> None:
+    """One line of the jobs table, in fixed columns (streamed, never all rows at once)."""
+    state = row["state"]
+    if state == "submitting" and row.get("sending_at"):
+        state = "may have been submitted"
+    elif state == "running" and row["percent"] is not None:
+        state = f"running {row['percent']:.0f}%"
+    extra = f" (+{row['items'] - 1})" if row["items"] > 1 else ""
+    cells = (
+        row["job_id"],
+        row["created_at"][:19].replace("T", " "),
+        row["provider"],
+        row["capability"],
+        state,
+        "" if row["pages"] is None else str(row["pages"]),
+        f"{row['input']}{extra}",
+    )
+    out = sys.stdout
+    if header:
+        out.write(_line([name for name, _ in _COLUMNS]) + "\n")
+        out.write(_line(["-" * max(width, len(name)) for name, width in _COLUMNS]) + "\n")
+    out.write(_line(cells) + "\n")
+
+
+def _line(cells: Sequence[str]) -> str:
+    return "  ".join(
+        cell.ljust(max(width, len(name))) if width else cell
+        for cell, (name, width) in zip(cells, _COLUMNS, strict=True)
+    ).rstrip()
 
 
 @jobs.command()

@@ -136,7 +136,7 @@ class ImageDriver(Driver):
             results, errors = self._run(work, workers, provider)
             for s, slot in zip(todo, slots, strict=True):
                 if s not in outcomes:
-                    settled = self._settled(slot, s, stems[s], results, errors, provider)
+                    settled = self._settled(slot, s, stems[s], request, results, errors)
                     if settled is not None:
                         outcomes[s] = settled
             todo = [s for s in todo if s not in outcomes]
@@ -210,16 +210,21 @@ class ImageDriver(Driver):
         slot: Slot,
         source: ImageSource,
         stem: str,
+        request: dict[str, Any],
         results: dict[str, Any],
         errors: dict[str, TranshubError],
-        provider: str,
     ) -> ImageOutcome | None:
         """An image's outcome after its job's round, or ``None``: claim it again (its
-        job completed — a repeat of an input then gets its own copy — or is in flight
-        elsewhere)."""
+        job completed — a repeat of an input, or an adopted job that saved elsewhere,
+        then gets its own copy — or is in flight elsewhere)."""
         job = self.journal.get(slot.job_id)
+        provider = job.provider
         item = job.items[slot.position]
-        own = item.plan.get("stem") == stem and item.input == source.label
+        own = (
+            item.plan.get("stem") == stem
+            and item.input == source.label
+            and job.request.get("output_dir") == request["output_dir"]
+        )
         exc = errors.get(job.id)
         done = results.get(job.id)
         if own and isinstance(done, list):
