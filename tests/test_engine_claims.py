@@ -430,3 +430,15 @@ def test_a_job_waiting_for_a_provider_channel_says_so(monkeypatch, tmp_path):
     app.close()
     assert "waiting for a free fanyigou channel" in heard
     assert result.output.read_bytes() and app.log.count("uploadTranslate") >= 2
+
+
+def test_a_finished_image_task_frees_its_slot_before_its_downloads(echo, tmp_path):
+    held = echo.faults.hold("/v1/results/")  # the first task's first download
+    process = spawn(*image_command(), "-j", "1")
+    wait_until(held.arrived.is_set, "the first task's download", process)
+    # One slot: the second task is submitted while the first one's results download.
+    wait_until(lambda: image_tasks(echo) == 2, "the second task's submit", process)
+    held.release()
+    code, out, err = finish(process)
+    assert code == 0, out + err
+    assert_images(tmp_path / "out")

@@ -3,6 +3,8 @@ run concurrently; every artifact downloaded as soon as its task is done."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -63,6 +65,11 @@ class ImageDriver(Driver):
 
     capability: ClassVar[Capability] = Capability.IMAGE
 
+    def __init__(self, runner: Any) -> None:
+        super().__init__(runner)
+        #: The provider's task slots of one batch (``None``: not limited here).
+        self._channels: threading.BoundedSemaphore | None = None
+
     def translate(
         self,
         cls: type[ImageTranslator[Any, Any]],
@@ -102,6 +109,7 @@ class ImageDriver(Driver):
             )
             for s in unique
         }
+        self._channels = threading.BoundedSemaphore(max(1, workers))
         outcomes = self._failed_before(provider, items)
         ignore: set[str] = set()
         todo, fresh = [s for s in unique if s not in outcomes], force
@@ -188,8 +196,10 @@ class ImageDriver(Driver):
         errors: dict[str, TranshubError] = {}
         if not work:
             return results, errors
+        # Twice the slots: a finished task's downloads run beside the next task.
         with ThreadPoolExecutor(
-            max_workers=max(1, min(len(work), workers)), thread_name_prefix=f"{provider}-images"
+            max_workers=max(1, min(len(work), 2 * workers)),
+            thread_name_prefix=f"{provider}-images",
         ) as pool:
             futures = {job_id: pool.submit(call) for job_id, call in work.items()}
             try:
@@ -305,8 +315,31 @@ class ImageDriver(Driver):
             type[ImageTranslator[Any, Any]], self.hub.route(Capability.IMAGE, provider=job.provider)
         )
         translator = self.hub.instance(cls)
-        spec = job.request
         sources = [image_source(i) for i in job.items]
+        # The provider's slot is held while the task runs remotely, and freed when it
+        # finishes: its downloads do not keep the next task waiting.
+        with self._channels or contextlib.nullcontext():
+            failed = self._until_finished(job, translator, sources, resubmit=resubmit)
+        if failed is not None:
+            return failed
+        try:
+            return self._save_items(self.journal.get(job.id), translator, sources)
+        except TranshubError as exc:
+            runner.record_failure(job, exc)  # an expired result must not be retried forever
+            raise
+
+    def _until_finished(
+        self,
+        job: Job,
+        translator: ImageTranslator[Any, Any],
+        sources: list[ImageSource],
+        *,
+        resubmit: bool,
+    ) -> list[ImageOutcome] | None:
+        """Submit (if not yet), wait until the task is done and record each image's
+        result; the images' outcomes if the task failed, else ``None``."""
+        runner = self.runner
+        spec = job.request
         options = ImageOptions(**spec["options"])
         if job.state is JobState.SUBMITTING:
             window = translator.idempotency_window
@@ -356,11 +389,7 @@ class ImageDriver(Driver):
                     for i in job.items
                 ]
             raise
-        try:
-            return self._save_items(self.journal.get(job.id), translator, sources)
-        except TranshubError as exc:
-            runner.record_failure(job, exc)  # an expired result must not be retried forever
-            raise
+        return None
 
     def _save_items(
         self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
