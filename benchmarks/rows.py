@@ -117,10 +117,10 @@ def watched(path: Path) -> Iterator[list[int]]:
 def all_done(result: Run, count: int) -> Run:
     """A batch run, after checking that each of its ``count`` inputs succeeded."""
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    # An item's word: "status" and "completed" (issue 13's vocabulary), "state" and
-    # "done" before it.
+    # An item's word: "status" — "completed" or "reused" (issue 13's vocabulary);
+    # "state" and "done" before it.
     states = collections.Counter(r.get("status", r.get("state")) for r in records)
-    completed = states.get("completed", 0) + states.get("done", 0)
+    completed = sum(states.get(word, 0) for word in ("completed", "reused", "done"))
     assert completed == count == sum(states.values()), f"{states}: {result.stderr[-500:]}"
     return result
 

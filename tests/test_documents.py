@@ -34,10 +34,10 @@ def test_translate_json_reports_each_input(cli, echo, sample):
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["input"] == str(sample)
-    assert record["state"] == "done"
+    assert record["status"] == "completed"
     assert record["provider"] == "echo"
     assert Path(record["output"]).name == "notes.ja.txt"
-    assert set(record) >= {"input", "output", "job", "provider", "state", "pages", "error"}
+    assert set(record) >= {"input", "output", "job_id", "provider", "status", "pages", "error"}
 
 
 def test_pdf_output_kind(cli, echo, sample):
@@ -72,7 +72,7 @@ def test_batch_of_a_folder_prints_a_summary_and_fails_when_one_fails(cli, echo, 
         "b.fr.txt",
         "c.fr.txt",
     ]
-    assert "file" in result.stdout and "done" in result.stdout
+    assert "input" in result.stdout and "completed" in result.stdout
     only = cli(
         "doc",
         "translate",
@@ -108,8 +108,8 @@ def test_batch_with_a_task_failure_exits_non_zero(cli, echo, tmp_path):
         "--json",
     )
     assert result.exit_code == 1
-    states = sorted(json.loads(line)["state"] for line in result.lines)
-    assert states == ["done", "failed"]
+    states = sorted(json.loads(line)["status"] for line in result.lines)
+    assert states == ["completed", "failed"]
 
 
 def _fault(name):

@@ -189,8 +189,14 @@ def test_image_rerun_after_kill_finishes_without_submitting_again(echo, tmp_path
         reached = lambda: any(r.path.startswith("/v1/images/i") for r in echo.log.records())  # noqa: E731
     else:
         held = echo.faults.hold("/v1/results/")
-        reached = held.arrived.is_set
-    process = spawn(*image_command(), "-j", "1")  # the second task never starts
+
+        def reached() -> bool:
+            # The first task's download is held; its freed slot has started the second,
+            # which is past its submit (polled): a kill now finds no submit in flight.
+            polled = any(r.path.startswith("/v1/images/i2") for r in echo.log.records())
+            return held.arrived.is_set() and polled
+
+    process = spawn(*image_command(), "-j", "1")
     wait_until(reached, stage, process)
     kill(process)
     if stage == "polling":

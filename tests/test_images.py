@@ -17,7 +17,7 @@ def test_a_batch_is_split_into_tasks_and_merged_back_in_order(cli, echo, tmp_pat
     assert result.exit_code == 1  # one image failed
     records = [json.loads(line) for line in result.lines]
     assert [r["input"] for r in records] == urls
-    assert [r["state"] for r in records].count("failed") == 1
+    assert [r["status"] for r in records].count("failed") == 1
     assert records[3]["code"] == "422" and records[3]["error"] == "cannot read image"
     assert records[-1] == records[0]
     assert echo.log.count("/v1/images") == 3  # 8 distinct URLs, 3 to a task
@@ -41,7 +41,7 @@ def test_table_output_and_api(cli, echo, tmp_path):
         "image", "translate", "https://img.example/a.png", "--to", "zh", "--provider", "echo"
     )
     assert result.exit_code == 0, result.stderr
-    assert "ok" in result.stdout and "a.zh.png" in result.stdout
+    assert "completed" in result.stdout and "a.zh.png" in result.stdout
     outcomes = transhub.translate_images(
         ["https://img.example/b.png"], "zh", provider="echo", output_dir=tmp_path / "api"
     )
@@ -63,3 +63,15 @@ def test_unsafe_names_from_urls_stay_inside_the_output_folder(echo, tmp_path):
         "escape.zh.png",
         "image_con.zh.png",
     ]
+
+
+def test_one_image_failing_for_throttling_exits_with_the_throttling_code(cli, echo, monkeypatch):
+    from transhub.emulation import Fault
+    from transhub.errors import EXIT_CODES
+
+    monkeypatch.setenv("TRANSHUB_RETRIES", "0")
+    echo.faults.queue(Fault.THROTTLE, action="/v1/images")
+    result = cli("image", "translate", "https://img.example/a.png", "--to", "en",
+                 "--provider", "echo")  # fmt: skip
+    assert result.exit_code == EXIT_CODES["rate-limit"], result.stdout + result.stderr
+    assert "failed" in result.stdout and "1 of 1 images failed" in result.stderr

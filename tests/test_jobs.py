@@ -65,7 +65,7 @@ def make_docs(folder: Path, count: int) -> list[Path]:
 def test_every_step_is_journalled(cli, echo, sample, isolated):
     result = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json")
     record = json.loads(result.stdout)
-    job = journal(isolated).get(record["job"])
+    job = journal(isolated).get(record["job_id"])
     assert job.state.value == "completed" and job.task_id and job.provider == "echo"
     assert job.submitted_at and job.finished_at and job.created_at.endswith("+00:00")
     item = job.items[0]
@@ -73,10 +73,10 @@ def test_every_step_is_journalled(cli, echo, sample, isolated):
     saved = item.outputs["document"]
     assert saved["sha256"] == hashlib.sha256(Path(saved["path"]).read_bytes()).hexdigest()
     assert job.request["target"] == "zh" and job.request["options"]["bilingual"] is False
-    shown = cli("jobs", "show", record["job"][:5])
+    shown = cli("jobs", "show", record["job_id"][:5])
     assert "completed" in shown.stdout and str(sample) in shown.stdout
     listed = cli("jobs", "list", "--json")
-    assert [row["job_id"] for row in json.loads(listed.stdout)] == [record["job"]]
+    assert [row["job_id"] for row in json.loads(listed.stdout)] == [record["job_id"]]
 
 
 def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, sample, tmp_path):
@@ -95,7 +95,7 @@ def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, s
     as_json = cli(
         "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "c", "--json"
     )
-    assert json.loads(as_json.stdout)["reused"] is True
+    assert json.loads(as_json.stdout)["status"] == "reused"
     forced = cli(
         "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "d", "--force"
     )
@@ -248,13 +248,13 @@ def test_two_processes_share_one_journal(echo, isolated, tmp_path):
 def test_forget_and_prune(cli, echo, sample, isolated):
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
-    )["job"]
+    )["job_id"]
     assert cli("jobs", "prune", "--older-than", "1").stderr.strip() == "pruned 0 jobs"
     assert cli("jobs", "prune", "--older-than", "0").stderr.strip() == "pruned 1 job"
     assert cli("jobs", "show", job).exit_code == EXIT_CODES["not-found"]
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json").stdout
-    )["job"]
+    )["job_id"]
     assert cli("jobs", "forget", job).exit_code == 0
     assert json.loads(cli("jobs", "list", "--json").stdout) == []
 
@@ -262,7 +262,7 @@ def test_forget_and_prune(cli, echo, sample, isolated):
 def test_jobs_download_fetches_again(cli, echo, sample, tmp_path):
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
-    )["job"]
+    )["job_id"]
     result = cli("jobs", "download", job, "-o", "again")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "again" / "notes.zh.txt").read_bytes() == expected(sample.read_text(), "zh")
@@ -281,7 +281,7 @@ def test_image_jobs_are_journalled_and_reused(cli, echo, isolated):
     )
     assert again.exit_code == 0, again.stderr
     assert echo.log.count("/v1/images") == tasks
-    assert all(json.loads(line)["reused"] for line in again.lines)
+    assert all(json.loads(line)["status"] == "reused" for line in again.lines)
 
 
 def test_progress_is_drawn_on_a_terminal_only(echo, tmp_path):
@@ -434,7 +434,8 @@ def test_an_idempotent_submit_is_resent_only_within_its_window(
     first = cli(
         "image", "translate", "https://img.example/a.png", "--to", "en", "--provider", "echo"
     )
-    assert first.exit_code == 1 and "may have reached the provider" in first.stdout
+    assert first.exit_code == EXIT_CODES["transient"]
+    assert "may have reached the provider" in first.stdout
     again = cli("jobs", "resume")
     assert (again.exit_code == 0) is resumed, again.stderr
     assert echo.log.count("/v1/images") == (2 if resumed else 1)

@@ -76,23 +76,25 @@ def run_batch(
     progress.close()
     if single and not as_json:
         click.echo(rows[0]["output"])
-        if rows[0].get("reused"):
+        if rows[0]["status"] == "reused":
             note("reused the result of an identical earlier translation (--force translates anew)")
     elif not as_json:
+        order = {label(item): n for n, item in enumerate(items)}
+        rows.sort(key=lambda r: order.get(r["input"], len(order)))  # input order, not finish
         table(
             [
                 (
                     r["input"],
                     r["provider"],
                     r["pages"] if r["pages"] is not None else "",
-                    "reused" if r.get("reused") else r["state"],
+                    r["status"],
                     r["output"] or r["error"],
                 )
                 for r in rows
             ],
-            ("file", "provider", "pages", "state", "output or error"),
+            ("input", "provider", "pages", "status", "output or error"),
         )
-    failed = sum(1 for r in rows if r["state"] != "done")
+    failed = sum(1 for r in rows if r["status"] == "failed")
     if failed:
         note(f"{failed} of {len(rows)} failed")
         return EXIT_CODES["failure"]
@@ -100,15 +102,15 @@ def run_batch(
 
 
 def _record(outcome: Any, label: Callable[[Any], str]) -> dict[str, Any]:
+    """One input's row, in the shared vocabulary (absolute paths)."""
     result, error = outcome.result, outcome.error
     return {
         "input": label(outcome.item),
-        "output": str(result.output) if result else None,
-        "job": (result.job or None) if result else getattr(error, "job", None),
+        "output": str(result.output.resolve()) if result else None,
+        "job_id": (result.job_id or None) if result else getattr(error, "job_id", None),
         "provider": result.provider if result else (error.provider if error else None),
-        "state": "done" if result else "failed",
+        "status": result.status if result else "failed",
         "pages": result.pages if result else None,
-        "reused": bool(result.reused) if result else False,
         "error": str(error) if error else None,
     }
 

@@ -142,33 +142,36 @@ def run_images(
         for outcome in outcomes:
             emit_json(
                 {
-                    "input": outcome.source,
+                    "input": outcome.input,
                     "provider": outcome.provider,
-                    "job": outcome.job,
-                    "task": outcome.task_id,
-                    "reused": outcome.reused,
-                    "state": "done" if outcome.success else "failed",
+                    "job_id": outcome.job_id,
+                    "task_id": outcome.task_id,
+                    "status": outcome.status,
                     "code": outcome.code,
                     "error": None if outcome.success else outcome.message,
-                    "output": str(outcome.outputs["image"]) if "image" in outcome.outputs else None,
-                    "outputs": {k: str(v) for k, v in outcome.outputs.items()},
+                    "output": str(outcome.outputs["image"].resolve())
+                    if "image" in outcome.outputs
+                    else None,
+                    "outputs": {k: str(v.resolve()) for k, v in outcome.outputs.items()},
                 }
             )
     else:
         table(
             [
                 (
-                    o.source,
-                    "ok" if o.success else "FAILED",
+                    o.input,
+                    o.status,
                     ", ".join(str(p) for p in o.outputs.values())
                     if o.success
                     else f"{o.code}: {o.message}",
                 )
                 for o in outcomes
             ],
-            ("image", "state", "output or error"),
+            ("input", "status", "output or error"),
         )
     if failed:
         note(f"{len(failed)} of {len(outcomes)} images failed")
+        if len(outcomes) == 1 and failed[0].error_kind in EXIT_CODES:
+            return EXIT_CODES[failed[0].error_kind]  # one image: its own class of failure
         return 1
     return 0

@@ -212,10 +212,10 @@ def _resume_jobs(runtime: Runtime, ids: list[str], *, resubmit: bool, as_json: b
             result = runner.resume(job_id)
         except TranshubError as exc:
             failed += 1
-            record: dict[str, Any] = {"job": job_id, "state": "failed", "error": str(exc)}
+            record: dict[str, Any] = {"job_id": job_id, "state": "failed", "error": str(exc)}
         else:
             job = journal.get(job_id)
-            record = {"job": job_id, "state": job.state.value, "outputs": _outputs(result)}
+            record = {"job_id": job_id, "state": job.state.value, "outputs": _outputs(result)}
             if job.state.value == "expired" and job.error:
                 # What cannot be recovered, and why (e.g. a result the provider released
                 # when a download was interrupted).

@@ -36,7 +36,7 @@ def test_45_urls_three_tasks_one_failure_table(service: Any, tmp_path: Path) -> 
     assert "1 of 45 images failed" in result.stderr
     rows = [line for line in result.lines if line.startswith("https://")]
     assert [row.split()[0] for row in rows] == batch
-    failed = [row for row in rows if "FAILED" in row]
+    failed = [row for row in rows if " failed " in row]
     assert len(failed) == 1
     assert "emulator-fail.jpg" in failed[0]
     assert "107" in failed[0]
@@ -56,13 +56,13 @@ def test_json_output_one_object_per_image(service: Any, tmp_path: Path) -> None:
     assert result.exit_code != 0
     objects = [json.loads(line) for line in result.lines]
     assert [o["input"] for o in objects] == batch
-    failed = [o for o in objects if o["state"] != "done"]
+    failed = [o for o in objects if o["status"] != "completed"]
     assert len(failed) == 1
     assert failed[0]["code"] == "107"
     assert failed[0]["error"]
     for record in objects:
         assert record["provider"] == "alibaba"
-        if record["state"] == "done":
+        if record["status"] == "completed":
             output = Path(record["output"])
             assert output.read_bytes().startswith(b"\x89PNG")
 
@@ -72,7 +72,7 @@ def test_all_good_exits_zero_and_files_match_the_emulator(service: Any, tmp_path
     result = translate(*batch, "-o", "out", "--json")
     assert result.exit_code == 0, result.stderr
     objects = [json.loads(line) for line in result.lines]
-    task_id = objects[0]["task"]
+    task_id = objects[0]["task_id"]
     for index, record in enumerate(objects):
         assert Path(record["output"]).read_bytes() == service.emulator.result_bytes(task_id, index)
 
@@ -155,7 +155,7 @@ def test_hub_translate_images(service: Any, tmp_path: Path) -> None:
         outcomes = hub.translate_images(batch, "en", provider="alibaba", output_dir=tmp_path / "o")
     finally:
         hub.close()
-    assert [o.source for o in outcomes] == batch
+    assert [o.input for o in outcomes] == batch
     assert [o.success for o in outcomes].count(False) == 1
     assert not outcomes[21].success
     assert outcomes[21].code == "107"

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import requests
 from transhub import Hub
-from transhub.capabilities.base import TaskState
 from transhub.errors import EXIT_CODES, NotFoundError
 from transhub.testing import CliResult, invoke
 
@@ -115,7 +114,7 @@ def test_a_batch_respects_the_one_channel(
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.lines]
     assert sorted(Path(r["input"]).name for r in records) == [f"doc{n}.txt" for n in range(4)]
-    assert {r["state"] for r in records} == {"done"}
+    assert {r["status"] for r in records} == {"completed"}
     assert all(r["provider"] == "fanyigou" and r["pages"] == 1 for r in records)
     tasks = sorted(emulator.service.tasks.values(), key=lambda t: t.started or 0)
     for earlier, later in itertools.pairwise(tasks):
@@ -178,7 +177,7 @@ def test_image_translate_several_images(
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.lines]
     assert [r["input"] for r in records] == paths
-    assert len({r["job"] for r in records}) == 3
+    assert len({r["job_id"] for r in records}) == 3
     for record in records:
         assert Path(record["output"]).read_bytes().startswith(b"\x89PNG")
     assert emulator.log.count("image/uploadTranslateImage") == 3
@@ -364,7 +363,7 @@ def test_the_python_api(samples: Any, tmp_path: Path, emulator: FanyigouEmulator
             samples.text(), "zh", provider="fanyigou", output_dir=tmp_path / "api"
         )
         assert result.output.read_text().startswith("[zh] ")
-        assert (result.provider, result.state, result.pages) == ("fanyigou", TaskState.DONE, 1)
+        assert (result.provider, result.status, result.pages) == ("fanyigou", "completed", 1)
         assert hub.count_pages(samples.pdf(pages=2), provider="fanyigou").pages == 2
         converted = hub.convert_document(
             samples.docx(), "pdf", provider="fanyigou", output_dir=tmp_path / "api"

@@ -129,7 +129,7 @@ class SingleFileDriver(Driver):
             output=destination.resolve(),
             provider=provider,
             task_id="",
-            job=job.id,
+            job_id=job.id,
             pages=self.journal.get(prior_job).pages,
             sha256=outputs[key]["sha256"],
             reused=True,
@@ -176,7 +176,7 @@ class SingleFileDriver(Driver):
             output=saved.path,
             provider=job.provider,
             task_id=job.task_id or "",
-            job=job.id,
+            job_id=job.id,
             pages=pages,
             sha256=saved.sha256,
             detected_language=saved.detected_language

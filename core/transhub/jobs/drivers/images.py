@@ -159,8 +159,8 @@ class ImageDriver(Driver):
             failed = self.runner.failed_before(item)
             if failed is not None:
                 outcomes[source] = ImageOutcome(
-                    source=source.label, provider=provider, success=False, code=failed.kind,
-                    message=str(failed),
+                    input=source.label, provider=provider, success=False, code=failed.kind,
+                    message=str(failed), error_kind=failed.kind,
                 )  # fmt: skip
         return outcomes
 
@@ -246,10 +246,12 @@ class ImageDriver(Driver):
         ):
             message = str(exc) if exc is not None else item.message or job.error or job.state.value
             code = (str(exc.code) if exc.code is not None else exc.kind) if exc else item.code
+            kind = exc.kind if exc is not None else "job-failed"
             return ImageOutcome(
-                source=source.label,
+                error_kind=kind,
+                input=source.label,
                 provider=provider,
-                job=job.id,
+                job_id=job.id,
                 task_id=job.task_id,
                 success=False,
                 code=code,
@@ -257,9 +259,9 @@ class ImageDriver(Driver):
             )
         if own and item.state == "completed" and item.outputs:
             return ImageOutcome(
-                source=source.label,
+                input=source.label,
                 provider=provider,
-                job=job.id,
+                job_id=job.id,
                 task_id=job.task_id,
                 success=True,
                 code=item.code,
@@ -297,9 +299,9 @@ class ImageDriver(Driver):
         outputs = self.runner.copy_outputs(prior, destinations, overwrite)
         job = self.runner.record_reuse(provider, "image", request, item, outputs, prior.code)
         return ImageOutcome(
-            source=source.label,
+            input=source.label,
             provider=provider,
-            job=job.id,
+            job_id=job.id,
             success=True,
             reused=True,
             outputs={k: Path(v["path"]) for k, v in outputs.items()},
@@ -378,13 +380,14 @@ class ImageDriver(Driver):
                     )
                 return [
                     ImageOutcome(
-                        source=i.input,
+                        input=i.input,
                         provider=job.provider,
-                        job=job.id,
+                        job_id=job.id,
                         task_id=job.task_id,
                         success=False,
                         code=str(exc.code or ""),
                         message=str(exc),
+                        error_kind=exc.kind,
                     )
                     for i in job.items
                 ]
@@ -413,9 +416,9 @@ class ImageDriver(Driver):
     ) -> ImageOutcome:
         if item.state == "failed":
             return ImageOutcome(
-                source=item.input,
+                input=item.input,
                 provider=job.provider,
-                job=job.id,
+                job_id=job.id,
                 task_id=job.task_id,
                 success=False,
                 code=item.code,
@@ -443,13 +446,14 @@ class ImageDriver(Driver):
             except TranshubError as exc:
                 # This image only: the others are saved, and resume fetches this one.
                 return ImageOutcome(
-                    source=item.input,
+                    input=item.input,
                     provider=job.provider,
-                    job=job.id,
+                    job_id=job.id,
                     task_id=job.task_id,
                     success=False,
                     code="download",
                     message=f"{exc} (finish with `transhub jobs resume {job.id}`)",
+                    error_kind=exc.kind,
                     outputs={k: Path(v["path"]) for k, v in outputs.items()},
                 )
             sha256, size = file_digest(landed), landed.stat().st_size
@@ -458,9 +462,9 @@ class ImageDriver(Driver):
             self.journal.update_item(job.id, item.position, outputs=outputs)
         self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
         return ImageOutcome(
-            source=item.input,
+            input=item.input,
             provider=job.provider,
-            job=job.id,
+            job_id=job.id,
             task_id=job.task_id,
             success=True,
             code=item.code,
