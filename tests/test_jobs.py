@@ -250,7 +250,13 @@ def test_forget_and_prune(cli, echo, sample, isolated):
         cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
     )["job_id"]
     assert cli("jobs", "prune", "--older-than", "1").stderr.strip() == "pruned 0 jobs"
-    assert cli("jobs", "prune", "--older-than", "0").stderr.strip() == "pruned 1 job"
+    dry = cli("jobs", "prune", "--older-than", "0", "--dry-run")
+    assert dry.stderr.strip() == "would prune 1 job" and job in dry.stdout
+    declined = cli("jobs", "prune", "--older-than", "0", input="n\n")
+    assert declined.exit_code == 1 and job in declined.stdout
+    assert "nothing was removed" in declined.stderr and cli("jobs", "show", job).exit_code == 0
+    asked = cli("jobs", "prune", "--older-than", "0", input="y\n")
+    assert asked.exit_code == 0 and asked.stderr.strip().endswith("pruned 1 job")
     assert cli("jobs", "show", job).exit_code == EXIT_CODES["not-found"]
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json").stdout

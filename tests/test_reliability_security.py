@@ -321,7 +321,7 @@ def test_no_command_ever_shows_a_secret(
     run.process(("uninstall",), "-y", "./no-such-plugin-folder")
 
     run(("jobs", "forget"), job)
-    run(("jobs", "prune"), "--older-than", "0")
+    run(("jobs", "prune"), "--older-than", "0", "--yes")
 
     # Any command this list does not know yet (a new core or plugin command) runs too.
     commands = leaf_commands()

@@ -318,6 +318,17 @@ class Journal(ClaimStore, BatchStore):
         with self._transaction() as db:
             return sum(db.execute("DELETE FROM jobs WHERE id = ?", (i,)).rowcount for i in job_ids)
 
+    def prunable(self, older_than_days: float) -> Generator[dict[str, Any], None, None]:
+        """The jobs :meth:`prune` would delete (as :meth:`summaries` rows), newest first."""
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat()
+        finals = tuple(s.value for s in JobState if s.is_final)
+        marks = ",".join("?" * len(finals))
+        yield from self._summary_rows(
+            f" WHERE j.updated_at < ? AND j.state IN ({marks})",
+            (cutoff, *finals),
+            None,
+        )
+
     def prune(self, older_than_days: float) -> int:
         """Delete final jobs last updated more than ``older_than_days`` ago."""
         cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat()

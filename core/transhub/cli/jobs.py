@@ -276,8 +276,27 @@ def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
     metavar="DAYS",
     help="Remove finished jobs last updated more than DAYS ago.",
 )
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; remove nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking.")
 @click.pass_obj
-def prune(runtime: Runtime, days: float) -> None:
-    """Remove old completed, failed and expired jobs from the journal."""
-    count = runtime.journal.prune(days)
-    note(f"pruned {count} job{'s' if count != 1 else ''}")
+def prune(runtime: Runtime, days: float, dry_run: bool, yes: bool) -> int:
+    """Remove old completed, failed and expired jobs from the journal (their result
+    files stay).  Shows what it will remove and asks first, unless --yes."""
+    journal = runtime.journal
+    count = 0
+    for row in journal.prunable(days):
+        count += 1
+        if count <= PAGE:
+            _print_row(row, header=count == 1)
+    if count > PAGE:
+        click.echo(f"… and {count - PAGE} more")
+    plural = "s" if count != 1 else ""
+    if count == 0 or dry_run:
+        note(f"would prune {count} job{plural}" if dry_run else "pruned 0 jobs")
+        return 0
+    if not yes and not click.confirm(f"Remove these {count} job{plural}?", err=True):
+        note("nothing was removed")
+        return 1
+    pruned = journal.prune(days)
+    note(f"pruned {pruned} job{'s' if pruned != 1 else ''}")
+    return 0
