@@ -160,3 +160,25 @@ def test_python_api(echo, sample, tmp_path):
     hub = transhub.Hub(provider_settings={"echo": {"channels": 1}})
     assert hub.count_pages(sample, provider="echo").pages == 3
     assert hub.translate_text("hi", "fr", provider="echo").text == "[fr] hi"
+
+
+def test_a_batch_reports_every_bad_input_at_once_and_keep_going_translates_the_rest(
+    cli, echo, tmp_path
+):
+    good = tmp_path / "good.txt"
+    good.write_text("fine\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    odd = tmp_path / "odd.xyz"
+    odd.write_text("?\n", encoding="utf-8")
+    argv = ["doc", "translate", str(good), str(empty), str(odd), "--to", "zh", "--provider",
+            "echo", "-o", "out"]  # fmt: skip
+    refused = cli(*argv)
+    assert refused.exit_code == EXIT_CODES["input"], refused.stderr
+    assert "2 of 3 inputs cannot be translated; nothing was sent" in refused.stderr
+    assert "empty.txt" in refused.stderr and "odd.xyz" in refused.stderr
+    assert echo.log.count("/v1/documents") == 0
+    kept = cli(*argv, "--keep-going")
+    assert kept.exit_code == EXIT_CODES["failure"], kept.stderr
+    assert "skipped" in kept.stderr and "2 of 3 inputs were not translated" in kept.stderr
+    assert (tmp_path / "out" / "good.zh.txt").exists() and echo.log.count("/v1/documents") == 1

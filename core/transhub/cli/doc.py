@@ -46,6 +46,11 @@ def _batch_options(func: Any) -> Any:
     func = click.option(
         "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
     )(func)
+    func = click.option(
+        "--keep-going",
+        is_flag=True,
+        help="Translate the valid inputs and report the others (default: refuse the batch).",
+    )(func)
     return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
 
 
@@ -94,6 +99,7 @@ def translate(
     include: tuple[str, ...],
     jobs: int,
     force: bool,
+    keep_going: bool,
     quiet: bool,
     as_json: bool,
 ) -> int:
@@ -125,7 +131,7 @@ def translate(
     )
     return run_documents(
         runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
-        quiet=quiet, as_json=as_json,
+        quiet=quiet, as_json=as_json, keep_going=keep_going,
     )  # fmt: skip
 
 
@@ -140,20 +146,24 @@ def run_documents(
     quiet: bool = False,
     as_json: bool = False,
     batch_id: str | None = None,
+    keep_going: bool = False,
 ) -> int:
     """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
     in the journal first so that ``jobs resume`` can run it again if it is stopped."""
     from transhub.batch import check_distinct_outputs
     from transhub.capabilities.document import DocumentOptions, OutputKind
     from transhub.cli.batch import run_recorded
+    from transhub.errors import EXIT_CODES
 
     hub = runtime.hub
     files = files if files is not None else [Path(p) for p in spec.paths]
     options = DocumentOptions(**spec.options)
     kind = OutputKind(spec.kind)
-    # Validate and route every file first: a batch with one bad file pays for nothing.
-    prepared = {
-        f: hub.prepare_document(
+    # Validate and route every file first: a batch with bad files pays for nothing
+    # (unless --keep-going), and says every bad one at once.
+    prepared = _validated(
+        files,
+        lambda f: hub.prepare_document(
             f,
             spec.target,
             source=spec.source,
@@ -162,23 +172,66 @@ def run_documents(
             options=options,
             output=kind,
             overwrite=spec.overwrite,
-        )
-        for f in files
-    }
+        ),
+        keep_going=keep_going,
+    )
+    skipped = len(files) - len(prepared)
+    files = list(prepared)
     check_distinct_outputs((f, plan.destination) for f, plan in prepared.items())
     if max_pages is not None or confirm:
         prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
     limit = _capped(hub, spec.jobs, [plan.implementation for plan in prepared.values()])
-    del kind  # in every plan
     batch_id = batch_id or hub.journal.open_batch(spec.model_dump())
 
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
         runner = hub.runner(stop=stop, on_status=on_status, batch_id=batch_id)
         return runner.run(prepared[path], force=force)
 
-    return run_recorded(
+    code = run_recorded(
         hub.journal, batch_id, files, work, jobs=limit, as_json=as_json, quiet=quiet
     )
+    if skipped:
+        note(f"{skipped} of {len(files) + skipped} inputs were not translated (see above)")
+        return code or EXIT_CODES["failure"]
+    return code
+
+
+def _validated(
+    files: list[Path], prepare: Callable[[Path], Any], *, keep_going: bool
+) -> dict[Path, Any]:
+    """Each file's plan, every file checked before anything is sent.  Bad files are
+    reported all at once and refuse the batch — or, with ``keep_going``, are named and
+    left out."""
+    from transhub.errors import InputError, TranshubError
+
+    plans: dict[Path, Any] = {}
+    bad: list[tuple[Path, TranshubError]] = []
+    for path in files:
+        try:
+            plans[path] = prepare(path)
+        except TranshubError as exc:
+            if exc.kind not in ("input", "routing"):
+                raise  # not about this file (configuration, credentials…)
+            bad.append((path, exc))
+    if keep_going:
+        for path, problem in bad:
+            note(f"skipped {path}: {problem}")
+        if not plans:
+            raise bad[0][1]
+        return plans
+    if len(bad) == 1:
+        raise bad[0][1]
+    if bad:
+        kinds = {type(exc) for _, exc in bad}
+        cls = kinds.pop() if len(kinds) == 1 else InputError
+        lines = "\n".join(
+            f"  {exc}" if str(path) in str(exc) else f"  {path}: {exc}" for path, exc in bad
+        )
+        raise cls(
+            f"{len(bad)} of {len(files)} inputs cannot be translated; nothing was sent "
+            f"(--keep-going translates the others):\n{lines}"
+        )
+    return plans
 
 
 def _capped(hub: Any, jobs: int, implementations: list[Any]) -> int:

@@ -189,7 +189,7 @@ def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, as_js
     note(f"batch {batch_id}: {spec.command} of {len(inputs)} inputs, run again")
     try:
         if isinstance(spec, DocumentBatch):
-            code = run_documents(runtime, spec, as_json=as_json, batch_id=batch_id)
+            code = run_documents(runtime, spec, as_json=as_json, batch_id=batch_id, keep_going=True)
         else:
             code = run_images(runtime, spec, as_json=as_json, batch_id=batch_id)
     except TranshubError as exc:
