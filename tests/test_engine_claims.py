@@ -16,6 +16,7 @@ from transhub.emulation import EmulatorServer
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
 from transhub.testing import invoke
+
 from transhub_fanyigou.emulator import EmulatorOptions as FanyigouOptions
 from transhub_fanyigou.emulator import FanyigouEmulator
 from transhub_fanyigou.sandbox import environment as fanyigou_environment

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import json
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -128,47 +127,3 @@ output_dir_option = click.option(
     help="Folder for results (created if missing).",
 )
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing result files.")
-
-
-class OutputMode(str, enum.Enum):
-    """How a command prints its results."""
-
-    TEXT = "text"
-    JSON = "json"
-    JSONL = "jsonl"
-
-
-class Records:
-    """A command's results: with --json one JSON document (an array when many=True, else the
-    single object); with --jsonl one object per line; in TEXT mode nothing is printed (the
-    caller renders its table).  Streams: an array is written item by item ("[", ",", "]"),
-    so a 100k-row listing never sits in memory; the array is closed even on error."""
-
-    def __init__(self, mode: OutputMode, *, many: bool) -> None:
-        self.mode = mode
-        self.many = many
-        self._count = 0
-        self._out = sys.stdout  # written directly: no per-line terminal checks
-
-    def add(self, record: Any) -> None:
-        """Print one record (a pydantic model or a dict)."""
-        if self.mode is OutputMode.TEXT:
-            return
-        if hasattr(record, "model_dump"):
-            record = record.model_dump(mode="json")
-        text = json.dumps(record, ensure_ascii=False, default=_default)
-        if self.mode is OutputMode.JSONL:
-            self._out.write(text + "\n")
-        elif self.many:
-            self._out.write(("[" if self._count == 0 else ",") + text)
-        else:
-            self._out.write(text + "\n")
-        self._count += 1
-
-    def __enter__(self) -> Records:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.mode is OutputMode.JSON and self.many:
-            self._out.write("[]\n" if self._count == 0 else "]\n")
-        self._out.flush()

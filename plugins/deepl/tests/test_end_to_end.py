@@ -66,7 +66,7 @@ def test_document_waits_through_queued_and_translating(service: Any, tmp_path: P
     notes = tmp_path / "notes.txt"
     notes.write_text("one\ntwo\n", encoding="utf-8")
     hub = transhub.Hub()
-    translator = hub.instance(hub.prepare_document(notes, "fr")[0])
+    translator = hub.instance(hub.prepare_document(notes, "fr").implementation)
     task_id = translator.submit(
         transhub.capabilities.document.DocumentRequest(path=notes, target="fr")
     )
@@ -87,7 +87,7 @@ def test_a_second_download_is_expired_with_the_reason(service: Any, tmp_path: Pa
     notes = tmp_path / "notes.txt"
     notes.write_text("one\n", encoding="utf-8")
     hub = transhub.Hub()
-    translator = hub.instance(hub.prepare_document(notes, "fr")[0])
+    translator = hub.instance(hub.prepare_document(notes, "fr").implementation)
     task_id = translator.submit(DocumentRequest(path=notes, target="fr"))
     translator.download(task_id, tmp_path / "first.txt", OutputKind.SAME)
     try:
@@ -210,8 +210,7 @@ def test_an_interrupted_download_after_release_is_reported_precisely(
     assert "after an interrupted download" in result.stderr
     assert "translate the document anew (it is billed again)" in result.stderr
     assert not (tmp_path / "notes.de.txt").exists()
-    job = transhub_cli("jobs", "list", "--json").lines[0]
-    job_id = json.loads(job)["id"]
+    job_id = json.loads(transhub_cli("jobs", "list", "--json").stdout)[0]["job_id"]
     resumed = transhub_cli("jobs", "resume", job_id)
     assert f"{job_id}: cannot be recovered" in resumed.stderr
     assert "it is billed again" in resumed.stderr
@@ -223,11 +222,11 @@ def test_a_converted_result_is_named_after_its_format(service: Any, tmp_path: Pa
     legacy = tmp_path / "memo.doc"  # an OLE compound file, as Word 97-2003 writes
     legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     hub = transhub.Hub()
-    assert hub.prepare_document(legacy, "de")[2].name == "memo.de.docx"
+    assert hub.prepare_document(legacy, "de").destination.name == "memo.de.docx"
     pdf = transhub.testing.make_pdf(tmp_path / "scan.pdf")
-    _cls, _request, destination = hub.prepare_document(
+    destination = hub.prepare_document(
         pdf, "de", options=DocumentOptions(output_format="docx")
-    )
+    ).destination
     assert destination.name == "scan.de.docx"
     result = hub.translate_document(pdf, "de", options=DocumentOptions(output_format="docx"))
     assert result.output.name == "scan.de.docx"

@@ -83,7 +83,7 @@ def test_a_paid_upload_is_never_retried_after_it_may_have_been_processed(
     notes = tmp_path / "notes.txt"
     notes.write_text("one\n", encoding="utf-8")
     hub = transhub.Hub()
-    translator = hub.instance(hub.prepare_document(notes, "de")[0])
+    translator = hub.instance(hub.prepare_document(notes, "de").implementation)
     translator.context.http.sleep = lambda _s: None
     service.app.faults.queue(Fault.DROP_AFTER, action="document.upload")
     with pytest.raises(TransientError) as dropped:

@@ -74,19 +74,15 @@ def test_options_and_file_types_choose_the_provider(
     hub = _hub()
     subtitles = tmp_path / "film.srt"
     subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello\n", encoding="utf-8")
-    assert (
-        hub.prepare_document(subtitles, "de")[0].provider.name == "deepl"
-    )  # only DeepL takes .srt
+    assert hub.prepare_document(subtitles, "de").provider == "deepl"  # only DeepL takes .srt
     wps = tmp_path / "memo.rtf"
     wps.write_text("{\\rtf1 Hello}", encoding="utf-8")
-    assert (
-        hub.prepare_document(wps, "de")[0].provider.name == "fanyigou"
-    )  # only Fanyigou takes .rtf
+    assert hub.prepare_document(wps, "de").provider == "fanyigou"  # only Fanyigou takes .rtf
     notes = make_docx(tmp_path / "notes.docx")
     formal = DocumentOptions(formality="more")
-    assert hub.prepare_document(notes, "de", options=formal)[0].provider.name == "deepl"
+    assert hub.prepare_document(notes, "de", options=formal).provider == "deepl"
     bilingual = DocumentOptions(bilingual=True)
-    assert hub.prepare_document(notes, "de", options=bilingual)[0].provider.name == "fanyigou"
+    assert hub.prepare_document(notes, "de", options=bilingual).provider == "fanyigou"
     with pytest.raises(RoutingError, match="does not offer the option"):
         hub.prepare_document(notes, "de", options=DocumentOptions(bilingual=True, formality="more"))
     text = hub.translate_text(
