@@ -240,14 +240,14 @@ class HttpClient:
                 ) from exc
             except requests.exceptions.SSLError as exc:
                 # A certificate that does not verify will not verify on a retry either.
-                raise self._network_error(exc, what, False, starts_task) from exc
+                raise self._network_error(exc, what, False, starts_task, url) from exc
             except requests.RequestException as exc:
                 safe = idempotent or _never_sent(exc)
                 if safe and attempt < self.options.retries:
                     self._wait(attempt, None, f"{what}: {type(exc).__name__}")
                     attempt += 1
                     continue
-                raise self._network_error(exc, what, safe, starts_task) from exc
+                raise self._network_error(exc, what, safe, starts_task, url) from exc
             if response.status_code in RETRY_STATUSES:
                 safe = idempotent or response.status_code == 429
                 if safe and attempt < self.options.retries:
@@ -264,7 +264,7 @@ class HttpClient:
         self.sleep(delay)
 
     def _network_error(
-        self, exc: Exception, what: str, safe: bool, starts_task: bool
+        self, exc: Exception, what: str, safe: bool, starts_task: bool, url: str
     ) -> TransientError:
         import requests
 
@@ -275,7 +275,9 @@ class HttpClient:
                 hint="check the endpoint, or the CA bundle (REQUESTS_CA_BUNDLE)",
             )
         kind = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "connection failed"
-        cause = f"{kind}: {type(exc).__name__}"
+        from transhub.network import describe
+
+        cause = f"{kind}: {describe(url, exc)}"
         if not safe:
             return unknown_fate(self.provider, what, cause, starts_task=starts_task)
         return TransientError(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from transhub.cli.output import (
+    OutputMode,
     emit_json,
     from_option,
     json_option,
@@ -63,13 +64,14 @@ def translate(
     max_images: int | None,
     force: bool,
     overwrite: bool,
-    as_json: bool,
+    mode: OutputMode,
 ) -> int:
     """Translate images, given as local files or http(s) URLs.
 
     Prints one row per image (one JSON object per image with --json) and exits
     non-zero when any image failed.
     """
+    as_json = mode is not OutputMode.TEXT
     from transhub.capabilities.image import ImageOptions
     from transhub.errors import EXIT_CODES, InputError
 

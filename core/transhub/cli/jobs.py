@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from transhub.cli.output import emit_json, json_option, note, provider_option, table
+from transhub.cli.output import (
+    OutputMode,
+    completer,
+    emit_json,
+    json_option,
+    note,
+    provider_option,
+    table,
+)
 from transhub.cli.runtime import Runtime
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
@@ -30,8 +38,11 @@ def jobs() -> None:
 @provider_option
 @json_option
 @click.pass_obj
-def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_json: bool) -> None:
+def list_(
+    runtime: Runtime, states: tuple[str, ...], provider: str | None, mode: OutputMode
+) -> None:
     """List jobs, newest first."""
+    as_json = mode is not OutputMode.TEXT
     rows = runtime.journal.summaries(states=list(states), provider=provider)
     if as_json:
         for row in rows:
@@ -60,11 +71,12 @@ def list_(runtime: Runtime, states: tuple[str, ...], provider: str | None, as_js
 
 
 @jobs.command()
-@click.argument("job_id", metavar="ID")
+@click.argument("job_id", metavar="ID", shell_complete=completer("complete_job_ids"))
 @json_option
 @click.pass_obj
-def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
+def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
     """Show everything recorded of one job (an id prefix is enough)."""
+    as_json = mode is not OutputMode.TEXT
     job = runtime.journal.get(job_id)
     if as_json:
         emit_json(job.to_dict())
@@ -96,7 +108,9 @@ def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
 
 
 @jobs.command()
-@click.argument("job_ids", nargs=-1, metavar="[ID]...")
+@click.argument(
+    "job_ids", nargs=-1, metavar="[ID]...", shell_complete=completer("complete_job_ids")
+)
 @click.option(
     "--resubmit",
     is_flag=True,
@@ -104,11 +118,12 @@ def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
 )
 @json_option
 @click.pass_obj
-def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: bool) -> int:
+def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, mode: OutputMode) -> int:
     """Finish unfinished jobs (all of them, or those named): poll the tasks still
     running, download finished results.  Nothing that reached the provider is sent
     again; a job that may have been submitted is resubmitted only when the provider
     refuses duplicates, or with --resubmit."""
+    as_json = mode is not OutputMode.TEXT
     from transhub.errors import TranshubError
 
     journal = runtime.hub.journal
@@ -153,7 +168,7 @@ def _outputs(result: Any) -> list[str]:
 
 
 @jobs.command()
-@click.argument("job_id", metavar="ID")
+@click.argument("job_id", metavar="ID", shell_complete=completer("complete_job_ids"))
 @click.option(
     "-o",
     "--output-dir",

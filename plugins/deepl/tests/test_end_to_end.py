@@ -148,11 +148,12 @@ def test_account_reports_characters_and_documents(service: Any, transhub_cli: Ca
     transhub.Hub().translate_text("abcdef", "de")
     result = transhub_cli("account", "--provider", "deepl", "--json")
     assert result.exit_code == 0, result.stderr
-    rows = [json.loads(line) for line in result.lines]
-    assert {"kind": "characters", "amount": 500_000 - 6, "unit": "characters"} in rows
+    rows = json.loads(result.stdout)
+    left = {"provider": "deepl", "resource": "text", "balance": 500_000 - 6, "unit": "characters"}
+    assert left in rows
     service.emulator.options.document_limit = 20
-    documents = transhub.Hub().account_balance("documents", provider="deepl")[0]
-    assert (documents.amount, documents.unit) == (20, "documents")
+    documents = transhub.Hub().account_balance("document", provider="deepl")[0]
+    assert (documents.balance, documents.unit) == (20, "documents")
 
 
 def test_languages_listing_and_refresh_cache(
