@@ -109,9 +109,8 @@ def _entries(runtime: Runtime) -> list[Entry]:
     from transhub.settings import CoreSettings
 
     for name, value in core.items():
-        entries.append(
-            Entry(name, "", name, value, _origin(runtime, "", name, file, CoreSettings, "TRANSHUB_"))
-        )
+        origin = _origin(runtime, "", name, file, CoreSettings, "TRANSHUB_")
+        entries.append(Entry(name, "", name, value, origin))
     from transhub.capabilities.kinds import Capability
 
     names = {"defaults": [c.value for c in Capability], "routing": list(tables["routing"])}
