@@ -7,8 +7,6 @@ offers nothing rather than printing an error into the user's prompt.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from typing import Any
 
 import click
@@ -95,6 +93,9 @@ def language_codes(incomplete: str) -> list[CompletionItem]:
 def job_ids(incomplete: str) -> list[CompletionItem]:
     """The journal's job ids, newest first, read with one read-only query (the
     journal itself is not opened: nothing is created or migrated by a completion)."""
+    import contextlib
+    import sqlite3
+
     from transhub.paths import data_dir
 
     path = data_dir() / "jobs.db"
