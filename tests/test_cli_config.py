@@ -112,3 +112,13 @@ def test_an_empty_stdin_is_a_clear_error_not_an_interruption(isolated):
     assert "no value for fanyigou.appid: standard input was empty" in result.stderr
     assert "interrupted" not in result.stderr
     assert not (isolated / "config.toml").exists()
+
+
+def test_routing_order_shows_as_a_toml_array(cli, echo):
+    assert cli("config", "set", "routing.order", "parrot,echo").exit_code == 0
+    result = cli("config", "show", "--origin")
+    assert 'order = ["parrot", "echo"]  # file' in result.stdout.splitlines()
+    assert tomllib.loads(result.stdout)["routing"]["order"] == ["parrot", "echo"]
+    assert cli("config", "get", "routing.order").stdout == '["parrot", "echo"]\n'
+    typo = cli("config", "set", "routing.ordr", "echo")
+    assert typo.exit_code == EXIT_CODES["usage"] and "did you mean routing.order?" in typo.stderr

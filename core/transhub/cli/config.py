@@ -169,8 +169,11 @@ def _variables(field: Any, default: str) -> list[str]:
 
 
 def _toml_value(value: Any) -> str:
+    """One value as TOML, on one line (an array inline: ``["deepl", "fanyigou"]``)."""
     import tomli_w
 
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v).strip() for v in value) + "]\n"
     return tomli_w.dumps({"v": value}).partition("=")[2].strip() + "\n"
 
 
