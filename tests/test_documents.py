@@ -121,12 +121,14 @@ def _fault(name):
 def test_pages_from_the_provider_and_locally(cli, echo, sample, tmp_path):
     result = cli("doc", "pages", str(sample), "--provider", "echo", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["pages"] == 3  # the echo service counts lines + 1
+    assert json.loads(result.stdout)[0]["pages"] == 3  # the echo service counts lines + 1
     uploads = echo.log.count()
     local = cli("doc", "pages", str(sample), "--provider", "parrot", "--json")
     # parrot cannot count pages: the estimate is local, and nothing is sent
     assert local.exit_code == 0, local.stderr
-    assert json.loads(local.stdout) == {"input": str(sample), "pages": 1, "exact": False}
+    assert json.loads(local.stdout) == [
+        {"input": str(sample), "pages": 1, "exact": False, "billed_characters": None}
+    ]
     assert echo.log.count() == uploads
 
 
@@ -136,7 +138,9 @@ def test_pages_counted_locally_when_no_provider_counts(cli, tmp_path, monkeypatc
     text.write_text("x" * 4000, encoding="utf-8")
     result = cli("doc", "pages", str(text), "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {"input": str(text), "pages": 3, "exact": False}
+    assert json.loads(result.stdout) == [
+        {"input": str(text), "pages": 3, "exact": False, "billed_characters": None}
+    ]
 
 
 def test_convert(cli, echo, tmp_path):

@@ -44,7 +44,7 @@ def test_uninstall_of_something_not_installed_is_harmless(cli):
 
 def test_doctor_reports_each_check(cli, echo, monkeypatch):
     monkeypatch.setenv("TRANSHUB_PLUGINS", "echo,broken,fanyigou,alibaba")
-    result = cli("providers", "--doctor", "--online", "--json")
+    result = cli("providers", "--doctor", "--online", "--jsonl")
     findings = [json.loads(line) for line in result.lines]
     by = {(f["subject"], f["check"]): f for f in findings}
     assert by[("broken", "loads")]["ok"] is False
@@ -57,7 +57,7 @@ def test_doctor_reports_each_check(cli, echo, monkeypatch):
         "detail": "agrees",
     }
     assert by[("echo", "declarations (text)")]["detail"] == "coherent"
-    assert by[("echo", "credentials")]["detail"].startswith("accepted (documents 100 pages")
+    assert by[("echo", "credentials")]["detail"].startswith("accepted (document 100 pages")
     assert by[("parrot", "settings")]["ok"] is False
     assert result.exit_code == 1
 

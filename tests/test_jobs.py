@@ -406,7 +406,9 @@ def test_budget_guard(cli, echo, tmp_path):
         "--confirm",
         input="n\n",
     )
-    assert declined.exit_code == EXIT_CODES["interrupted"] and echo.log.count("/v1/documents") == 0
+    # Answering no is a decision, not an interruption: exit 1, and it says nothing was sent.
+    assert declined.exit_code == EXIT_CODES["failure"] and echo.log.count("/v1/documents") == 0
+    assert "nothing was sent" in declined.stderr and "interrupted" not in declined.stderr
     accepted = cli(
         "doc",
         "translate",

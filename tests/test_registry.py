@@ -14,7 +14,7 @@ from transhub.registry import Registry
 def test_installed_plugins_are_found_through_their_entry_points(cli):
     result = cli("providers", "--json")
     assert result.exit_code == 0, result.stderr
-    rows = {row["name"]: row for row in map(json.loads, result.lines)}
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["echo"]["plugin"] == "transhub-echo-test"
     assert rows["echo"]["version"] == "1.0.0"
     assert set(rows["parrot"]["capabilities"]) == {"document", "text"}
@@ -31,7 +31,7 @@ def test_transhub_plugins_restricts_what_loads(cli, monkeypatch):
     monkeypatch.setenv("TRANSHUB_PLUGINS", "broken")
     monkeypatch.setenv("TRANSHUB_PLUGINS", "nothing-by-this-name")
     result = cli("providers", "--json")
-    assert result.stdout == ""
+    assert json.loads(result.stdout) == []
     assert "no provider plugin is installed" in cli("providers").stderr
 
 

@@ -298,13 +298,19 @@ def test_unreadable_document_is_refused_before_any_request(
         (
             ["account", "--provider", "fanyigou"],
             "TRANSHUB_FANYIGOU_PRIVATE_KEY",
-            ["fanyigou is not configured: set TRANSHUB_FANYIGOU_PRIVATE_KEY"],
+            [
+                "fanyigou is not configured: set the credentials with "
+                "`transhub config set fanyigou.private_key VALUE` "
+                "(or TRANSHUB_FANYIGOU_PRIVATE_KEY)",
+                "transhub --sandbox",
+            ],
         ),
         (
             ["image", "translate", URL, "--to", "en", "--provider", "alibaba"],
             "TRANSHUB_ALIBABA_ACCESS_KEY_SECRET",
             [
                 "TRANSHUB_ALIBABA_ACCESS_KEY_SECRET (or ALIBABA_CLOUD_ACCESS_KEY_SECRET)",
+                "`transhub config set alibaba.access_key_secret VALUE`",
             ],
         ),
     ],

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from transhub.capabilities.base import LanguageSupport
 from transhub.capabilities.kinds import Capability
-from transhub.errors import EXIT_CODES, RoutingError
+from transhub.errors import EXIT_CODES, InputError, RoutingError
 from transhub.router import Need, candidates, choose, language_fit
 
 
@@ -90,7 +90,8 @@ def test_detection_skips_providers_that_need_a_source() -> None:
         need=_need(None),
     )
     assert [c.name for c in found] == ["detects"]
-    with pytest.raises(RoutingError, match="pass --from"):
+    # What the request lacks is the input's (exit 4), not the set-up's.
+    with pytest.raises(InputError, match="pass --from"):
         candidates(
             Capability.TEXT,
             [needs],
@@ -109,12 +110,14 @@ def test_routing_order_from_the_command_line_and_the_log(cli, parrot) -> None:
 def test_without_source_the_detecting_provider_is_taken(cli, parrot) -> None:
     result = cli("-v", "text", "hello", "--to", "fr")
     assert result.exit_code == 0, result.stderr
-    assert "skipping parrot (needs the source language" in result.stderr
+    assert "skipping parrot (parrot cannot detect the source language here" in result.stderr
     assert "routing text to echo" in result.stderr
 
 
 def test_only_providers_that_need_a_source_say_pass_from(cli, parrot, monkeypatch) -> None:
     monkeypatch.delenv("TRANSHUB_ECHO_TOKEN")
     result = cli("text", "hello", "--to", "fr")
-    assert result.exit_code == EXIT_CODES["routing"]
-    assert "pass --from" in result.stderr
+    # One provider left: its own words, as with --provider parrot, and exit 4.
+    assert result.exit_code == EXIT_CODES["input"]
+    assert result.stderr == cli("text", "hello", "--to", "fr", "--provider", "parrot").stderr
+    assert "give --from" in result.stderr

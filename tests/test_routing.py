@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import transhub
-from transhub.errors import EXIT_CODES, ConfigurationError, RoutingError
+from transhub.errors import EXIT_CODES, ConfigurationError, InputError
 from transhub.testing import make_pdf
 
 
@@ -68,7 +68,8 @@ def test_explicit_but_unconfigured_provider(echo, monkeypatch, sample):
 
 def test_no_configured_provider_fits_the_pair(parrot):
     hub = transhub.Hub(registry=None)
-    with pytest.raises(RoutingError, match="no configured provider can translate"):
+    # The request is what no provider takes: an input error (exit 4), not routing.
+    with pytest.raises(InputError, match="no configured provider can translate"):
         hub.translate_text("hello", "ko")  # neither knows Korean
 
 

@@ -37,11 +37,14 @@ def test_text_from_standard_input(cli, echo):
 
 def test_account(cli, echo):
     result = cli("account", "--provider", "echo", "--json")
-    assert [json.loads(line)["kind"] for line in result.lines] == ["documents", "text"]
-    one = cli("account", "--kind", "text")
-    assert "text" in one.stdout and "chars" in one.stdout
-    bad = cli("account", "--kind", "gold")
-    assert bad.exit_code == EXIT_CODES["input"] and "kinds: documents, text" in bad.stderr
+    assert json.loads(result.stdout) == [
+        {"provider": "echo", "resource": "document", "balance": 100, "unit": "pages"},
+        {"provider": "echo", "resource": "text", "balance": 100, "unit": "characters"},
+    ]
+    one = cli("account", "--resource", "text")
+    assert one.lines[2].split() == ["echo", "text", "100", "characters"]
+    bad = cli("account", "--resource", "gold")
+    assert bad.exit_code == EXIT_CODES["input"] and "resources: document, text" in bad.stderr
 
 
 def test_wrong_token_is_an_authentication_error(cli, echo, monkeypatch):
@@ -53,7 +56,16 @@ def test_wrong_token_is_an_authentication_error(cli, echo, monkeypatch):
 
 def test_languages_lists_codes_and_provider_codes(cli):
     result = cli("languages", "--provider", "parrot", "--capability", "text", "--json")
-    rows = [json.loads(line) for line in result.lines]
+    rows = json.loads(result.stdout)
+    assert set(rows[0]) == {
+        "provider",
+        "capability",
+        "code",
+        "name",
+        "provider_code",
+        "source",
+        "target",
+    }
     assert {(r["code"], r["source"], r["target"]) for r in rows} == {
         ("en", True, False),
         ("fr", False, True),

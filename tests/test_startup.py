@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("requests", "urllib3", "pydantic", "pydantic_settings", "PIL", "pypdf", "werkzeug")
+HEAVY = ("requests", "urllib3", "pydantic", "pydantic_settings", "PIL", "pypdf", "werkzeug", "rich")
 
 PROBE = """
 import json, sys

@@ -53,9 +53,9 @@ def test_configured_agrees_with_the_real_settings(how, monkeypatch):
 
 
 def test_the_fast_listing_equals_the_full_one(cli, echo, monkeypatch):
-    fast = [json.loads(line) for line in cli("providers", "--json").lines]
+    fast = json.loads(cli("providers", "--json").stdout)
     monkeypatch.setattr(Registry, "summaries", lambda self: None)  # the slow path
-    full = [json.loads(line) for line in cli("providers", "--json").lines]
+    full = json.loads(cli("providers", "--json").stdout)
     assert fast == full
     assert any(row["name"] == "echo" and row["configured"] for row in fast)
 
@@ -66,7 +66,7 @@ def test_a_plugin_without_summaries_is_listed_the_slow_way(cli, monkeypatch):
     if "shout" not in {r.name for r in registry.plugins()}:
         pytest.skip("the tutorial's plugin is not installed here")
     assert registry.summaries() is None
-    rows = [json.loads(line) for line in cli("providers", "--json").lines]
+    rows = json.loads(cli("providers", "--json").stdout)
     assert "shout" in {row["name"] for row in rows}
 
 
@@ -81,7 +81,7 @@ def test_settings_given_with_c_count_as_set(cli):
                 "-c",
                 "echo.token=t",
                 "providers",
-                "--json",
+                "--jsonl",
             ).lines,
         )
     }

@@ -1,7 +1,7 @@
 """transhub: one CLI and one Python API over paid translation services.
 
 The public API is imported lazily (``import transhub`` stays cheap, so does
-``transhub --help``)::
+``transhub --help``), for example:
 
     import transhub
     result = transhub.translate_document("report.docx", target="zh")

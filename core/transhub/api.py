@@ -13,11 +13,13 @@ typed errors of :mod:`transhub.errors`::
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from transhub import languages as lang
 from transhub import validation
@@ -61,6 +63,7 @@ from transhub.polling import wait_for
 from transhub.registry import Registry
 from transhub.results import DocumentResult, ImageOutcome, ProviderStatus, Quote
 from transhub.router import Need, choose, language_fit, options_fit
+from transhub.sandbox import for_hub as sandbox_mode
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
 if TYPE_CHECKING:
@@ -89,6 +92,8 @@ __all__ = [
 log = logging.getLogger("transhub")
 
 ImplT = TypeVar("ImplT", bound=Implementation[Any, Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 StatusCallback = Callable[[str, TaskStatus], None]
 
 
@@ -97,7 +102,9 @@ class Hub:
 
     ``settings`` and ``provider_settings`` override the environment and the config
     file (the CLI passes its options here); ``registry`` defaults to the installed
-    plugins.  A hub is thread-safe and builds each provider's client once.
+    plugins.  ``sandbox=True`` (or ``TRANSHUB_SANDBOX=1``) runs every request against
+    the installed providers' local emulators, as ``transhub --sandbox`` does.  A hub
+    is thread-safe and builds each provider's client once.
     """
 
     def __init__(
@@ -107,8 +114,11 @@ class Hub:
         settings: dict[str, Any] | None = None,
         provider_settings: dict[str, dict[str, Any]] | None = None,
         journal: Journal | None = None,
+        sandbox: bool | None = None,
     ) -> None:
         self.registry = registry or Registry()
+        # Sandbox mode (sandbox=True, or TRANSHUB_SANDBOX=1): the installed emulators.
+        sandbox_mode(sandbox, self.registry)
         self._journal = journal
         self._core_overrides = settings or {}
         self._provider_overrides = provider_settings or {}
@@ -186,11 +196,10 @@ class Hub:
                 settings = self.provider_settings(cls)
                 missing = settings.missing()
                 if missing:
-                    from transhub.errors import ConfigurationError
+                    from transhub.errors import missing_credentials
 
-                    raise ConfigurationError(
-                        f"{cls.provider.name} is not configured: set {', '.join(missing)} "
-                        f"(or `transhub config set {cls.provider.name}.<key> VALUE`)"
+                    raise missing_credentials(
+                        {cls.provider.name: missing}, what=f"{cls.provider.name} is not configured"
                     )
                 self._instances[cls] = cls(self._context(cls, settings))
             return cast(ImplT, self._instances[cls])
@@ -265,12 +274,17 @@ class Hub:
 
     @staticmethod
     def _language_need(
-        source: str | None, target: str | None, extra: Callable[[Any], str | None] | None = None
+        source: str | None,
+        target: str | None,
+        extra: Callable[[Any], str | InputError | None] | None = None,
     ) -> Need:
-        def fits(cls: Any) -> str | None:
-            reason = language_fit(cls, source, target)
-            if reason is not None:
-                return reason
+        def fits(cls: Any) -> str | InputError | None:
+            if language_fit(cls, source, target) is not None:
+                try:  # the error naming the language, as with --provider
+                    validation.check_languages(cls.languages, source, target, cls.provider.name)
+                except InputError as exc:
+                    return exc
+                return language_fit(cls, source, target)
             return extra(cls) if extra is not None else None
 
         return Need(
@@ -338,9 +352,12 @@ class Hub:
         options = options or DocumentOptions()
         extension = path.suffix.lower().lstrip(".")
 
-        def fits(cls: Any) -> str | None:
+        def fits(cls: Any) -> str | InputError | None:
             if extension not in cls.limits.extensions:
-                return f"does not take .{extension} files"
+                try:  # the error naming the file and the accepted types
+                    validation.check_file(path, cls.limits, cls.provider.name)
+                except InputError as exc:
+                    return exc
             return options_fit(cls, options)
 
         cls = cast(
@@ -473,10 +490,10 @@ class Hub:
         result: dict[str, tuple[int, Balance | None]] = {}
         for provider, pages in totals.items():
             offers = any(
-                c.provider.name == provider and "documents" in getattr(c, "kinds", ())
+                c.provider.name == provider and "document" in getattr(c, "kinds", ())
                 for c in self.registry.implementations(Capability.ACCOUNT)
             )
-            balance = self.account_balance("documents", provider=provider)[0] if offers else None
+            balance = self.account_balance("document", provider=provider)[0] if offers else None
             result[provider] = (pages, balance)
         return result
 
@@ -781,9 +798,12 @@ class Hub:
         src, dst = self._languages(Capability.TEXT, provider, source, target)
         assert dst is not None
 
-        def fits(cls: Any) -> str | None:
+        def fits(cls: Any) -> str | InputError | None:
             if len(text) > cls.max_chars:
-                return f"texts up to {cls.max_chars} characters"
+                try:  # the error naming the length and the limit, as with --provider
+                    validation.check_text(text, cls.max_chars, cls.provider.name)
+                except InputError as exc:
+                    return exc
             return options_fit(cls, options)
 
         need = self._language_need(src, dst, fits)
@@ -807,8 +827,8 @@ class Hub:
         cls = cast(type[Account[Any, Any]], self.route(Capability.ACCOUNT, provider=provider))
         if kind is not None and kind not in cls.kinds:
             raise InputError(
-                f"{cls.provider.name} has no balance kind {kind!r} "
-                f"(kinds: {', '.join(sorted(cls.kinds))})"
+                f"{cls.provider.name} has no balance of {kind!r} "
+                f"(resources: {', '.join(sorted(cls.kinds))})"
             )
         account = self.instance(cls)
         return [account.balance(k) for k in ([kind] if kind else sorted(cls.kinds))]
@@ -888,43 +908,28 @@ def default_hub() -> Hub:
         return _default
 
 
-def translate_document(path: str | Path, target: str, **kwargs: Any) -> DocumentResult:
-    """:meth:`Hub.translate_document` on the default hub."""
-    return default_hub().translate_document(path, target, **kwargs)
+def _on_default_hub(method: Callable[Concatenate[Hub, P], R]) -> Callable[P, R]:
+    """``method`` as a module-level function on :func:`default_hub`, with the method's
+    own signature (``ParamSpec`` for editors and type checkers, ``__signature__`` for
+    ``help()`` and IPython): one definition, so the two cannot drift."""
+
+    @functools.wraps(method)
+    def shortcut(*args: P.args, **kwargs: P.kwargs) -> R:
+        return method(default_hub(), *args, **kwargs)
+
+    signature = inspect.signature(method)
+    shortcut.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=list(signature.parameters.values())[1:]
+    )
+    shortcut.__doc__ = f"``Hub.{method.__name__}`` on the default hub.\n\n{method.__doc__ or ''}"
+    return shortcut
 
 
-def count_pages(path: str | Path, **kwargs: Any) -> PageCount:
-    """:meth:`Hub.count_pages` on the default hub."""
-    return default_hub().count_pages(path, **kwargs)
-
-
-def convert_document(path: str | Path, target_format: str, **kwargs: Any) -> DocumentResult:
-    """:meth:`Hub.convert_document` on the default hub."""
-    return default_hub().convert_document(path, target_format, **kwargs)
-
-
-def translate_images(
-    inputs: Iterable[str | Path], target: str, **kwargs: Any
-) -> list[ImageOutcome]:
-    """:meth:`Hub.translate_images` on the default hub."""
-    return default_hub().translate_images(list(inputs), target, **kwargs)
-
-
-def recognize_text(path: str | Path, **kwargs: Any) -> OcrResult:
-    """:meth:`Hub.recognize_text` on the default hub."""
-    return default_hub().recognize_text(path, **kwargs)
-
-
-def lookup_word(word: str, **kwargs: Any) -> DictionaryEntry:
-    """:meth:`Hub.lookup_word` on the default hub."""
-    return default_hub().lookup_word(word, **kwargs)
-
-
-def translate_text(text: str, target: str, **kwargs: Any) -> TextResult:
-    """:meth:`Hub.translate_text` on the default hub."""
-    return default_hub().translate_text(text, target, **kwargs)
-
-
-def account_balance(kind: str | None = None, **kwargs: Any) -> list[Balance]:
-    """:meth:`Hub.account_balance` on the default hub."""
-    return default_hub().account_balance(kind, **kwargs)
+translate_document = _on_default_hub(Hub.translate_document)
+count_pages = _on_default_hub(Hub.count_pages)
+convert_document = _on_default_hub(Hub.convert_document)
+translate_images = _on_default_hub(Hub.translate_images)
+recognize_text = _on_default_hub(Hub.recognize_text)
+lookup_word = _on_default_hub(Hub.lookup_word)
+translate_text = _on_default_hub(Hub.translate_text)
+account_balance = _on_default_hub(Hub.account_balance)

@@ -98,5 +98,5 @@ def _online(
         balances = hub.account_balance(provider=name)
     except TranshubError as exc:
         return Finding(name, "credentials", False, str(exc))
-    shown = ", ".join(f"{b.kind} {b.amount:g} {b.unit}" for b in balances)
+    shown = ", ".join(f"{b.resource} {b.balance} {b.unit}" for b in balances)
     return Finding(name, "credentials", True, f"accepted ({shown})")

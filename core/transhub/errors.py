@@ -82,6 +82,22 @@ class TranshubError(Exception):
             parts.append(f"— {self.hint}")
         return " ".join(parts)
 
+    def document(self) -> dict[str, dict[str, object]]:
+        """The error as ``--json``/``--jsonl`` print it on stderr:
+        ``{"error": {"code", "exit_code", "message", "provider", "hint"}}`` — ``code`` is
+        the class of problem (the exit code's name), ``message`` the line without the
+        hint."""
+        hintless = TranshubError.__str__(_without_hint(self))
+        return {
+            "error": {
+                "code": self.kind,
+                "exit_code": self.exit_code,
+                "message": hintless,
+                "provider": self.provider,
+                "hint": self.hint,
+            }
+        }
+
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready description, used by ``--json`` output and the journal."""
         return {
@@ -94,10 +110,56 @@ class TranshubError(Exception):
         }
 
 
+def _without_hint(error: TranshubError) -> TranshubError:
+    copy = TranshubError.__new__(type(error))
+    copy.__dict__.update(error.__dict__, hint=None)
+    return copy
+
+
+class Declined(TranshubError):
+    """The user answered no when asked to confirm; nothing was sent."""
+
+    kind = "failure"
+
+
+class UsageError(TranshubError):
+    """The command line names something that does not exist (an unknown setting key)."""
+
+    kind = "usage"
+
+
 class ConfigurationError(TranshubError):
     """A setting is missing or invalid (credentials, endpoint, config file)."""
 
     kind = "configuration"
+
+
+def missing_credentials(missing: dict[str, list[str]], *, what: str) -> ConfigurationError:
+    """The error for providers whose required settings are unset: it names each
+    setting, the ``transhub config set`` line that sets it, and ``--sandbox``.
+
+    ``missing`` maps a provider to its unset settings as environment variable names
+    (``TRANSHUB_FANYIGOU_APPID``); ``what`` is what cannot be done without them.
+    """
+    lines = []
+    for provider, variables in missing.items():
+        prefix = f"TRANSHUB_{provider.upper()}_"
+        # "TRANSHUB_P_KEY" or "TRANSHUB_P_KEY (or VENDOR_VARIABLE)" names the key P.key.
+        keys = [
+            f"{provider}.{v.split()[0][len(prefix) :].lower()}"
+            for v in variables
+            if v.startswith(prefix)
+        ]
+        others = [v for v in variables if not v.startswith(prefix)]
+        said = " and ".join(f"`transhub config set {key} VALUE`" for key in keys)
+        if keys:
+            said += f" (or {', '.join(v for v in variables if v.startswith(prefix))})"
+        lines.append(", ".join(filter(None, [said, *others])))
+    return ConfigurationError(
+        f"{what}: set the credentials with {'; or '.join(lines)}",
+        provider=next(iter(missing)) if len(missing) == 1 else None,
+        hint="or try it without an account: transhub --sandbox COMMAND",
+    )
 
 
 class RoutingError(TranshubError):

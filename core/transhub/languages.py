@@ -83,9 +83,30 @@ def canonical(code: str, provider_codes: Iterable[tuple[str, str]] = ()) -> str:
     for canonical_code, own in provider_codes:
         if own.lower() == lowered:
             return canonical_code
+    guess = suggest(text)
     raise UnsupportedLanguageError(
-        f"unknown language code {code!r} (see `transhub languages` for the codes)"
+        f"unknown language code {code!r}"
+        + (f": did you mean {guess} ({name(guess)})?" if guess else "")
+        + " (see `transhub languages --all` for the codes)"
     )
+
+
+def suggest(text: str) -> str | None:
+    """The canonical code closest to a mistyped code or a language's name
+    (``chinese`` → ``zh``, ``germn`` → ``de``, ``jpn`` → ``ja``), or ``None``."""
+    import difflib
+
+    lowered = text.strip().lower()
+    by_word: dict[str, str] = {}
+    for code, english in NAMES.items():
+        by_word.setdefault(english.lower(), code)
+        # "Chinese (Simplified)" is found as "chinese" too (the first such name wins).
+        by_word.setdefault(english.split(" (")[0].lower(), code)
+    candidates = {**{c.lower(): c for c in NAMES}, **ALIASES, **by_word}
+    if lowered in candidates:
+        return candidates[lowered]
+    close = difflib.get_close_matches(lowered, list(candidates), n=1, cutoff=0.75)
+    return candidates[close[0]] if close else None
 
 
 def source_language(code: str | None, provider_codes: Iterable[tuple[str, str]] = ()) -> str | None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from transhub.capabilities.base import Implementation
 from transhub.capabilities.kinds import Capability
-from transhub.errors import ConfigurationError, RoutingError
+from transhub.errors import InputError, RoutingError, missing_credentials
 
 log = logging.getLogger("transhub.router")
 
@@ -38,13 +38,15 @@ class Need:
     """What a request needs from a provider beyond the capability itself.
 
     ``fits(cls)`` returns ``None`` when ``cls`` can serve the request, else the
-    reason it cannot (shown when no provider fits).  ``source_given`` is false for a
-    request whose source language is to be detected.
+    reason it cannot (shown when no provider fits): a phrase, or the very error that
+    asking ``cls`` by name would raise — then a single configured provider that does
+    not fit gives the same error, with or without ``--provider``.  ``source_given`` is
+    false for a request whose source language is to be detected.
     """
 
     description: str
     # Any: each capability's checks read that capability's own declarations.
-    fits: Callable[[Any], str | None]
+    fits: Callable[[Any], str | InputError | None]
     source_given: bool = True
 
 
@@ -144,9 +146,9 @@ def candidates(
                 "routing %s: skipping %s (not configured)", capability.value, cls.provider.name
             )
     if not ready:
-        settings = "; ".join(f"{c.provider.name}: {', '.join(missing(c))}" for c in registered)
-        raise ConfigurationError(
-            f"no configured provider offers {capability.value}; set the credentials ({settings})"
+        raise missing_credentials(
+            {c.provider.name: missing(c) for c in registered},
+            what=f"no configured provider offers {capability.value}",
         )
     fitting = ready
     if need is not None:
@@ -156,9 +158,14 @@ def candidates(
                 log.info("routing %s: skipping %s (%s)", capability.value, name, reason)
         fitting = [c for c in ready if reasons[c.provider.name] is None]
         if not fitting:
+            # The request, not the set-up, is what no provider takes: an input error
+            # (exit 4), worded as the one provider would word it when there is one.
+            only = next(iter(reasons.values()))
+            if len(reasons) == 1 and isinstance(only, InputError):
+                raise only
             why = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
             hint = FROM_HINT if not need.source_given else None
-            raise RoutingError(
+            raise InputError(
                 f"no configured provider can {need.description} ({why})"
                 + (f"; {hint}" if hint else ""),
                 hint=None,

@@ -5,15 +5,47 @@ core starts its emulator on a free loopback port for ``transhub --sandbox`` and
 ``transhub sandbox serve``, and applies the settings :attr:`Sandbox.environment`
 returns (endpoint and test credentials) so the command runs unchanged over real HTTP
 with real signatures.
+
+From Python, ``transhub.Hub(sandbox=True)`` — or ``TRANSHUB_SANDBOX=1`` in the
+environment — does what ``--sandbox`` does, through :func:`activate`: the emulators
+run for the rest of the process (or until :func:`deactivate`).
 """
 
 from __future__ import annotations
 
+import os
 import ssl
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from transhub.registry import Registry
+
+#: The command that installs what the emulators need.
+EXTRAS_HINT = "pip install 'transhub[sandbox]' (the emulators need werkzeug; --tls needs trustme)"
+
+
+def require_extras(*modules: str) -> None:
+    """A :class:`~transhub.errors.ConfigurationError` naming the install command
+    when a module the sandbox needs is missing."""
+    import importlib
+
+    from transhub.errors import ConfigurationError
+
+    absent = []
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            absent.append(module)
+    if absent:
+        raise ConfigurationError(
+            f"the sandbox needs {', '.join(absent)}, which is not installed: {EXTRAS_HINT}"
+        )
+
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -109,6 +141,7 @@ class SandboxSession:
         the sandboxes that declare ``needs_tls`` serve https."""
         if self.tls_folder is None:
             return None
+        require_extras("trustme")
         import trustme
 
         authority = trustme.CA()
@@ -124,6 +157,7 @@ class SandboxSession:
         """Start every emulator; return them running."""
         from dataclasses import replace
 
+        require_extras("werkzeug")
         from transhub.emulation import EmulatorServer
 
         context = self._ssl_context()
@@ -155,3 +189,61 @@ class SandboxSession:
         for running in self.running:
             running.server.stop()
         self.running = []
+
+
+class _Process:
+    """The process's sandbox session and the environment it replaced."""
+
+    lock = threading.Lock()
+    session: SandboxSession | None = None
+    saved: dict[str, str | None] = {}  # noqa: RUF012 - one per process, on purpose
+
+
+def active() -> SandboxSession | None:
+    """The sandbox session this process runs in, if any."""
+    return _Process.session
+
+
+def activate(registry: Registry, options: SandboxOptions | None = None) -> SandboxSession:
+    """Sandbox mode for this process: start every installed emulator on loopback and
+    point its provider at it (endpoints and test credentials in ``os.environ``, and
+    ``TRANSHUB_SANDBOX=1`` so jobs go to a separate journal).  Idempotent: a second
+    call returns the running session."""
+    with _Process.lock:
+        if _Process.session is not None:
+            return _Process.session
+        session = SandboxSession(registry.sandboxes(), options or SandboxOptions(task_seconds=1.0))
+        session.start()
+        import atexit
+
+        atexit.register(deactivate)
+        for key, value in {"TRANSHUB_SANDBOX": "1", **session.environment()}.items():
+            _Process.saved.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+        _Process.session = session
+        return session
+
+
+def deactivate() -> None:
+    """Stop the emulators and restore the environment :func:`activate` changed."""
+    with _Process.lock:
+        if _Process.session is not None:
+            _Process.session.stop()
+            _Process.session = None
+        for key, value in _Process.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        _Process.saved.clear()
+
+
+def for_hub(sandbox: bool | None, registry: Registry) -> SandboxSession | None:
+    """What :class:`~transhub.Hub` calls: sandbox mode when ``sandbox`` is true, or
+    when it is ``None`` and ``TRANSHUB_SANDBOX`` is set (the CLI's ``--sandbox`` and a
+    script's environment mean the same)."""
+    from transhub.paths import sandboxed
+
+    if sandbox or (sandbox is None and sandboxed()):
+        return activate(registry)
+    return None

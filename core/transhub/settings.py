@@ -21,13 +21,16 @@ from pydantic_settings import (
 )
 
 from transhub.config import read_config, write_config
-from transhub.errors import ConfigurationError
+from transhub.errors import ConfigurationError, UsageError
 
 __all__ = [
     "CoreSettings",
     "ProviderSettings",
     "load_settings",
+    "lookup_setting",
+    "parse_value",
     "read_config",
+    "setting_keys",
     "write_config",
 ]
 
@@ -222,3 +225,66 @@ def load_settings(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigurationError(f"{what} setting {where!r}: {first['msg']}") from None
+
+
+def setting_keys(providers: dict[str, type[ProviderSettings]]) -> dict[str, FieldInfo | None]:
+    """Every key a user may set (``read_timeout``, ``defaults.document``,
+    ``fanyigou.appid``…) and its field (``None`` for a default provider)."""
+    from transhub.capabilities.kinds import Capability
+
+    keys: dict[str, FieldInfo | None] = {
+        name: field
+        for name, field in CoreSettings.model_fields.items()
+        if name not in ("defaults", "routing")
+    }
+    keys.update({f"defaults.{c.value}": None for c in Capability})
+    # Routing settings are stored as typed (``deepl,fanyigou``) and split when loaded.
+    keys.update({f"routing.{name}": None for name in RoutingSettings.model_fields})
+    for provider, cls in sorted(providers.items()):
+        keys.update({f"{provider}.{name}": field for name, field in cls.model_fields.items()})
+    return keys
+
+
+def lookup_setting(key: str, providers: dict[str, type[ProviderSettings]]) -> FieldInfo | None:
+    """The field of ``key``; an unknown key is a :class:`UsageError` with a "did you
+    mean" when a known key is close."""
+    import difflib
+
+    keys = setting_keys(providers)
+    if key in keys:
+        return keys[key]
+    table, dot, _ = key.rpartition(".")
+    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean {close[0]}?"
+    elif dot and table != "defaults" and table not in providers:
+        hint = f"providers: {', '.join(sorted(providers)) or 'none installed'}"
+    else:
+        hint = "`transhub config show` lists the settings"
+    raise UsageError(f"unknown setting {key!r}", hint=hint)
+
+
+def parse_value(key: str, field: FieldInfo | None, value: str) -> Any:
+    """``value`` (as typed) validated against ``field``'s type, bounds and choices;
+    secrets are returned in clear (to store them)."""
+    from typing import Annotated
+
+    from pydantic import TypeAdapter
+
+    if field is None:
+        return value
+    # The field's bounds (gt=0, le=20...) are in its metadata: keep them.
+    annotated: Any = field.annotation
+    if field.metadata:
+        annotated = Annotated.__class_getitem__((annotated, *field.metadata))  # type: ignore[attr-defined]
+    try:
+        parsed = TypeAdapter(annotated).validate_python(value)
+    except ValidationError as exc:
+        shown = MASK if is_secret(field) else repr(value)
+        raise ConfigurationError(f"{key}: {exc.errors()[0]['msg']} (got {shown})") from None
+    return parsed.get_secret_value() if isinstance(parsed, SecretStr) else parsed
+
+
+def is_secret(field: FieldInfo | None) -> bool:
+    """Whether a field holds a secret."""
+    return field is not None and "SecretStr" in str(field.annotation)

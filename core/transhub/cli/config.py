@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from transhub.cli.output import emit_json, json_option
+from transhub.cli.output import OutputMode, Records, completer, json_option, note
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
 
-@click.group()
+@click.group(cls=WholeSummaries)
 def config() -> None:
     """Show and change settings in the config file (written with mode 0600).
 
@@ -29,38 +33,172 @@ def path() -> None:
     click.echo(str(config_file()))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One setting in force: its key, value (secrets masked) and where it comes from."""
+
+    key: str
+    section: str
+    name: str
+    value: Any
+    origin: str
+
+
 @config.command()
+@click.option(
+    "--origin",
+    is_flag=True,
+    help="Say where each value comes from: default, file, env (the variable) or -c.",
+)
 @json_option
 @click.pass_obj
-def show(runtime: Runtime, as_json: bool) -> None:
-    """Show every setting in force (secrets masked)."""
-    sections = _effective(runtime)
-    if as_json:
-        emit_json(sections)
+def show(runtime: Runtime, origin: bool, mode: OutputMode) -> None:
+    """Print every setting in force as TOML (secrets masked; unset settings as comments).
+
+    The output is valid TOML in the config file's layout: transhub's own settings at
+    the top, then one table per provider.
+    """
+    entries = _entries(runtime)
+    if mode is not OutputMode.TEXT:
+        document: dict[str, Any] = {}
+        for entry in entries:
+            value = {"value": entry.value, "origin": entry.origin} if origin else entry.value
+            (document.setdefault(entry.section, {}) if entry.section else document)[entry.name] = (
+                value
+            )
+        with Records(mode, many=False) as records:
+            records.add(document)
         return
-    for section, values in sections.items():
-        click.echo(f"[{section}]" if section else "[transhub]")
-        for key, value in values.items():
-            click.echo(f"{key} = {_format(value)}")
-        click.echo()
+    click.echo(_toml(entries, origin=origin), nl=False)
 
 
-def _format(value: Any) -> str:
-    if value is None:
-        return "(unset)"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items()) or "{}"
-    return str(value)
+@config.command()
+@click.argument("key", shell_complete=completer("complete_setting_keys"))
+@click.option("--origin", is_flag=True, help="Also say where the value comes from.")
+@json_option
+@click.pass_obj
+def get(runtime: Runtime, key: str, origin: bool, mode: OutputMode) -> int:
+    """Print the value of KEY in force (secrets masked); exit 1 when it is not set."""
+    _field(runtime, key)
+    entry = next((e for e in _entries(runtime) if e.key == key), None)
+    value = entry.value if entry is not None else None
+    source = entry.origin if entry is not None else "default"
+    with Records(mode, many=False) as records:
+        records.add({"key": key, "value": value, "origin": source})
+    if mode is OutputMode.TEXT:
+        if value is None:
+            note(f"transhub: {key} is not set")
+            return 1
+        shown = _toml_value(value).rstrip()
+        click.echo(f"{shown}  # {source}" if origin else shown)
+    return 0 if value is not None else 1
 
 
-def _effective(runtime: Runtime) -> dict[str, dict[str, Any]]:
+def _entries(runtime: Runtime) -> list[Entry]:
+    from transhub.config import read_config
+    from transhub.settings import load_settings
+
+    file = read_config()
     hub = runtime.hub
-    sections: dict[str, dict[str, Any]] = {"": hub.settings.public_dict()}
-    for name, cls in _provider_settings(runtime).items():
-        from transhub.settings import load_settings
+    entries: list[Entry] = []
+    core = hub.settings.public_dict()
+    tables: dict[str, dict[str, Any]] = {
+        "defaults": core.pop("defaults", {}) or {},
+        "routing": core.pop("routing").model_dump(),
+    }
+    from transhub.settings import CoreSettings
 
-        sections[name] = load_settings(cls, runtime.overrides.get(name), what=name).public_dict()
-    return sections
+    for name, value in core.items():
+        origin = _origin(runtime, "", name, file, CoreSettings, "TRANSHUB_")
+        entries.append(Entry(name, "", name, value, origin))
+    from transhub.capabilities.kinds import Capability
+
+    names = {"defaults": [c.value for c in Capability], "routing": list(tables["routing"])}
+    for table, values in tables.items():
+        given = runtime.overrides.get("", {}).get(table, {})
+        stored = file.get(table, {})
+        for name in names[table]:
+            where = "-c" if name in given else "file" if name in stored else ""
+            variable = f"TRANSHUB_{table.upper()}"
+            if variable in os.environ and not where:
+                where = f"env {variable}"
+            value = values.get(name)
+            # An empty routing order is the default: nothing is preferred.
+            shown = None if value in (None, []) else value
+            entries.append(Entry(f"{table}.{name}", table, name, shown, where or "default"))
+    for provider, cls in _provider_settings(runtime).items():
+        shown = load_settings(cls, runtime.overrides.get(provider), what=provider).public_dict()
+        prefix = cls.model_config.get("env_prefix", "")
+        for name, value in shown.items():
+            entries.append(
+                Entry(
+                    f"{provider}.{name}",
+                    provider,
+                    name,
+                    value,
+                    _origin(runtime, provider, name, file, cls, prefix),
+                )
+            )
+    return entries
+
+
+def _origin(
+    runtime: Runtime, section: str, name: str, file: dict[str, Any], cls: Any, prefix: str
+) -> str:
+    """Where the value of ``name`` comes from, highest first: -c, env, file, default."""
+    if name in runtime.overrides.get(section, {}):
+        return "-c"
+    environment = {k.upper(): k for k in os.environ}
+    for variable in _variables(cls.model_fields[name], f"{prefix}{name}"):
+        if variable.upper() in environment:
+            return f"env {environment[variable.upper()]}"
+    table = file.get(section, {}) if section else file
+    if isinstance(table, dict) and name in table:
+        return "file"
+    return "default"
+
+
+def _variables(field: Any, default: str) -> list[str]:
+    """The environment variables a field is read from."""
+    alias = field.validation_alias
+    if alias is None:
+        return [default]
+    if isinstance(alias, str):
+        return [alias]
+    return [c for c in getattr(alias, "choices", []) if isinstance(c, str)]
+
+
+def _toml_value(value: Any) -> str:
+    """One value as TOML, on one line (an array inline: ``["deepl", "fanyigou"]``)."""
+    import tomli_w
+
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v).strip() for v in value) + "]\n"
+    return tomli_w.dumps({"v": value}).partition("=")[2].strip() + "\n"
+
+
+def _toml(entries: list[Entry], *, origin: bool) -> str:
+    from transhub.paths import config_file
+
+    lines = [f"# settings in force (secrets masked); the config file is {config_file()}"]
+    section = ""
+    for entry in entries:
+        if entry.section != section:
+            section = entry.section
+            lines += ["", f"[{section}]"]
+        if entry.value is None:
+            lines.append(f"# {entry.name} is not set" + (f" ({entry.origin})" if origin else ""))
+            continue
+        line = f"{_key(entry.name)} = {_toml_value(entry.value).strip()}"
+        lines.append(f"{line}  # {entry.origin}" if origin else line)
+    return "\n".join(lines) + "\n"
+
+
+def _key(name: str) -> str:
+    """A bare TOML key, quoted when it has to be."""
+    import re
+
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'
 
 
 def _provider_settings(runtime: Runtime) -> dict[str, Any]:
@@ -72,80 +210,96 @@ def _provider_settings(runtime: Runtime) -> dict[str, Any]:
 
 
 def _field(runtime: Runtime, key: str) -> tuple[list[str], Any]:
-    """The path in the TOML document and the pydantic field for ``key``."""
-    from transhub.errors import ConfigurationError
-    from transhub.settings import CoreSettings
+    """The path in the TOML document and the pydantic field for ``key`` (an unknown
+    key is a usage error with a "did you mean")."""
+    from transhub.settings import lookup_setting
 
+    field = lookup_setting(key, _provider_settings(runtime))
     table, dot, name = key.rpartition(".")
-    if not dot:
-        fields = CoreSettings.model_fields
-        if name not in fields or name in ("defaults", "routing"):
-            raise ConfigurationError(
-                f"unknown setting {key!r} (known: {', '.join(sorted(fields))})"
+    return ([table, name] if dot else [name]), field
+
+
+def _read_value(key: str, secret: bool) -> str:
+    """The value typed at a prompt (hidden for a secret) or piped in on stdin."""
+    from transhub.errors import UsageError
+
+    if not sys.stdin.isatty():
+        # Piped (echo "$KEY" | transhub config set ...): read it as it is, with no
+        # prompt and none of getpass's warnings about an unechoed terminal.
+        value = sys.stdin.readline().rstrip("\r\n")
+        if not value:
+            raise UsageError(
+                f"no value for {key}: standard input was empty",
+                hint=f"give it: transhub config set {key} VALUE, or pipe it in",
             )
-        return [name], fields[name]
-    if table == "defaults":
-        from transhub.capabilities.kinds import Capability
+        return value
+    try:
+        typed: str = click.prompt(key, hide_input=secret, err=True)
+    except click.Abort:
+        raise UsageError(f"no value for {key} was typed; nothing was changed") from None
+    return typed
 
-        if name not in {c.value for c in Capability}:
-            raise ConfigurationError(f"unknown capability {name!r} in {key!r}")
-        return ["defaults", name], None
-    if table == "routing":
-        from transhub.settings import RoutingSettings
 
-        if name not in RoutingSettings.model_fields:
-            raise ConfigurationError(f"unknown routing setting {name!r} in {key!r}")
-        # Stored as typed (``deepl,fanyigou``): the settings split it when loaded.
-        return ["routing", name], None
-    classes = _provider_settings(runtime)
-    if table not in classes:
-        known = ", ".join(classes) or "none installed"
-        raise ConfigurationError(f"unknown provider {table!r} in {key!r} (providers: {known})")
-    fields = classes[table].model_fields
-    if name not in fields:
+def _check_default(runtime: Runtime, capability: str, provider: str) -> None:
+    """A default provider must be an installed one that offers the capability."""
+    import difflib
+
+    from transhub.capabilities.kinds import Capability
+    from transhub.errors import ConfigurationError
+
+    offering = sorted(
+        {c.provider.name for c in runtime.registry.implementations(Capability(capability))}
+    )
+    if provider not in offering:
+        close = difflib.get_close_matches(provider, offering, n=1)
         raise ConfigurationError(
-            f"{table} has no setting {name!r} (settings: {', '.join(sorted(fields))})"
+            f"defaults.{capability}: {provider!r} is not an installed provider of {capability} "
+            f"(choices: {', '.join(offering) or 'none installed'})",
+            hint=f"did you mean {close[0]}?" if close else None,
         )
-    return [table, name], fields[name]
 
 
 @config.command(name="set")
-@click.argument("key")
+@click.argument("key", shell_complete=completer("complete_setting_keys"))
 @click.argument("value", required=False)
 @click.pass_obj
 def set_(runtime: Runtime, key: str, value: str | None) -> None:
-    """Set KEY to VALUE in the config file.
+    """Set KEY to VALUE in the config file, checked against the setting's type and range.
 
-    Omit VALUE (or give -) to type it at a hidden prompt: secrets then stay out of
-    your shell history.
+    Omit VALUE (or give -) to type it at a hidden prompt or pipe it in on standard
+    input: secrets then stay out of your shell history.
     """
-    from pydantic import SecretStr, TypeAdapter, ValidationError
-
-    from transhub.errors import ConfigurationError
-    from transhub.settings import read_config, write_config
+    from transhub.settings import is_secret, parse_value, read_config, write_config
 
     where, field = _field(runtime, key)
-    secret = field is not None and "SecretStr" in str(field.annotation)
     if value is None or value == "-":
-        value = click.prompt(key, hide_input=secret, err=True)
-    stored: Any = value
-    if field is not None:
+        value = _read_value(key, is_secret(field))
+    stored = parse_value(key, field, value)
+    if where[0] == "defaults":
+        _check_default(runtime, where[1], value)
+    if where[0] == "routing":
+        # Stored as typed (``deepl,fanyigou``): the settings split it when loaded; checked
+        # here so that a bad value never reaches the file.
+        from pydantic import ValidationError
+
+        from transhub.errors import ConfigurationError
+        from transhub.settings import RoutingSettings
+
         try:
-            parsed = TypeAdapter(field.annotation).validate_python(value)
+            RoutingSettings.model_validate({where[1]: value})
         except ValidationError as exc:
             raise ConfigurationError(f"{key}: {exc.errors()[0]['msg']}") from None
-        stored = parsed.get_secret_value() if isinstance(parsed, SecretStr) else parsed
     data = read_config()
     node = data
     for part in where[:-1]:
         node = node.setdefault(part, {})
     node[where[-1]] = stored
     path = write_config(data)
-    click.echo(f"{key} set in {path}", err=True)
+    note(f"{key} set in {path}")
 
 
 @config.command()
-@click.argument("key")
+@click.argument("key", shell_complete=completer("complete_setting_keys"))
 @click.pass_obj
 def unset(runtime: Runtime, key: str) -> None:
     """Remove KEY from the config file."""
@@ -161,6 +315,6 @@ def unset(runtime: Runtime, key: str) -> None:
         if len(where) > 1 and not node:
             del data[where[0]]
         path = write_config(data)
-        click.echo(f"{key} removed from {path}", err=True)
+        note(f"{key} removed from {path}")
     else:
-        click.echo(f"{key} was not set in the config file", err=True)
+        note(f"{key} was not set in the config file")

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from transhub.cli.output import emit_json, from_option, json_option, provider_option
+from transhub.cli.output import (
+    OutputMode,
+    Records,
+    from_option,
+    json_option,
+    output_file_option,
+    overwrite_option,
+    provider_option,
+    write_result,
+)
 from transhub.cli.runtime import Runtime
 
 
@@ -35,6 +46,8 @@ class DictionaryCommand(click.Command):
     "--to", "target", metavar="LANG", help="The language wanted (omit: the dictionary's own)."
 )
 @provider_option
+@output_file_option
+@overwrite_option
 @json_option
 @click.pass_obj
 def dictionary(
@@ -43,26 +56,31 @@ def dictionary(
     source: str | None,
     target: str | None,
     provider: str | None,
-    as_json: bool,
+    output: str | None,
+    overwrite: bool,
+    mode: OutputMode,
 ) -> None:
     """Look WORD up: pronunciations, meanings, inflections, examples, synonyms."""
     entry = runtime.hub.lookup_word(word, source=source, target=target, provider=provider)
-    if as_json:
-        emit_json(entry)
-        return
-    click.echo(entry.word)
-    for p in entry.pronunciations:
-        click.echo(f"  {p.region.upper()} /{p.phonetic}/")
-    for meaning in entry.meanings:
-        click.echo(f"  {meaning.part_of_speech} {'; '.join(meaning.definitions)}")
+    with Records(mode, many=False) as records:
+        records.add(entry)
+    if mode is OutputMode.TEXT:
+        write_result(_render(entry), output, overwrite=overwrite)
+
+
+def _render(entry: Any) -> str:
+    lines = [entry.word]
+    lines += [f"  {p.region.upper()} /{p.phonetic}/" for p in entry.pronunciations]
+    lines += [f"  {m.part_of_speech} {'; '.join(m.definitions)}" for m in entry.meanings]
     if entry.inflections:
-        click.echo("  forms: " + ", ".join(f"{i.kind} {i.form}" for i in entry.inflections))
+        lines.append("  forms: " + ", ".join(f"{i.kind} {i.form}" for i in entry.inflections))
     for example in entry.examples[:5]:
-        source_ = f" ({example.source})" if example.source else ""
-        click.echo(f"  e.g. {example.text} — {example.translation}{source_}")
+        source = f" ({example.source})" if example.source else ""
+        lines.append(f"  e.g. {example.text} — {example.translation}{source}")
     if entry.synonyms:
-        click.echo("  synonyms: " + ", ".join(entry.synonyms))
+        lines.append("  synonyms: " + ", ".join(entry.synonyms))
     if entry.antonyms:
-        click.echo("  antonyms: " + ", ".join(entry.antonyms))
+        lines.append("  antonyms: " + ", ".join(entry.antonyms))
     if entry.attribution:
-        click.echo(f"  ({entry.attribution})")
+        lines.append(f"  ({entry.attribution})")
+    return "\n".join(lines)

@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from transhub.cli.output import (
-    emit_json,
+    OutputMode,
+    Records,
     from_option,
     json_option,
     note,
@@ -101,7 +102,7 @@ def translate(
     force: bool,
     keep_going: bool,
     quiet: bool,
-    as_json: bool,
+    mode: OutputMode,
 ) -> int:
     """Translate documents (files, or folders of files) into --to LANG.
 
@@ -110,6 +111,7 @@ def translate(
     remote task is recorded in the job journal (`transhub jobs`). The same content
     translated the same way before is reused unless --force.
     """
+    as_json = mode is not OutputMode.TEXT
     from transhub.jobs.specs import DocumentBatch
 
     files = own_inputs(runtime.hub, paths, recursive=recursive, include=include)
@@ -298,19 +300,21 @@ def _budget(
         needed = {"pages": pages, "characters": characters}
         unit = balance.unit if balance is not None else ""
         wanted = needed.get(unit)
-        if balance is not None and wanted is not None and wanted > balance.amount:
+        if balance is not None and wanted is not None and wanted > balance.balance:
             raise QuotaError(
                 f"{provider}: the batch needs about {wanted} {unit} but the balance is "
-                f"{balance.amount:g} {unit}; nothing was submitted",
+                f"{balance.balance} {unit}; nothing was submitted",
                 provider=provider,
             )
-        shown = f"{balance.amount:g} {balance.unit}" if balance is not None else "unknown"
+        shown = f"{balance.balance} {balance.unit}" if balance is not None else "unknown"
         estimate = f"{pages} pages" + (f", {characters} billed characters" if characters else "")
         note(f"{provider}: estimate {estimate}; balance {shown}")
     if confirm and not click.confirm(
         f"Translate {len(prepared)} documents (about {total} pages)?", err=True, default=False
     ):
-        raise click.Abort
+        from transhub.errors import Declined
+
+        raise Declined("you answered no: nothing was sent")
     return updated
 
 
@@ -319,7 +323,9 @@ def _budget(
 @provider_option
 @json_option
 @click.pass_obj
-def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_json: bool) -> None:
+def pages(
+    runtime: Runtime, paths: tuple[Path, ...], provider: str | None, mode: OutputMode
+) -> None:
     """Estimate the pages each document would be charged for, before paying.
 
     Uses the provider's own count where it offers one, else a local count
@@ -329,21 +335,27 @@ def pages(runtime: Runtime, paths: tuple[Path, ...], provider: str | None, as_js
 
     total = 0
     rows = []
-    for path in expand_paths(paths):
-        count = runtime.hub.count_pages(path, provider=provider)
-        total += count.pages
-        record: dict[str, object] = {"input": str(path), "pages": count.pages, "exact": count.exact}
-        if count.characters is not None:
-            # Providers that bill characters (minimums included), e.g. DeepL.
-            record["billed_characters"] = count.characters
-        if as_json:
-            emit_json(record)
-        rows.append((str(path), count.pages, count.characters, "" if count.exact else "estimate"))
-    if not as_json:
+    with Records(mode, many=True) as records:
+        for path in expand_paths(paths):
+            count = runtime.hub.count_pages(path, provider=provider)
+            total += count.pages
+            # billed_characters: for providers that bill characters (minimums included),
+            # e.g. DeepL; null for the others.
+            records.add(
+                {
+                    "input": path,
+                    "pages": count.pages,
+                    "exact": count.exact,
+                    "billed_characters": count.characters,
+                }
+            )
+            exact = "yes" if count.exact else "no (estimate)"
+            rows.append((str(path), count.pages, count.characters, exact))
+    if mode is OutputMode.TEXT:
         if all(row[2] is None for row in rows):
-            table([(f, p, n) for f, p, _c, n in rows], ("file", "pages", "note"))
+            table([(f, p, e) for f, p, _c, e in rows], ("input", "pages", "exact"))
         else:
-            table(rows, ("file", "pages", "billed characters", "note"))
+            table(rows, ("input", "pages", "billed_characters", "exact"))
         if len(rows) > 1:
             click.echo(f"total: {total} pages")
 
@@ -377,9 +389,10 @@ def convert(
     overwrite: bool,
     force: bool,
     quiet: bool,
-    as_json: bool,
+    mode: OutputMode,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
+    as_json = mode is not OutputMode.TEXT
     from transhub.batch import check_distinct_outputs, expand_paths
     from transhub.cli.batch import run_batch
 

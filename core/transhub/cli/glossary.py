@@ -17,10 +17,6 @@ from transhub.cli.output import (
 from transhub.cli.runtime import Runtime
 
 
-def _mode(as_json: bool) -> OutputMode:
-    return OutputMode.JSON if as_json else OutputMode.TEXT
-
-
 @click.group()
 def glossary() -> None:
     """Glossaries: term pairs a provider applies to its translations.
@@ -47,15 +43,15 @@ def create(
     target: str,
     name: str | None,
     provider: str | None,
-    as_json: bool,
+    mode: OutputMode,
 ) -> None:
     """Create a glossary from FILE (or reuse the one made from the same terms)."""
     from transhub.glossaries import create_glossary
 
     info, reused = create_glossary(runtime.hub, provider, file, source, target, name=name)
-    with Records(_mode(as_json), many=False) as records:
+    with Records(mode, many=False) as records:
         records.add({**info.model_dump(mode="json"), "reused": reused})
-    if not as_json:
+    if mode is OutputMode.TEXT:
         click.echo(info.glossary_id)
         note(
             f"{'reused' if reused else 'created'} glossary {info.glossary_id} "
@@ -67,16 +63,16 @@ def create(
 @provider_option
 @json_option
 @click.pass_obj
-def list_(runtime: Runtime, provider: str | None, as_json: bool) -> None:
+def list_(runtime: Runtime, provider: str | None, mode: OutputMode) -> None:
     """List the provider's glossaries."""
     from transhub.glossaries import route_store
 
     store = runtime.hub.instance(route_store(runtime.hub, provider))
     found = store.list()
-    with Records(_mode(as_json), many=True) as records:
+    with Records(mode, many=True) as records:
         for info in found:
             records.add(info)
-    if not as_json:
+    if mode is OutputMode.TEXT:
         table(
             [
                 (g.glossary_id, g.name, g.source, g.target, g.entries, g.created or "")
@@ -91,21 +87,21 @@ def list_(runtime: Runtime, provider: str | None, as_json: bool) -> None:
 @provider_option
 @json_option
 @click.pass_obj
-def show(runtime: Runtime, glossary_id: str, provider: str | None, as_json: bool) -> None:
+def show(runtime: Runtime, glossary_id: str, provider: str | None, mode: OutputMode) -> None:
     """Show a glossary and its terms."""
     from transhub.glossaries import route_store
 
     store = runtime.hub.instance(route_store(runtime.hub, provider))
     info = store.get(glossary_id)
     terms = store.entries(glossary_id)
-    with Records(_mode(as_json), many=False) as records:
+    with Records(mode, many=False) as records:
         records.add(
             {
                 **info.model_dump(mode="json"),
                 "terms": [{"source": s, "target": t} for s, t in terms],
             }
         )
-    if not as_json:
+    if mode is OutputMode.TEXT:
         note(f"{info.name}: {info.source} → {info.target}, {info.entries} terms")
         table(terms, ("source", "target"))
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from transhub.cli.output import (
+    OutputMode,
     emit_json,
     from_option,
     json_option,
@@ -73,13 +74,14 @@ def translate(
     force: bool,
     jobs: int,
     overwrite: bool,
-    as_json: bool,
+    mode: OutputMode,
 ) -> int:
     """Translate images, given as local files or http(s) URLs.
 
     Prints one row per image (one JSON object per image with --json) and exits
     non-zero when any image failed.
     """
+    as_json = mode is not OutputMode.TEXT
     from transhub.errors import InputError
     from transhub.jobs.specs import ImageBatch
 

@@ -10,7 +10,14 @@ from typing import Any
 
 import click
 
-from transhub.cli.output import emit_json, json_option, note, provider_option
+from transhub.cli.output import (
+    OutputMode,
+    completer,
+    emit_json,
+    json_option,
+    note,
+    provider_option,
+)
 from transhub.cli.runtime import Runtime
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
@@ -53,19 +60,20 @@ def list_(
     provider: str | None,
     limit: int,
     show_all: bool,
-    as_json: bool,
+    mode: OutputMode,
 ) -> None:
     """List jobs, newest first (the latest 50 unless --limit or --all).
 
     Rows stream from the journal: --all on a big journal never holds it in memory."""
-    from transhub.cli.output import OutputMode, Records
+    from transhub.cli.output import Records
+
+    as_json = mode is not OutputMode.TEXT
 
     rows = runtime.journal.summaries(
         states=list(states), provider=provider, limit=None if show_all else limit + 1
     )
     shown = 0
     more = False
-    mode = OutputMode.JSON if as_json else OutputMode.TEXT
     with contextlib.closing(rows), Records(mode, many=True) as records:
         for row in rows:
             if not show_all and shown == limit:
@@ -112,11 +120,12 @@ def _line(cells: Sequence[str]) -> str:
 
 
 @jobs.command()
-@click.argument("job_id", metavar="ID")
+@click.argument("job_id", metavar="ID", shell_complete=completer("complete_job_ids"))
 @json_option
 @click.pass_obj
-def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
+def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
     """Show everything recorded of one job (an id prefix is enough)."""
+    as_json = mode is not OutputMode.TEXT
     job = runtime.journal.get(job_id)
     if as_json:
         emit_json(job.to_dict())
@@ -148,7 +157,9 @@ def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
 
 
 @jobs.command()
-@click.argument("job_ids", nargs=-1, metavar="[ID]...")
+@click.argument(
+    "job_ids", nargs=-1, metavar="[ID]...", shell_complete=completer("complete_job_ids")
+)
 @click.option(
     "--resubmit",
     is_flag=True,
@@ -156,12 +167,13 @@ def show(runtime: Runtime, job_id: str, as_json: bool) -> None:
 )
 @json_option
 @click.pass_obj
-def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, as_json: bool) -> int:
+def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, mode: OutputMode) -> int:
     """Finish unfinished jobs (all of them, or those named): poll the tasks still
     running, download finished results.  Nothing that reached the provider is sent
     again; a job that may have been submitted is resubmitted only when the provider
     refuses duplicates, or with --resubmit.  Without IDs, batches that were
     interrupted also run again, so their inputs that never started start now."""
+    as_json = mode is not OutputMode.TEXT
     journal = runtime.hub.journal
     ids = [journal.get(i).id for i in job_ids] or [
         j["job_id"] for j in journal.summaries(states=UNFINISHED)
@@ -240,7 +252,7 @@ def _outputs(result: Any) -> list[str]:
 
 
 @jobs.command()
-@click.argument("job_id", metavar="ID")
+@click.argument("job_id", metavar="ID", shell_complete=completer("complete_job_ids"))
 @click.option(
     "-o",
     "--output-dir",

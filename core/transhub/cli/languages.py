@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from transhub.capabilities.kinds import Capability
-from transhub.cli.output import emit_json, json_option, provider_option, table
+from transhub.cli.output import OutputMode, Records, json_option, note, provider_option, table
 from transhub.cli.runtime import Runtime
+
+#: The JSON keys, which are the table's headers too.
+KEYS = ("provider", "capability", "code", "name", "provider_code", "source", "target")
 
 
 @click.command()
@@ -21,21 +26,54 @@ from transhub.cli.runtime import Runtime
     is_flag=True,
     help="Fetch the configured providers' current lists first (where they publish them).",
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="List every code even without --provider or --capability (a summary otherwise).",
+)
 @json_option
 @click.pass_obj
 def languages(
-    runtime: Runtime, provider: str | None, capability: str | None, refresh: bool, as_json: bool
+    runtime: Runtime,
+    provider: str | None,
+    capability: str | None,
+    refresh: bool,
+    everything: bool,
+    mode: OutputMode,
 ) -> None:
-    """List language codes: canonical code, name, provider's own code, and whether it
-    can be a source and a target.  Any of the codes (and common aliases such as
-    zh-CN, zh-TW, jp, kor) is accepted by --from and --to."""
+    """List language codes: the canonical code, its name, the provider's own code, and
+    whether it can be a source and a target.
+
+    Without --provider, --capability or --all, a summary (how many codes each provider
+    offers per capability) is printed instead of every row; --json always lists every
+    row.  Any of the codes (and common aliases such as zh-CN, zh-TW, jp, kor) is
+    accepted by --from and --to.
+    """
     from transhub.errors import RoutingError
+
+    if refresh:
+        wanted = [Capability(capability)] if capability else list(Capability)
+        _refresh(runtime, provider, wanted)
+    rows = _rows(runtime, provider, capability)
+    if not rows and provider:
+        raise RoutingError(f"no installed provider named {provider!r} lists languages")
+    with Records(mode, many=True) as records:
+        for row in rows:
+            records.add(row)
+    if mode is not OutputMode.TEXT:
+        return
+    if provider or capability or everything:
+        table([[_cell(row[key]) for key in KEYS] for row in rows], KEYS)
+        return
+    _summary(rows)
+
+
+def _rows(runtime: Runtime, provider: str | None, capability: str | None) -> list[dict[str, Any]]:
     from transhub.languages import name
 
     rows = []
     wanted = [Capability(capability)] if capability else list(Capability)
-    if refresh:
-        _refresh(runtime, provider, wanted)
     for cap in wanted:
         for cls in runtime.registry.implementations(cap):
             support = getattr(cls, "languages", None)
@@ -54,33 +92,34 @@ def languages(
                         "target": code in targets,
                     }
                 )
-    if not rows and provider:
-        raise RoutingError(f"no installed provider named {provider!r} lists languages")
-    if as_json:
-        for row in rows:
-            emit_json(row)
-        return
+    return rows
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _summary(rows: list[dict[str, Any]]) -> None:
+    counts: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        count = counts.setdefault((row["provider"], row["capability"]), [0, 0, 0])
+        count[0] += 1
+        count[1] += row["source"]
+        count[2] += row["target"]
     table(
-        [
-            (
-                r["provider"],
-                r["capability"],
-                r["code"],
-                r["name"],
-                r["provider_code"],
-                "yes" if r["source"] else "",
-                "yes" if r["target"] else "",
-            )
-            for r in rows
-        ],
-        ("provider", "capability", "code", "language", "own code", "from", "to"),
+        [(p, c, *numbers) for (p, c), numbers in counts.items()],
+        ("provider", "capability", "codes", "source", "target"),
+    )
+    note(
+        "the codes themselves: transhub languages --provider NAME [--capability CAP], "
+        "or --all for every row"
     )
 
 
 def _refresh(runtime: Runtime, provider: str | None, wanted: list[Capability]) -> None:
     """Ask each configured provider (once) to fetch its current language lists."""
-    from transhub.cli.output import note
-
     done: set[str] = set()
     for cap in wanted:
         for cls in runtime.registry.implementations(cap):

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from transhub.cli.output import emit_json, json_option, provider_option
+from transhub.cli.output import (
+    OutputMode,
+    Records,
+    json_option,
+    output_file_option,
+    overwrite_option,
+    provider_option,
+    write_result,
+)
 from transhub.cli.runtime import Runtime
 
 
@@ -14,14 +22,22 @@ from transhub.cli.runtime import Runtime
 @click.argument("image", type=click.Path(path_type=Path))
 @click.option("--lang", "language", metavar="LANG", help="The text's language (omit to detect).")
 @provider_option
+@output_file_option
+@overwrite_option
 @json_option
 @click.pass_obj
 def ocr(
-    runtime: Runtime, image: Path, language: str | None, provider: str | None, as_json: bool
+    runtime: Runtime,
+    image: Path,
+    language: str | None,
+    provider: str | None,
+    output: str | None,
+    overwrite: bool,
+    mode: OutputMode,
 ) -> None:
     """Print the lines of text recognised in IMAGE (with --json, with their boxes)."""
     result = runtime.hub.recognize_text(image, language=language, provider=provider)
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo(result.text)
+    with Records(mode, many=False) as records:
+        records.add(result)
+    if mode is OutputMode.TEXT:
+        write_result(result.text, output, overwrite=overwrite)

@@ -1,18 +1,30 @@
-"""Printing results: tables for people, JSON lines for programs.
+"""Printing results: tables for people, one JSON document (or JSON lines) for programs.
 
 Results go to stdout; messages, progress and warnings go to stderr, so ``--json``
-output can be piped.
+output can be piped.  With ``--json`` a command prints exactly one JSON document (an
+array for lists and batches, an object for a single result); with ``--jsonl`` one
+object per line.  Paths are absolute in JSON, always.
+
+rich renders tables on a terminal; it is imported only then, so ``--help`` and
+piped output stay fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import functools
 import json
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any, TextIO, TypeVar
 
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class OutputMode(str, enum.Enum):
@@ -21,6 +33,48 @@ class OutputMode(str, enum.Enum):
     TEXT = "text"
     JSON = "json"
     JSONL = "jsonl"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, PurePath):
+        return str(Path(value).absolute())
+    if hasattr(value, "model_dump"):
+        return jsonable(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "get_secret_value"):
+        return "********"
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def jsonable(record: Any) -> Any:
+    """A pydantic model or a dict as JSON-ready data, with every path absolute."""
+    if hasattr(record, "model_dump"):
+        # Python mode keeps paths as paths, so that _default can make them absolute.
+        record = record.model_dump(mode="python")
+    return json.loads(dumps(record))
+
+
+def dumps(data: Any) -> str:
+    """``data`` as one line of JSON (paths absolute; escaped when not valid UTF-8)."""
+    text = json.dumps(data, ensure_ascii=False, default=_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A path that is not valid UTF-8: escaped, so the document stays valid JSON.
+        text = json.dumps(data, ensure_ascii=True, default=_default)
+    return text
+
+
+def emit_json(data: Any) -> None:
+    """One JSON document on one line of stdout (paths absolute)."""
+    if hasattr(data, "model_dump"):
+        data = data.model_dump(mode="python")
+    click.echo(dumps(data))
 
 
 class Records:
@@ -32,52 +86,65 @@ class Records:
     def __init__(self, mode: OutputMode, *, many: bool) -> None:
         self.mode = mode
         self.many = many
-        self._count = 0
-
-    def add(self, record: Any) -> None:
-        """One result (a pydantic model or a dict)."""
-        if self.mode is OutputMode.TEXT:
-            return
-        if self.mode is OutputMode.JSONL or not self.many:
-            emit_json(record)
-        else:
-            click.echo("[" if self._count == 0 else ",", nl=False)
-            click.echo(_dumps(record), nl=False)
-        self._count += 1
+        self.count = 0
+        self._opened = False
 
     def __enter__(self) -> Records:
+        if self.mode is OutputMode.JSON and self.many:
+            self._write("[")
+            self._opened = True
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def add(self, record: Any) -> None:
+        """Print one record (a pydantic model or a dict) as the mode says."""
+        if self.mode is OutputMode.TEXT:
+            self.count += 1
+            return
+        if hasattr(record, "model_dump"):
+            record = record.model_dump(mode="python")
+        text = dumps(record)
         if self.mode is OutputMode.JSON and self.many:
-            click.echo("[]" if self._count == 0 else "]")
+            self._write(("," if self.count else "") + "\n" + text)
+        elif self.mode is OutputMode.JSON and self.count:
+            raise RuntimeError("a single-result command added a second record")
+        else:
+            self._write(text + "\n")
+        self.count += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if self._opened:
+            self._write(("\n" if self.count else "") + "]\n")
+            self._opened = False
+
+    @staticmethod
+    def _write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if hasattr(value, "value"):
-        return value.value
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def json_option(function: F) -> F:
+    """Add ``--json`` and ``--jsonl`` (mutually exclusive) to a command and pass it the
+    keyword argument ``mode: OutputMode``."""
 
+    @functools.wraps(function)
+    def wrapper(*args: Any, json_flag: bool, jsonl_flag: bool, **kwargs: Any) -> Any:
+        if json_flag and jsonl_flag:
+            raise click.UsageError("--json and --jsonl cannot be used together")
+        mode = OutputMode.JSON if json_flag else OutputMode.JSONL if jsonl_flag else OutputMode.TEXT
+        return function(*args, mode=mode, **kwargs)
 
-def _dumps(data: Any) -> str:
-    if hasattr(data, "model_dump"):
-        data = data.model_dump(mode="json")
-    text = json.dumps(data, ensure_ascii=False, default=_default)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A path that is not valid UTF-8: escaped, so the line stays valid JSON.
-        text = json.dumps(data, ensure_ascii=True, default=_default)
-    return text
-
-
-def emit_json(data: Any) -> None:
-    """One JSON document on one line of stdout."""
-    click.echo(_dumps(data))
+    with_jsonl = click.option(
+        "--jsonl",
+        "jsonl_flag",
+        is_flag=True,
+        help="Print one JSON object per line on stdout (for long listings and batches).",
+    )(wrapper)
+    return click.option(  # type: ignore[return-value]
+        "--json",
+        "json_flag",
+        is_flag=True,
+        help="Print one JSON document on stdout (an array for lists).",
+    )(with_jsonl)
 
 
 def note(message: str) -> None:
@@ -85,9 +152,32 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def colour_allowed(stream: TextIO) -> bool:
+    """Whether to style text written to ``stream``: a terminal, and no ``NO_COLOR``."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def console(*, stderr: bool = False) -> Any:
+    """A rich console on stdout (or stderr), honouring ``NO_COLOR`` and the terminal's
+    width (``COLUMNS`` when set)."""
+    from rich.console import Console
+
+    # NO_COLOR: no styling at all (rich alone would still send bold).
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        stderr=stderr, highlight=False, soft_wrap=False, color_system=None if plain else "auto"
+    )
+
+
 def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
-    """A plain aligned table on stdout."""
+    """A table on stdout: on a terminal drawn by rich to fit its width (cells wrap,
+    nothing is cut off); piped, plain aligned columns that scripts and ``grep`` read."""
     text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if sys.stdout.isatty():
+        _rich_table(text_rows, headers)
+        return
     widths = [
         max([len(header), *(len(row[i]) for row in text_rows)]) for i, header in enumerate(headers)
     ]
@@ -103,19 +193,117 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
     click.echo("\n".join(lines))
 
 
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON on stdout (one object per line)."
+def _rich_table(rows: list[list[str]], headers: Sequence[str]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    # Every column may wrap, at spaces first (rich never makes a column narrower than
+    # its longest word unless the terminal leaves no choice); a word longer than its
+    # column folds onto the next line rather than being cut: nothing is lost.  The
+    # widest columns give up their width first.
+    shown = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for header in headers:
+        shown.add_column(header, overflow="fold")
+    for row in rows:
+        shown.add_row(*row)
+    console().print(shown)
+
+
+def error_line(label: str, message: str) -> None:
+    """``transhub: <label>: <message>`` on stderr, the label highlighted on a terminal."""
+    if colour_allowed(sys.stderr):
+        from rich.markup import escape
+
+        console(stderr=True).print(f"[bold red]transhub: {label}:[/] {escape(message)}")
+    else:
+        click.echo(f"transhub: {label}: {message}", err=True)
+
+
+#: What ``-o`` takes to mean standard output.
+STDOUT = "-"
+
+
+def write_result(data: str, output: str | None, *, overwrite: bool = False) -> None:
+    """A single text result: on stdout (no ``-o``, or ``-o -``), else written
+    atomically to the file ``output`` (never replaced unless ``overwrite``)."""
+    if output in (None, STDOUT):
+        click.echo(data)
+        return
+    from transhub.files import atomic_write_bytes
+
+    path = atomic_write_bytes(Path(output), (data + "\n").encode("utf-8"), overwrite=overwrite)
+    note(f"written: {path.absolute()}")
+
+
+@contextlib.contextmanager
+def result_folder(output_dir: Path) -> Iterator[Path]:
+    """The folder a single file result is saved in: ``output_dir`` itself, or, for
+    ``-o -``, a private temporary folder whose one file is copied to stdout at the end
+    (and never a folder named ``-``).  Used by the document and image commands."""
+    if str(output_dir) != STDOUT:
+        yield output_dir
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="transhub-stdout-") as folder:
+        yield Path(folder)
+        files = sorted(p for p in Path(folder).rglob("*") if p.is_file())
+        if len(files) != 1:
+            raise click.UsageError(
+                f"-o - writes a single result to standard output; this run made {len(files)}"
+            )
+        write_to_stdout(files[0])
+
+
+def write_to_stdout(path: Path) -> None:
+    """Copy a result file to stdout as bytes, in chunks."""
+    sys.stdout.flush()
+    stream = sys.stdout.buffer
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 16):
+            stream.write(chunk)
+    stream.flush()
+
+
+output_file_option = click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the result to FILE (- or omitted: standard output).",
 )
+
+
+def completer(name: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """A shell completer from :mod:`transhub.cli.completion`, imported when used."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from transhub.cli import completion
+
+        found: list[Any] = getattr(completion, name)(ctx, param, incomplete)
+        return found
+
+    return complete
+
+
 provider_option = click.option(
-    "--provider", metavar="NAME", help="Use this provider (see `transhub providers`)."
+    "--provider",
+    metavar="NAME",
+    shell_complete=completer("complete_providers"),
+    help="Use this provider (see `transhub providers`).",
 )
 to_option = click.option(
-    "--to", "target", required=True, metavar="LANG", help="Target language, e.g. zh, en, ja."
+    "--to",
+    "target",
+    required=True,
+    metavar="LANG",
+    shell_complete=completer("complete_languages"),
+    help="Target language, e.g. zh, en, ja.",
 )
 from_option = click.option(
     "--from",
     "source",
     metavar="LANG",
+    shell_complete=completer("complete_languages"),
     help="Source language (omit to detect, where the provider can).",
 )
 output_dir_option = click.option(
@@ -124,6 +312,6 @@ output_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(),
     show_default="current folder",
-    help="Folder for results (created if missing).",
+    help="Folder for results (created if missing); - writes a single result to standard output.",
 )
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing result files.")

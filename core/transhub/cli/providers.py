@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from transhub.cli.output import emit_json, json_option, note, table
+from transhub.cli.output import OutputMode, Records, json_option, note, table
 from transhub.cli.runtime import Runtime
 
 
@@ -21,28 +21,33 @@ from transhub.cli.runtime import Runtime
 )
 @json_option
 @click.pass_obj
-def providers(runtime: Runtime, doctor: bool, online: bool, as_json: bool) -> int:
+def providers(runtime: Runtime, doctor: bool, online: bool, mode: OutputMode) -> int:
     """List installed providers: plugin, version, capabilities, configured or not.
 
     Plugins that failed to load are listed as broken, with their error.
     """
     if doctor or online:
-        return _doctor(runtime, online=online, as_json=as_json)
+        return _doctor(runtime, online=online, mode=mode)
     rows = _rows(runtime)
     broken = [r for r in runtime.registry.plugins() if r.broken]
-    if as_json:
-        for row in rows:
-            emit_json(row)
-        for record in broken:
-            emit_json(
-                {
-                    "name": record.name,
-                    "plugin": record.distribution,
-                    "version": record.version,
-                    "broken": True,
-                    "error": record.error,
-                }
-            )
+    if mode is not OutputMode.TEXT:
+        with Records(mode, many=True) as records:
+            for row in rows:
+                records.add({**row, "broken": False, "error": None})
+            for record in broken:
+                records.add(
+                    {
+                        "name": record.name,
+                        "title": "",
+                        "plugin": record.distribution or record.name,
+                        "version": record.version,
+                        "capabilities": [],
+                        "configured": False,
+                        "missing": [],
+                        "broken": True,
+                        "error": record.error,
+                    }
+                )
         return 0
     if not rows and not broken:
         note("no provider plugin is installed; try: transhub install fanyigou alibaba")
@@ -95,14 +100,16 @@ def _rows(runtime: Runtime) -> list[dict[str, Any]]:
     return rows
 
 
-def _doctor(runtime: Runtime, *, online: bool, as_json: bool) -> int:
+def _doctor(runtime: Runtime, *, online: bool, mode: OutputMode) -> int:
+    from dataclasses import asdict
+
     from transhub.doctor import diagnose
 
     findings = diagnose(runtime.hub, online=online)
-    if as_json:
+    with Records(mode, many=True) as records:
         for finding in findings:
-            emit_json(finding.__dict__)
-    else:
+            records.add(asdict(finding))
+    if mode is OutputMode.TEXT:
         table(
             [(f.subject, f.check, "ok" if f.ok else "PROBLEM", f.detail) for f in findings],
             ("plugin/provider", "check", "result", "detail"),

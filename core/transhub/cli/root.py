@@ -7,11 +7,13 @@ import io
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from transhub import __version__
+from transhub.cli.output import dumps, error_line
 from transhub.cli.runtime import Runtime
 
 #: Core commands, by name → "module:attribute"; imported only when used.
@@ -30,22 +32,47 @@ CORE_COMMANDS = {
     "sandbox": "transhub.cli.sandbox:sandbox",
     "text": "transhub.cli.text:text",
     "uninstall": "transhub.cli.install:uninstall",
+    "completion": "transhub.cli.completion:completion",
 }
 
 
-class LazyGroup(click.Group):
+def summary(command: click.Command) -> str:
+    """A command's summary for ``--help``: the first paragraph of its help, whole (click
+    would cut it at the terminal's width with "...")."""
+    import inspect
+
+    text = inspect.cleandoc(command.help or command.short_help or "")
+    return " ".join(text.split("\n\n")[0].split())
+
+
+class WholeSummaries(click.Group):
+    """A group whose ``--help`` lists each subcommand with its whole summary, wrapped."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class LazyGroup(WholeSummaries):
     """A group whose core commands are imported on demand and whose plugin commands
     are added only when a name is not a core command (or ``--help`` lists them)."""
 
     def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy
-        self._plugins_loaded = False
 
     def _plugin_commands(self, ctx: click.Context) -> None:
-        if not self._plugins_loaded:
-            self._plugins_loaded = True
-            runtime = ctx.find_object(Runtime) or Runtime()
+        # Once per run (the run's Runtime remembers), not once per process: a process
+        # that runs the CLI several times, as tests do, may load other plugins each time.
+        runtime = ctx.find_object(Runtime) or Runtime()
+        if not runtime.commands_added:
+            runtime.commands_added = True
             runtime.registry.add_commands(self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -108,18 +135,26 @@ def cli(
     runtime.debug = debug
     runtime.configure_logging()
     overrides = runtime.parse_assignments(assignments)
+    if assignments and not ctx.resilient_parsing:
+        runtime.check_assignments(assignments)
     if insecure:
         overrides.setdefault("", {})["insecure"] = True
     runtime.overrides = overrides
-    if sandbox and ctx.invoked_subcommand not in (None, "sandbox", "config"):
+    if sandbox and ctx.invoked_subcommand not in (None, "sandbox", "config", "completion"):
         runtime.start_sandbox()
 
 
-def run(argv: list[str]) -> int:
-    """Run the CLI on ``argv``; return the exit code (errors become one line on stderr)."""
-    from transhub.errors import EXIT_CODES, TranshubError
+def _machine_readable(argv: list[str]) -> bool:
+    """Whether the command line asks for --json or --jsonl (errors are JSON then)."""
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    return "--json" in options or "--jsonl" in options
 
+
+def run(argv: list[str]) -> int:
+    """Run the CLI on ``argv``; return the exit code (errors become one line on stderr,
+    or one JSON object with --json/--jsonl)."""
     runtime = Runtime(debug="--debug" in argv)
+    as_json = _machine_readable(argv)
     # A file name that is not valid UTF-8 is printed as the bytes it is (as ls does),
     # not turned into an encoding error.
     for stream in (sys.stdout, sys.stderr):
@@ -127,30 +162,73 @@ def run(argv: list[str]) -> int:
             stream.reconfigure(errors="surrogateescape")
     try:
         result = cli.main(args=argv, prog_name="transhub", standalone_mode=False, obj=runtime)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("transhub: interrupted", err=True)
-        return EXIT_CODES["interrupted"]
-    except TranshubError as exc:
-        if runtime.debug:
-            traceback.print_exc()
-        click.echo(f"transhub: error: {runtime.redact(str(exc))}", err=True)
-        return exc.exit_code
-    except Exception as exc:
-        if runtime.debug:
-            traceback.print_exc()
-        logging.getLogger("transhub").debug("internal error", exc_info=True)
-        click.echo(
-            f"transhub: internal error: {type(exc).__name__}: {runtime.redact(str(exc))} "
-            "(run with --debug for the traceback, and please report it)",
-            err=True,
-        )
-        return EXIT_CODES["failure"]
+    except (Exception, KeyboardInterrupt) as exc:
+        return _report(exc, runtime, as_json=as_json)
     finally:
         runtime.close()
         sys.stdout.flush()
     return result if isinstance(result, int) else 0
+
+
+def _report(exc: BaseException, runtime: Runtime, *, as_json: bool) -> int:
+    """Print ``exc`` as one line (or one JSON object on stderr) and return its exit
+    code: click's usage errors as click words them, typed errors with their message,
+    anything else as an internal error."""
+    from transhub.errors import EXIT_CODES, TranshubError
+
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):
+        if as_json:
+            _json_error("usage", exc.exit_code, exc.format_message(), hint=_usage_hint(exc))
+        else:
+            exc.show()
+        return exc.exit_code
+    if isinstance(exc, click.Abort | KeyboardInterrupt):
+        code = EXIT_CODES["interrupted"]
+        _say(as_json, {"code": "interrupted", "exit_code": code, "message": "interrupted"})
+        return code
+    if runtime.debug:
+        traceback.print_exception(exc)
+    if isinstance(exc, TranshubError):
+        document = exc.document()["error"]
+        _say(as_json, document, line=("error", str(exc)), redact=runtime.redact)
+        return exc.exit_code
+    logging.getLogger("transhub").debug("internal error", exc_info=exc)
+    message = f"{type(exc).__name__}: {exc}"
+    hint = "run with --debug for the traceback, and please report it"
+    _say(
+        as_json,
+        {"code": "failure", "exit_code": 1, "message": f"internal error: {message}", "hint": hint},
+        line=("internal error", f"{message} ({hint})"),
+        redact=runtime.redact,
+    )
+    return EXIT_CODES["failure"]
+
+
+def _say(
+    as_json: bool,
+    body: dict[str, object],
+    *,
+    line: tuple[str, str] | None = None,
+    redact: Callable[[str], str] = str,
+) -> None:
+    """An error on stderr: ``{"error": {...}}`` with --json/--jsonl, else one line."""
+    if as_json:
+        document = {"code": None, "exit_code": None, "message": "", "provider": None, "hint": None}
+        click.echo(redact(dumps({"error": {**document, **body}})), err=True)
+    elif line is not None:
+        error_line(line[0], redact(line[1]))
+    else:
+        click.echo(f"transhub: {body['message']}", err=True)
+
+
+def _usage_hint(exc: click.ClickException) -> str | None:
+    context = getattr(exc, "ctx", None)
+    if context is None:
+        return None
+    return f"see {context.command_path} --help"
+
+
+def _json_error(code: str, exit_code: int, message: str, *, hint: str | None = None) -> None:
+    _say(True, {"code": code, "exit_code": exit_code, "message": message, "hint": hint})

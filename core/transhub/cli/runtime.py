@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +27,14 @@ class Runtime:
     debug: bool = False
     #: ``{"": core overrides, "<plugin>": plugin overrides}`` from ``-c`` and flags.
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Whether this run is in sandbox mode (``--sandbox``/``TRANSHUB_SANDBOX``).
+    sandbox: bool = False
+    #: Whether the plugins' commands were added to the root group in this run.
+    commands_added: bool = False
     _hub: Hub | None = None
     _registry: Registry | None = None
     _sandbox: SandboxSession | None = None
     _journal: Journal | None = None
-    _saved_environment: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def registry(self) -> Registry:
@@ -67,6 +69,7 @@ class Runtime:
                 registry=self.registry,
                 settings=self.overrides.get("", {}),
                 provider_settings=plugins,
+                sandbox=self.sandbox,
             )
         return self._hub
 
@@ -75,31 +78,20 @@ class Runtime:
         if self._hub is not None:
             self._hub.close()
         if self._sandbox is not None:
-            self._sandbox.stop()
-            self._sandbox = None
-        for key, value in self._saved_environment.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        self._saved_environment = {}
+            from transhub.sandbox import deactivate
 
-    def _set_environment(self, values: dict[str, str]) -> None:
-        for key, value in values.items():
-            self._saved_environment.setdefault(key, os.environ.get(key))
-            os.environ[key] = value
+            deactivate()
+            self._sandbox = None
 
     def start_sandbox(self) -> None:
         """Run every installed emulator on loopback and point its provider at it, for
         this run only: real HTTP and signatures, test credentials, and a separate
         journal.  Says so once on stderr."""
-        from transhub.sandbox import SandboxOptions, SandboxSession
+        from transhub.sandbox import activate
 
-        sandboxes = self.registry.sandboxes()
-        self._sandbox = SandboxSession(sandboxes, SandboxOptions(task_seconds=1.0))
-        self._sandbox.start()
-        self._set_environment({"TRANSHUB_SANDBOX": "1", **self._sandbox.environment()})
-        names = ", ".join(s.provider for s in sandboxes) or "none installed"
+        self.sandbox = True
+        self._sandbox = activate(self.registry)
+        names = ", ".join(s.provider for s in self._sandbox.sandboxes) or "none installed"
         click.echo(
             f"transhub: sandbox mode — results come from local emulators ({names}), "
             "not real translations",
@@ -145,6 +137,18 @@ class Runtime:
             if secret:
                 text = text.replace(secret, "********")
         return text
+
+    def check_assignments(self, assignments: tuple[str, ...]) -> None:
+        """Every ``-c`` key must name a setting: an unknown one is a usage error with a
+        "did you mean" (loads the plugins' settings, so only when -c is given)."""
+        from transhub.settings import lookup_setting
+
+        providers: dict[str, Any] = {}
+        for capabilities in self.registry.providers().values():
+            info = next(iter(capabilities.values())).provider
+            providers[info.name] = info.settings
+        for assignment in assignments:
+            lookup_setting(assignment.partition("=")[0].strip(), providers)
 
     @staticmethod
     def parse_assignments(assignments: tuple[str, ...]) -> dict[str, dict[str, Any]]:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import shlex
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from transhub.cli.output import OutputMode, Records, json_option
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
+if TYPE_CHECKING:
+    from transhub.sandbox import SandboxSession
 
-@click.group()
+
+@click.group(cls=WholeSummaries)
 def sandbox() -> None:
     """Local emulators of the installed providers.
 
@@ -69,6 +75,7 @@ def sample() -> None:
     metavar="SECONDS",
     help="Stop after this long (default: until Ctrl-C).",
 )
+@json_option
 @click.pass_obj
 def serve(
     runtime: Runtime,
@@ -78,9 +85,14 @@ def serve(
     ttl: float,
     tls: bool,
     lifetime: float | None,
+    mode: OutputMode,
 ) -> None:
     """Run every installed emulator until Ctrl-C, and print the `export` lines that
-    point transhub — or any other client — at them."""
+    point transhub — or any other client — at them.
+
+    With --json, one array of the emulators instead (provider, description, url, and
+    the environment that points a client at it), printed once they all listen.
+    """
     from transhub.errors import RoutingError
     from transhub.sandbox import SandboxOptions, SandboxSession
 
@@ -101,18 +113,37 @@ def serve(
     )
     try:
         session.start()
-        if session.ca_bundle is not None:
-            click.echo(f"export REQUESTS_CA_BUNDLE={shlex.quote(str(session.ca_bundle))}")
-        for running in session.running:
-            click.echo(
-                f"# {running.sandbox.provider}: {running.sandbox.description or 'emulator'} "
-                f"at {running.url}"
-            )
-            for key, value in running.environment.items():
-                click.echo(f"export {key}={shlex.quote(value)}")
+        with Records(mode, many=True) as records:
+            for running in session.running:
+                records.add(
+                    {
+                        "provider": running.sandbox.provider,
+                        "description": running.sandbox.description,
+                        "url": running.url,
+                        "environment": {
+                            **running.environment,
+                            **({"REQUESTS_CA_BUNDLE": str(session.ca_bundle)} if tls else {}),
+                        },
+                    }
+                )
+        if mode is OutputMode.TEXT:
+            _print_exports(session)
         click.echo("# results are emulated, not real translations; stop with Ctrl-C", err=True)
         threading.Event().wait(lifetime)
     except KeyboardInterrupt:
         pass
     finally:
         session.stop()
+
+
+def _print_exports(session: SandboxSession) -> None:
+    """The shell lines that point clients at the running emulators."""
+    if session.ca_bundle is not None:
+        click.echo(f"export REQUESTS_CA_BUNDLE={shlex.quote(str(session.ca_bundle))}")
+    for running in session.running:
+        click.echo(
+            f"# {running.sandbox.provider}: {running.sandbox.description or 'emulator'} "
+            f"at {running.url}"
+        )
+        for key, value in running.environment.items():
+            click.echo(f"export {key}={shlex.quote(value)}")

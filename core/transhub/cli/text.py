@@ -6,30 +6,50 @@ import sys
 
 import click
 
-from transhub.cli.output import emit_json, from_option, json_option, provider_option, to_option
+from transhub.cli.output import (
+    OutputMode,
+    Records,
+    from_option,
+    json_option,
+    output_file_option,
+    overwrite_option,
+    provider_option,
+    to_option,
+    write_result,
+)
 from transhub.cli.runtime import Runtime
 
 
 @click.command()
-@click.argument("text")
+@click.argument("text", required=False)
 @to_option
 @from_option
 @provider_option
+@output_file_option
+@overwrite_option
 @json_option
 @click.pass_obj
 def text(
     runtime: Runtime,
-    text: str,
+    text: str | None,
     target: str,
     source: str | None,
     provider: str | None,
-    as_json: bool,
+    output: str | None,
+    overwrite: bool,
+    mode: OutputMode,
 ) -> None:
-    """Translate TEXT (or standard input, with -) into --to LANG."""
-    if text == "-":
+    """Translate TEXT into --to LANG.
+
+    Without TEXT (or with -), the text is read from standard input, e.g.
+    `echo hello | transhub text --to zh`.
+    """
+    if text is None or text == "-":
+        if text is None and sys.stdin.isatty():
+            raise click.UsageError("give TEXT, or pipe the text in on standard input")
         text = sys.stdin.read().rstrip("\n")
     result = runtime.hub.translate_text(text, target, source=source, provider=provider)
-    if as_json:
-        emit_json(result)
-    else:
-        click.echo(result.text)
+    with Records(mode, many=False) as records:
+        records.add(result)
+    if mode is OutputMode.TEXT:
+        write_result(result.text, output, overwrite=overwrite)

@@ -332,7 +332,7 @@ class ContractRun:
                 emulator.faults  # noqa: B018 - raises when there is no fault injection
             except TypeError as exc:
                 raise ContractViolation("plugin-loads", self.who(), str(exc)) from None
-        result = self.cli("providers", "--json")
+        result = self.cli("providers", "--jsonl")
         import json
 
         rows = [json.loads(line) for line in result.lines if line.startswith("{")]

@@ -116,7 +116,7 @@ class DocumentDriver(TaskDriver):
         return ["doc", "translate", str(path), *self._language_options(), *self._common(output)]
 
     def _common(self, output: Path) -> list[str]:
-        return ["--provider", self.provider, "-o", str(output), "--json"]
+        return ["--provider", self.provider, "-o", str(output), "--jsonl"]
 
     def call(self, output: Path) -> Call:
         path = self.sample()
@@ -196,7 +196,7 @@ class ConvertDriver(TaskDriver):
             self.provider,
             "-o",
             str(output),
-            "--json",
+            "--jsonl",
         ]
 
     def call(self, output: Path) -> Call:
@@ -265,7 +265,7 @@ class ImageDriver(TaskDriver):
             self.provider,
             "-o",
             str(output),
-            "--json",
+            "--jsonl",
         ]
 
     def call(self, output: Path) -> Call:
@@ -336,7 +336,7 @@ class OcrDriver(Driver):
         return Path(given) if given else inputs.sample_file(self.folder / "in", self.cls.limits)
 
     def argv(self, output: Path) -> list[str]:
-        return ["ocr", str(self.sample()), "--provider", self.provider, "--json"]
+        return ["ocr", str(self.sample()), "--provider", self.provider, "--jsonl"]
 
     def call(self, output: Path) -> Call:
         path = self.sample()
@@ -354,7 +354,7 @@ class DictionaryDriver(Driver):
     """``dict``."""
 
     def argv(self, output: Path) -> list[str]:
-        return ["dict", self.samples.word, "--provider", self.provider, "--json"]
+        return ["dict", self.samples.word, "--provider", self.provider, "--jsonl"]
 
     def call(self, output: Path) -> Call:
         return lambda hub: hub.lookup_word(self.samples.word, provider=self.provider)
@@ -375,7 +375,7 @@ class TextDriver(Driver):
 
     def argv(self, output: Path) -> list[str]:
         options = self._language_options()
-        return ["text", self.samples.text, *options, "--provider", self.provider, "--json"]
+        return ["text", self.samples.text, *options, "--provider", self.provider, "--jsonl"]
 
     def call(self, output: Path) -> Call:
         source, target = self._direction()
@@ -401,8 +401,8 @@ class AccountDriver(Driver):
     """``account``."""
 
     def argv(self, output: Path) -> list[str]:
-        kind = ["--kind", self.samples.account_kind] if self.samples.account_kind else []
-        return ["account", *kind, "--provider", self.provider, "--json"]
+        kind = ["--resource", self.samples.account_kind] if self.samples.account_kind else []
+        return ["account", *kind, "--provider", self.provider, "--jsonl"]
 
     def call(self, output: Path) -> Call:
         kind = self.samples.account_kind
@@ -432,7 +432,7 @@ class GlossaryDriver(Driver):
         assert source is not None  # glossaries declare pairs: the source is named
         path = str(self.sample())
         return ["glossary", "create", path, "--from", source, "--to", target,
-                "--provider", self.provider, "--json"]  # fmt: skip
+                "--provider", self.provider, "--jsonl"]  # fmt: skip
 
     def call(self, output: Path) -> Call:
         from transhub.glossaries import create_glossary

@@ -148,18 +148,19 @@ def test_account_reports_characters_and_documents(service: Any, transhub_cli: Ca
     transhub.Hub().translate_text("abcdef", "de")
     result = transhub_cli("account", "--provider", "deepl", "--json")
     assert result.exit_code == 0, result.stderr
-    rows = [json.loads(line) for line in result.lines]
-    assert {"kind": "characters", "amount": 500_000 - 6, "unit": "characters"} in rows
+    rows = json.loads(result.stdout)
+    left = {"provider": "deepl", "resource": "text", "balance": 500_000 - 6, "unit": "characters"}
+    assert left in rows
     service.emulator.options.document_limit = 20
-    documents = transhub.Hub().account_balance("documents", provider="deepl")[0]
-    assert (documents.amount, documents.unit) == (20, "documents")
+    documents = transhub.Hub().account_balance("document", provider="deepl")[0]
+    assert (documents.balance, documents.unit) == (20, "documents")
 
 
 def test_languages_listing_and_refresh_cache(
     service: Any, transhub_cli: Callable, transhub_home: Path
 ) -> None:
     result = transhub_cli("languages", "--provider", "deepl", "--capability", "text", "--json")
-    rows = {r["code"]: r for r in map(json.loads, result.lines)}
+    rows = {r["code"]: r for r in json.loads(result.stdout)}
     # A variant as a source is sent as its language (EN): accepted both ways.
     assert rows["en-GB"]["provider_code"] == "EN-GB" and rows["en-GB"]["source"] is True
     assert rows["zh-Hant"]["target"] and rows["zh"]["provider_code"] == "ZH-HANS"
@@ -172,7 +173,7 @@ def test_languages_listing_and_refresh_cache(
     # What the account's answer holds is what the plugin declares from now on.
     data["target"] = [t for t in data["target"] if t["language"] != "ZH-HANT"]
     cache.write_text(json.dumps(data), encoding="utf-8")
-    again = transhub_cli("languages", "--provider", "deepl", "--capability", "text", "--json")
+    again = transhub_cli("languages", "--provider", "deepl", "--capability", "text", "--jsonl")
     assert "zh-Hant" not in {json.loads(line)["code"] for line in again.lines if line}
 
 
@@ -242,9 +243,9 @@ def test_doc_pages_shows_the_billed_characters(
     docx = make_docx(tmp_path / "short.docx", "tiny")
     result = transhub_cli("doc", "pages", str(docx), "--provider", "deepl", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["billed_characters"] == 50_000
+    assert json.loads(result.stdout)[0]["billed_characters"] == 50_000
     shown = transhub_cli("doc", "pages", str(docx), "--provider", "deepl")
-    assert "billed characters" in shown.stdout and "50000" in shown.stdout
+    assert "billed_characters" in shown.stdout and "50000" in shown.stdout
     assert len(service.app.log) == 0
 
 

@@ -107,7 +107,7 @@ def test_reads_are_retried_after_server_errors(service: Any) -> None:
     account = hub.instance(hub.route(transhub.capabilities.Capability.ACCOUNT))
     account.context.http.sleep = lambda _s: None
     service.emulator.refuse_next(503, "usage", times=2)
-    assert account.balance("characters").amount == 500_000
+    assert account.balance("text").balance == 500_000
     assert service.count("usage") == 3
 
 

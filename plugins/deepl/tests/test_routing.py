@@ -11,7 +11,7 @@ import pytest
 import transhub
 from transhub.capabilities.document import DocumentOptions
 from transhub.capabilities.text import TextOptions
-from transhub.errors import EXIT_CODES, RoutingError
+from transhub.errors import EXIT_CODES, InputError, RoutingError
 from transhub.glossaries import ensure_glossary
 
 
@@ -37,7 +37,7 @@ def test_text_without_source_goes_to_the_provider_that_detects(
     result = transhub_cli("-v", "text", "Hello, world", "--to", "zh")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == "[ZH-HANS] Hello, world"
-    assert "skipping fanyigou (needs the source language" in result.stderr
+    assert "skipping fanyigou (fanyigou cannot detect the source language here" in result.stderr
     assert "routing text to deepl" in result.stderr
     assert not both["fanyigou"].requests
 
@@ -47,8 +47,9 @@ def test_without_a_detecting_provider_the_error_says_pass_from(
 ) -> None:
     monkeypatch.delenv("TRANSHUB_DEEPL_AUTH_KEY")
     result = transhub_cli("text", "Hello, world", "--to", "zh")
-    assert result.exit_code == EXIT_CODES["routing"]
-    assert "pass --from" in result.stderr
+    # The request lacks a source language (exit 4), in the one provider's own words.
+    assert result.exit_code == EXIT_CODES["input"]
+    assert "give --from" in result.stderr
     assert transhub_cli("text", "Hello, world", "--from", "en", "--to", "zh").exit_code == 0
 
 
@@ -83,7 +84,7 @@ def test_options_and_file_types_choose_the_provider(
     assert hub.prepare_document(notes, "de", options=formal).provider == "deepl"
     bilingual = DocumentOptions(bilingual=True)
     assert hub.prepare_document(notes, "de", options=bilingual).provider == "fanyigou"
-    with pytest.raises(RoutingError, match="does not offer the option"):
+    with pytest.raises(InputError, match="does not offer the option"):
         hub.prepare_document(notes, "de", options=DocumentOptions(bilingual=True, formality="more"))
     text = hub.translate_text(
         "Hello", "zh", source="en", options=TextOptions(formality="prefer_more")

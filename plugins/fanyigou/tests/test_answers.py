@@ -139,14 +139,14 @@ def test_trans_reads_code_zero_and_refuses_a_failed_status() -> None:
 
 def test_balance_units_follow_deduct_type() -> None:
     pages = answers.read_balance(
-        {"deductType": 1, "balance": 137684}, "documents", call="getAccount"
+        {"deductType": 1, "balance": 137684}, "document", call="getAccount"
     )
-    assert (pages.amount, pages.unit) == (137684.0, "pages")
+    assert (pages.balance, pages.unit) == (137684, "pages")
     assert (
         answers.read_balance({"deductType": 0, "balance": "5"}, "text", call="x").unit == "points"
     )
     with pytest.raises(ResponseFormatError):
-        answers.read_balance({"deductType": 1}, "documents", call="x")
+        answers.read_balance({"deductType": 1}, "document", call="x")
 
 
 def test_the_dictionary_example_maps_onto_every_field_of_the_core_model() -> None:

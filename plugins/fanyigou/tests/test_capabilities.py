@@ -372,20 +372,20 @@ def test_dictionary_entry_and_not_found(context: Context) -> None:
 
 def test_account_balances_of_every_kind(context: Context, emulator: FanyigouEmulator) -> None:
     account = FanyigouAccount(context)
-    assert FanyigouAccount.kinds == {"documents", "text", "images", "conversion"}
+    assert FanyigouAccount.kinds == {"document", "text", "image", "convert"}
     emulator.service.balances.update({1: 11, 2: 22, 3: 33, 4: 44})
-    found = {kind: account.balance(kind).amount for kind in FanyigouAccount.kinds}
-    assert found == {"documents": 11, "text": 22, "images": 33, "conversion": 44}
+    found = {kind: account.balance(kind).balance for kind in FanyigouAccount.kinds}
+    assert found == {"document": 11, "text": 22, "image": 33, "convert": 44}
     assert {r.fields["type"] for r in emulator.log.records("getAccount")} == {"1", "2", "3", "4"}
 
 
 def test_wrong_credentials_are_authentication_errors(context: Context, http: HttpClient) -> None:
     wrong_key = with_settings(context, private_key=SecretStr("not the key"))
     with pytest.raises(AuthenticationError, match="101"):
-        FanyigouAccount(wrong_key).balance("documents")
+        FanyigouAccount(wrong_key).balance("document")
     wrong_app = with_settings(context, appid="42")
     with pytest.raises(AuthenticationError, match="103") as caught:
-        FanyigouAccount(wrong_app).balance("documents")
+        FanyigouAccount(wrong_app).balance("document")
     assert "TRANSHUB_FANYIGOU_APPID" in str(caught.value)
 
 

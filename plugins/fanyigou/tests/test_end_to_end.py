@@ -148,7 +148,7 @@ def test_two_step_submit_through_the_cli(
 def test_doc_pages_asks_the_service(samples: Any, emulator: FanyigouEmulator) -> None:
     result = run("doc", "pages", str(samples.pdf(pages=3)), "--provider", "fanyigou", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["pages"] == 3
+    assert json.loads(result.stdout)[0]["pages"] == 3
     assert emulator.log.count("detectDocPage") == 1
 
 
@@ -222,12 +222,13 @@ def test_account(emulator: FanyigouEmulator) -> None:
     emulator.service.balances.update({1: 120, 2: 5000, 3: 40, 4: 7})
     result = run("account", "--provider", "fanyigou", "--json")
     assert result.exit_code == 0, result.stderr
-    balances = {b["kind"]: (b["amount"], b["unit"]) for b in map(json.loads, result.lines)}
+    # The emulator counts every resource in kind (deductType 1): the unit follows it.
+    balances = {b["resource"]: (b["balance"], b["unit"]) for b in json.loads(result.stdout)}
     assert balances == {
-        "documents": (120, "pages"),
-        "text": (5000, "pages"),
-        "images": (40, "pages"),
-        "conversion": (7, "pages"),
+        "document": (120, "pages"),
+        "text": (5000, "characters"),
+        "image": (40, "images"),
+        "convert": (7, "pages"),
     }
 
 
@@ -343,7 +344,7 @@ def test_the_secret_never_shows_with_debug(samples: Any, monkeypatch: pytest.Mon
         ),
         (["--debug", "dict", "zzzq", "--provider", "fanyigou"], EXIT_CODES["not-found"]),
         (
-            ["--debug", "account", "--kind", "nothing", "--provider", "fanyigou"],
+            ["--debug", "account", "--resource", "nothing", "--provider", "fanyigou"],
             EXIT_CODES["input"],
         ),
         (["config", "show"], 0),
@@ -381,11 +382,11 @@ def test_the_python_api(samples: Any, tmp_path: Path, emulator: FanyigouEmulator
             hub.translate_text("Bonjour", "en", source="fr", provider="fanyigou").text
             == "[en] Bonjour"
         )
-        assert {b.kind for b in hub.account_balance(provider="fanyigou")} == {
-            "documents",
+        assert {b.resource for b in hub.account_balance(provider="fanyigou")} == {
+            "document",
             "text",
-            "images",
-            "conversion",
+            "image",
+            "convert",
         }
         providers = {p.name: p for p in hub.providers()}
         assert providers["fanyigou"].configured

@@ -57,7 +57,7 @@ def test_persistent_108_ends_in_a_rate_limit_error(
 ) -> None:
     emulator.faults.queue(Fault.THROTTLE, action="getAccount", times=10)
     with pytest.raises(RateLimitError, match="108") as caught:
-        FanyigouAccount(context).balance("documents")
+        FanyigouAccount(context).balance("document")
     assert caught.value.retryable
     assert emulator.log.count("getAccount") == 0
 
@@ -141,7 +141,7 @@ def test_a_dropped_connection_before_processing_a_query_is_retried(
     context: Context, emulator: FanyigouEmulator
 ) -> None:
     emulator.faults.queue(Fault.DROP_BEFORE, action="getAccount")
-    assert FanyigouAccount(context).balance("documents").amount > 0
+    assert FanyigouAccount(context).balance("document").balance > 0
     assert emulator.log.count("getAccount") == 1
 
 
@@ -151,11 +151,11 @@ def test_html_or_malformed_answers_are_readable_format_errors(
 ) -> None:
     emulator.faults.queue(fault, action="getAccount")
     with pytest.raises(ResponseFormatError, match="getAccount answered") as caught:
-        FanyigouAccount(context).balance("documents")
+        FanyigouAccount(context).balance("document")
     assert "Traceback" not in str(caught.value)
 
 
 def test_a_delay_is_only_slower(context: Context, emulator: FanyigouEmulator) -> None:
     emulator.faults.delay_seconds = 0.1
     emulator.faults.queue(Fault.DELAY, action="getAccount")
-    assert FanyigouAccount(context).balance("documents").unit == "pages"
+    assert FanyigouAccount(context).balance("document").unit == "pages"

@@ -85,7 +85,7 @@ def _parse_everything(payload: Any) -> None:
         ),
         lambda: answers.read_page_count(payload, call="x"),
         lambda: answers.read_ocr(payload, call="x"),
-        lambda: answers.read_balance(payload, "documents", call="x"),
+        lambda: answers.read_balance(payload, "document", call="x"),
         lambda: answers.read_translation(answers.read_answer(payload, call="x"), call="x"),
         lambda: answers.read_dictionary(answers.read_answer(payload, call="x"), "w", call="x"),
         lambda: answers.data_object(answers.read_answer(payload, call="x"), call="x"),

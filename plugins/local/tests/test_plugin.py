@@ -43,7 +43,7 @@ def test_dict_help_does_not_load_the_engines():
 
 
 def test_listed_as_configured_with_no_setting():
-    row = json.loads(invoke(["providers", "--json"]).stdout)
+    (row,) = json.loads(invoke(["providers", "--json"]).stdout)
     assert row["name"] == "local"
     assert row["configured"] is True and row["missing"] == []
     assert {"ocr", "dictionary"} <= set(row["capabilities"])
@@ -51,7 +51,7 @@ def test_listed_as_configured_with_no_setting():
 
 def test_doctor_shows_models_dictionary_and_apertium():
     result = invoke(["providers", "--doctor", "--json"])
-    findings = {f["check"]: f for f in map(json.loads, result.lines) if f["subject"] == "local"}
+    findings = {f["check"]: f for f in json.loads(result.stdout) if f["subject"] == "local"}
     assert result.exit_code == 0, result.stdout
     assert findings["summary"]["ok"], findings["summary"]
     assert findings["ocr models"]["ok"]
@@ -67,7 +67,7 @@ def test_doctor_shows_models_dictionary_and_apertium():
 def test_doctor_names_the_install_command_for_what_is_missing(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     result = invoke(["providers", "--doctor", "--json"])
-    findings = {f["check"]: f for f in map(json.loads, result.lines) if f["subject"] == "local"}
+    findings = {f["check"]: f for f in json.loads(result.stdout) if f["subject"] == "local"}
     assert findings["apertium"]["detail"] == (
         "not installed, so no text translation: sudo apt-get install apertium apertium-eng-spa"
     )

@@ -65,7 +65,7 @@ def test_apertium_translates_through_the_cli(eng_spa: str, transhub):
 
 def test_the_installed_pairs_are_declared(eng_spa: str, transhub):
     result = transhub(["providers", "--json"])
-    row = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)
     assert row["name"] == "local" and "text" in row["capabilities"]
     languages = transhub(["languages", "--provider", "local", "--json"])
     assert languages.returncode == 0, languages.stderr

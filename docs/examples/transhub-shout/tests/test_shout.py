@@ -12,7 +12,7 @@ from transhub.emulation import Fault
 def test_providers_lists_shout_unconfigured(transhub_cli):
     result = transhub_cli("providers", "--json")
     assert result.exit_code == 0
-    row = json.loads(result.lines[0])
+    (row,) = json.loads(result.stdout)
     assert (row["name"], row["capabilities"], row["configured"]) == ("shout", ["text"], False)
     assert row["missing"] == ["TRANSHUB_SHOUT_API_KEY"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from transhub.capabilities.account import Balance
+from transhub.capabilities.account import UNITS, Balance
 from transhub.capabilities.base import TaskState, TaskStatus
 from transhub.capabilities.dictionary import (
     CollinsEntry,
@@ -252,12 +252,14 @@ def _box(location: object) -> Box | None:
 
 
 def read_balance(data: Mapping[str, Any], kind: str, *, call: str) -> Balance:
-    """``getAccount``'s balance: ``deductType`` 0 counts points, 1 counts pages."""
+    """``getAccount``'s balance: ``deductType`` 1 counts the resource itself (pages of
+    documents, characters of text, images), 0 counts Fanyigou's points."""
     amount = number(data.get("balance"))
     if amount is None:
         raise _format_error(call, "no numeric 'balance'")
-    unit = {0: "points", 1: "pages"}.get(integer(data.get("deductType")) or 0, "points")
-    return Balance(kind=kind, amount=amount, unit=unit)
+    in_points = (integer(data.get("deductType")) or 0) == 0
+    unit = "points" if in_points else UNITS.get(kind, "points")
+    return Balance(provider=PROVIDER, resource=kind, balance=math.floor(amount), unit=unit)
 
 
 def read_translation(answer: Answer, *, call: str) -> str:

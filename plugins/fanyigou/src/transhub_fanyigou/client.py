@@ -58,7 +58,7 @@ DTYPE_SAME = 3
 DTYPE_CONVERTED = 6
 
 #: ``getAccount``'s ``type`` by the resource kinds transhub names.
-ACCOUNT_TYPES: dict[str, int] = {"documents": 1, "text": 2, "images": 3, "conversion": 4}
+ACCOUNT_TYPES: dict[str, int] = {"document": 1, "text": 2, "image": 3, "convert": 4}
 
 #: ``convert``'s ``conversionFormat`` by output format name.
 CONVERSION_FORMATS: dict[str, int] = {"word": -1, "excel": -3, "pptx": -6, "pdf": -8, "ofd": -9}

@@ -12,8 +12,12 @@ import importlib.util
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from transhub.errors import ConfigurationError, InputError
+
+if TYPE_CHECKING:
+    from rapidocr.utils.output import RapidOCROutput
 
 #: The models rapidocr's wheel ships, by stage (what its default configuration uses).
 MODELS: dict[str, str] = {
@@ -87,7 +91,8 @@ class Recognizer:
         """The lines of the image at ``path``, top to bottom."""
         with self._lock:
             try:
-                output = self._engine(str(path))
+                # Detection, classification and recognition all run: the full result.
+                output = cast("RapidOCROutput", self._engine(str(path)))
             except Exception as exc:  # rapidocr raises its own loader errors
                 raise InputError(
                     f"cannot be read as an image ({type(exc).__name__}: {exc})", path=path

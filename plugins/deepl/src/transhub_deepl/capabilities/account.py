@@ -27,25 +27,27 @@ def left(usage: dict[str, Any], prefix: str) -> int | None:
 class DeepLAccount(Account[DeepLSettings, DeepLClient]):
     """What is left of this billing period.
 
-    ``characters``: the allowance text and documents share.  ``documents``: the
+    ``text``: the character allowance text and documents share.  ``document``: the
     documents left where the plan counts them (``document_count``/``document_limit``);
     on plans that bill documents in characters only, the character allowance, in
     characters — that is what a document draws on there.
     """
 
     provider = DEEPL
-    kinds: ClassVar[frozenset[str]] = frozenset({"characters", "documents"})
+    kinds: ClassVar[frozenset[str]] = frozenset({"text", "document"})
 
     def balance(self, kind: str) -> Balance:
-        """The balance of ``characters`` or ``documents`` (see the class)."""
+        """The balance of ``text`` or ``document`` (see the class)."""
         usage = self.client.usage()
         characters = left(usage, "character")
-        if kind == "documents":
+        if kind == "document":
             documents = left(usage, "document")
             if documents is not None:
-                return Balance(kind=kind, amount=float(documents), unit="documents")
+                return Balance(
+                    provider=DEEPL.name, resource=kind, balance=documents, unit="documents"
+                )
         if characters is None:
             raise ResponseFormatError(
                 "deepl: usage answered no character_count and character_limit", provider="deepl"
             )
-        return Balance(kind=kind, amount=float(characters), unit="characters")
+        return Balance(provider=DEEPL.name, resource=kind, balance=characters, unit="characters")

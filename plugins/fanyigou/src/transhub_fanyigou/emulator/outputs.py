@@ -197,13 +197,14 @@ def _zip(members: dict[str, str]) -> bytes:
 
 def labelled_image(source: Path, target: str) -> bytes:
     """The image with ``[<target>] Fanyigou emulator`` drawn in its top-left corner,
-    in the same format."""
+    as a PNG whatever the input: ``downloadImage`` is asked by task id, so a client
+    cannot learn the format from a name, and transhub names the result ``.png``; the
+    bytes must say the same."""
     from PIL import Image, ImageDraw
 
     with Image.open(source) as image:
-        kind = image.format or "PNG"
         copy = image.convert("RGB")
     ImageDraw.Draw(copy).text((2, 2), f"[{target}] {LABEL}", fill=(255, 0, 0))
     out = io.BytesIO()
-    copy.save(out, format=kind)
+    copy.save(out, format="PNG")
     return out.getvalue()

@@ -207,7 +207,7 @@ class FanyigouService:
                 return answer(status)
         if image:
             data = outputs.labelled_image(task.file, task.target)
-            return results.file_answer(task, data, task.doc_type)
+            return results.file_answer(task, data, "png")
         return results.document_result(task, self._folder, params.get("dtype", ""))
 
     def convert(self, params: dict[str, str], upload: Upload | None) -> Answer:

@@ -141,7 +141,10 @@ class EchoService:
             )
         if len(parts) == 2 and parts[0] == "account":
             return self._json(
-                {"balance": self.balance, "unit": "pages" if parts[1] == "documents" else "chars"}
+                {
+                    "balance": self.balance,
+                    "unit": "pages" if parts[1] == "document" else "characters",
+                }
             )
         return self._json({"error": "no such call"}, 404)
 

@@ -346,8 +346,10 @@ class EchoAccount(Account[EchoSettings, EchoClient]):
     """Balances of pages and characters."""
 
     provider = ECHO
-    kinds = frozenset({"documents", "text"})
+    kinds = frozenset({"document", "text"})
 
     def balance(self, kind: str) -> Balance:
         data = self.client.call("GET", f"/v1/account/{kind}", idempotent=True)
-        return Balance(kind=kind, amount=data["balance"], unit=data["unit"])
+        return Balance(
+            provider=ECHO.name, resource=kind, balance=int(data["balance"]), unit=data["unit"]
+        )
