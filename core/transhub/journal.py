@@ -417,7 +417,7 @@ class Journal(ClaimStore, BatchStore):
             " j.percent, j.task_id, j.error, j.sending_at,"
             " (SELECT COUNT(*) FROM items i WHERE i.job_id = j.id) AS items,"
             " (SELECT i.input FROM items i WHERE i.job_id = j.id ORDER BY i.position LIMIT 1)"
-            f" AS input FROM jobs j{condition} ORDER BY j.created_at DESC, j.id"
+            f" AS input FROM jobs j{condition} ORDER BY j.created_at DESC, j.rowid DESC"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
