@@ -450,9 +450,12 @@ def parse_json(response: requests.Response, provider: str, what: str) -> Any:
             if "html" in content_type or snippet.startswith("<")
             else "malformed JSON"
         )
+        # Cut after quoting: control characters quote four times longer (\x00).
+        shown = repr(snippet)
+        shown = shown if len(shown) <= 82 else f"{shown[:80]}…"
         raise ResponseFormatError(
             f"{provider}: {what} answered {kind} (HTTP {response.status_code}), "
-            f"not JSON: {snippet!r}",
+            f"not JSON: {shown}",
             provider=provider,
             code=response.status_code,
         ) from None
