@@ -126,6 +126,20 @@ def test_throttling_is_waited_out(service: Any) -> None:
     assert service.app.faults.pending() == 0
 
 
+def test_a_single_image_throttled_for_good_exits_with_the_throttling_code(
+    service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: one image, refused for throttling on every try, is the rate-limit exit
+    code (as a single document is), not the batch's "1 of 1 failed"."""
+    monkeypatch.setenv("TRANSHUB_RETRIES", "1")
+    service.options.throttle_retry_after = 0.01
+    service.app.faults.queue(Fault.THROTTLE, action=SUBMIT, times=5)
+    result = translate(*urls(1))
+    assert result.exit_code == EXIT_CODES["rate-limit"], result.stdout + result.stderr
+    assert service.app.faults.pending() < 5  # the submit was throttled, and retried
+    assert service.emulator.task_count() == 0  # nothing was started, nothing paid
+
+
 def test_wrong_secret(service: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRANSHUB_ALIBABA_ACCESS_KEY_SECRET", SECRET_MARK)
     result = invoke(
