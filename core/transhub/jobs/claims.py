@@ -117,9 +117,16 @@ def _runs(owner: Owner) -> bool:
 
 
 class Heartbeat:
-    """Renews the leases of every live job this process owns, from one daemon thread,
-    for as long as the process runs (a killed process stops renewing: that is how
-    its jobs become orphans)."""
+    """Renews the leases of every live job this process owns, from one daemon thread
+    (a killed process stops renewing: that is how its jobs become orphans).
+
+    The thread stops once a renewal finds no live job of this process left, so a
+    long-lived process that has used many journals keeps no idle threads.  Every
+    claim and adoption calls :meth:`start` *after* its transaction commits; a start
+    between a renewal's beginning and the thread's decision to stop ("kicked") keeps
+    the thread going, so a job claimed while the thread was about to stop is still
+    renewed: either the renewal saw the new job, or the kick came after it began.
+    """
 
     def __init__(self, journal: Journal, *, lease: float = LEASE_SECONDS) -> None:
         self.journal = journal
@@ -127,10 +134,18 @@ class Heartbeat:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._kicked = False
+
+    @property
+    def running(self) -> bool:
+        """Whether the renewing thread runs."""
+        with self._lock:
+            return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
-        """Start renewing (idempotent)."""
+        """Make sure the leases are renewed (idempotent; call after each claim)."""
         with self._lock:
+            self._kicked = True
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="transhub-heartbeat", daemon=True
@@ -139,10 +154,20 @@ class Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self.lease / 3):
+            with self._lock:
+                self._kicked = False
             try:
-                self.journal.renew(str(this_process()), time.time() + self.lease)
+                renewed = self.journal.renew(str(this_process()), time.time() + self.lease)
             except Exception:  # a missed beat is retried at the next one
                 log.debug("lease renewal failed", exc_info=True)
+                continue
+            if renewed:
+                continue
+            with self._lock:
+                if self._kicked:
+                    continue  # claimed meanwhile: the next renewal covers it
+                self._thread = None
+                return
 
     def stop(self) -> None:
         """Stop renewing (the leases then lapse on their own)."""

@@ -139,9 +139,9 @@ class Runner:
 
     def claim(self, **claim: Any) -> list[Slot]:
         """Claim work in the journal for this process (see :meth:`Journal.claim`)."""
-        heartbeat(self.journal)
         self._check_stop()
         slots: list[Slot] = self.journal.claim(owner=self.owner, batch_id=self.batch_id, **claim)
+        heartbeat(self.journal)  # after the commit: see Heartbeat
         return slots
 
     def failed_before(self, item: Item) -> JobFailedError | None:
@@ -159,9 +159,9 @@ class Runner:
     def adopt(self, holder: Holder) -> Job | None:
         """The orphan ``holder`` names, now owned by this process (``None``: another
         process adopted it first)."""
-        heartbeat(self.journal)
         if not self.journal.adopt(holder, self.owner):
             return None
+        heartbeat(self.journal)  # after the commit: see Heartbeat
         log.info("adopted job %s (its owner %s stopped)", holder.job_id, holder.owner)
         return self.journal.get(holder.job_id)
 
