@@ -67,6 +67,7 @@ from transhub.sandbox import for_hub as sandbox_mode
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
 if TYPE_CHECKING:
+    from transhub.glossaries import GlossaryFile
     from transhub.jobs.plans import ConvertPlan, DocumentPlan
     from transhub.jobs.runner import Runner
     from transhub.journal import Journal
@@ -291,6 +292,26 @@ class Hub:
             f"translate {source or 'auto'} → {target}", fits, source_given=source is not None
         )
 
+    @staticmethod
+    def _glossary_file(glossary: str | Path | None, source: str | None) -> GlossaryFile | None:
+        """The glossary file read and validated (nothing sent), with its source given."""
+        if glossary is None:
+            return None
+        from transhub.glossaries import need_source, read_glossary
+
+        terms = read_glossary(glossary)
+        need_source(terms, source)
+        return terms
+
+    def _glossary_fit(
+        self, cls: Any, terms: GlossaryFile | None, source: str | None, target: str
+    ) -> str | None:
+        if terms is None:
+            return None
+        from transhub.glossaries import glossary_fit
+
+        return glossary_fit(self, cls, source, target)
+
     # -- documents ---------------------------------------------------------------
 
     def translate_document(
@@ -307,6 +328,7 @@ class Hub:
         force: bool = False,
         on_status: StatusCallback | None = None,
         stop: threading.Event | None = None,
+        glossary: str | Path | None = None,
     ) -> DocumentResult:
         """Translate one document and save the result in ``output_dir``.
 
@@ -315,7 +337,8 @@ class Hub:
         ``overwrite``.  Every step is recorded in the job journal; the same content
         translated the same way before is reused (``force`` translates anew).
         ``on_status(job_id, status)`` sees each progress change; setting ``stop``
-        ends the wait (the task stays recorded for ``jobs resume``).
+        ends the wait (the task stays recorded for ``jobs resume``).  ``glossary``: a
+        CSV/TSV file of term pairs the provider applies (see :meth:`prepare_document`).
         """
         plan = self.prepare_document(
             path,
@@ -326,6 +349,7 @@ class Hub:
             options=options,
             output=output,
             overwrite=overwrite,
+            glossary=glossary,
         )
         result: DocumentResult = self.runner(stop=stop, on_status=on_status).run(plan, force=force)
         return result
@@ -341,9 +365,14 @@ class Hub:
         options: DocumentOptions | None = None,
         output: OutputKind = OutputKind.SAME,
         overwrite: bool = False,
+        glossary: str | Path | None = None,
     ) -> DocumentPlan:
-        """Validate and route a document translation without sending anything: its
-        plan (the implementation, the request, where the result will go)."""
+        """Validate and route a document translation: its plan (the implementation,
+        the request, where the result will go).  Nothing is sent, except that with
+        ``glossary`` (a CSV/TSV of term pairs; needs ``source``) the provider's
+        glossary for that file is looked up, or created once per content
+        (:func:`~transhub.glossaries.ensure_glossary`): its content digest is part of
+        the plan's fingerprint.  Only providers that take glossaries are routed to."""
         from transhub.jobs.plans import DocumentPlan
 
         path = Path(path)
@@ -351,6 +380,7 @@ class Hub:
         assert dst is not None
         options = options or DocumentOptions()
         extension = path.suffix.lower().lstrip(".")
+        terms = self._glossary_file(glossary, src)
 
         def fits(cls: Any) -> str | InputError | None:
             if extension not in cls.limits.extensions:
@@ -358,7 +388,7 @@ class Hub:
                     validation.check_file(path, cls.limits, cls.provider.name)
                 except InputError as exc:
                     return exc
-            return options_fit(cls, options)
+            return options_fit(cls, options) or self._glossary_fit(cls, terms, src, dst)
 
         cls = cast(
             type[DocumentTranslator[Any, Any]],
@@ -376,7 +406,15 @@ class Hub:
         if output is OutputKind.SAME and converted:
             suffix = "." + converted.lower().lstrip(".")
         destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
-        request = DocumentRequest(path=path, target=dst, source=src, options=options)
+        digest = None
+        if terms is not None and src is not None:
+            from transhub.glossaries import glossary_for
+
+            glossary_id, digest = glossary_for(self, cls, terms, src, dst)
+            options = options.model_copy(update={"glossary_id": glossary_id})
+        request = DocumentRequest(
+            path=path, target=dst, source=src, options=options, glossary_digest=digest
+        )
         plan = DocumentPlan(cls, request, destination, output, overwrite)
         if (
             destination.exists()
@@ -792,11 +830,15 @@ class Hub:
         source: str | None = None,
         provider: str | None = None,
         options: TextOptions | None = None,
+        glossary: str | Path | None = None,
     ) -> TextResult:
         """Translate a short text (``options``: formality, glossary, tag handling…,
-        honoured only by providers that declare them)."""
+        honoured only by providers that declare them).  ``glossary``: a CSV/TSV file
+        of term pairs (needs ``source``), sent as the provider's glossary created once
+        per content; only providers that take glossaries are routed to."""
         src, dst = self._languages(Capability.TEXT, provider, source, target)
         assert dst is not None
+        terms = self._glossary_file(glossary, src)
 
         def fits(cls: Any) -> str | InputError | None:
             if len(text) > cls.max_chars:
@@ -804,7 +846,7 @@ class Hub:
                     validation.check_text(text, cls.max_chars, cls.provider.name)
                 except InputError as exc:
                     return exc
-            return options_fit(cls, options)
+            return options_fit(cls, options) or self._glossary_fit(cls, terms, src, dst)
 
         need = self._language_need(src, dst, fits)
         cls = cast(
@@ -816,6 +858,11 @@ class Hub:
         reason = options_fit(cls, options)
         if reason is not None:
             raise InputError(f"{cls.provider.name} {reason}")
+        if terms is not None and src is not None:
+            from transhub.glossaries import glossary_for
+
+            glossary_id, _digest = glossary_for(self, cls, terms, src, dst)
+            options = (options or TextOptions()).model_copy(update={"glossary_id": glossary_id})
         if options is not None:
             return self.instance(cls).translate_many([text], dst, src, options)[0]
         return self.instance(cls).translate(text, dst, src)

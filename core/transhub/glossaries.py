@@ -356,3 +356,55 @@ def delete_glossary(hub: Hub, provider: str | None, glossary_id: str) -> None:
         book.forget(cls.provider.name, glossary_id)
     finally:
         book.close()
+
+
+def _store_of(hub: Hub, provider: str) -> type[GlossaryStore[Any, Any]] | None:
+    for cls in hub.registry.implementations(Capability.GLOSSARY):
+        if cls.provider.name == provider:
+            return cast("type[GlossaryStore[Any, Any]]", cls)
+    return None
+
+
+def glossary_fit(hub: Hub, cls: Any, source: str | None, target: str) -> str | None:
+    """``None`` when ``cls`` (a translator whose options include ``glossary_id``) can
+    apply a glossary for ``source`` → ``target`` that its provider stores, else why not
+    (the router skips it; named with ``--provider`` it is refused)."""
+    name = cls.provider.name
+    store = _store_of(hub, name)
+    if "glossary_id" not in getattr(cls, "options", frozenset()) or store is None:
+        return "takes no glossaries"
+    if source is not None and (source, target) not in (store.languages.pairs or frozenset()):
+        return f"keeps no {source} → {target} glossaries"
+    return None
+
+
+def need_source(glossary: GlossaryFile, source: str | None) -> None:
+    """Refuse a glossary without a source language (a glossary is for one pair)."""
+    if source is None:
+        raise InputError(
+            "a glossary is for one language pair: pass --from LANG", path=glossary.path
+        )
+
+
+def glossary_for(
+    hub: Hub, cls: Any, glossary: GlossaryFile, source: str, target: str
+) -> tuple[str, str]:
+    """The id of ``cls``'s provider's glossary for the file (created once per content,
+    see :func:`ensure_glossary`) and its content digest — what a translation with
+    ``--glossary`` sends and fingerprints.  Refused, nothing sent, when the provider
+    takes no glossaries or not for this pair."""
+    name = cls.provider.name
+    reason = glossary_fit(hub, cls, source, target)
+    if reason is not None:
+        others = sorted(
+            c.provider.name
+            for c in hub.registry.implementations(cls.capability)
+            if c is not cls and glossary_fit(hub, c, source, target) is None
+        )
+        also = f"; providers that do: {', '.join(others)}" if others else ""
+        raise InputError(f"--glossary: {name} {reason}{also}", path=glossary.path)
+    store = _store_of(hub, name)
+    assert store is not None
+    check_for(store, glossary)
+    glossary_id = ensure_glossary(hub, name, glossary.path, source, target)
+    return glossary_id, glossary.digest(source, target)

@@ -76,6 +76,11 @@ class DocumentRequest(Model):
         default=None,
         description="A task id from count_pages to translate without uploading again.",
     )
+    glossary_digest: str | None = Field(
+        default=None,
+        description="The content hash of the glossary file behind options.glossary_id "
+        "(what the reuse fingerprint holds instead of the provider's id).",
+    )
 
 
 class PageCount(Model):

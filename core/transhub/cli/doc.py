@@ -13,6 +13,7 @@ from transhub.cli.output import (
     OutputMode,
     Records,
     from_option,
+    glossary_option,
     json_option,
     note,
     output_dir_option,
@@ -68,6 +69,7 @@ def _batch_options(func: Any) -> Any:
 @click.option("--translate-images", is_flag=True, help="Also translate text inside images.")
 @click.option("--all-sheets", is_flag=True, help="Spreadsheets: translate every sheet.")
 @click.option("--pdf", "as_pdf", is_flag=True, help="Download the result as PDF.")
+@glossary_option
 @click.option(
     "--max-pages",
     type=click.IntRange(1),
@@ -93,6 +95,7 @@ def translate(
     translate_images: bool,
     all_sheets: bool,
     as_pdf: bool,
+    glossary: Path | None,
     max_pages: int | None,
     confirm: bool,
     overwrite: bool,
@@ -128,6 +131,7 @@ def translate(
             "all_sheets": all_sheets,
         },
         kind="pdf" if as_pdf else "same",
+        glossary=str(glossary.resolve()) if glossary is not None else None,
         overwrite=overwrite,
         jobs=jobs,
     )
@@ -174,6 +178,7 @@ def run_documents(
             options=options,
             output=kind,
             overwrite=spec.overwrite,
+            glossary=spec.glossary,
         ),
         keep_going=keep_going,
     )

@@ -306,6 +306,13 @@ from_option = click.option(
     shell_complete=completer("complete_languages"),
     help="Source language (omit to detect, where the provider can).",
 )
+glossary_option = click.option(
+    "--glossary",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="A CSV/TSV of `source term,target term` lines the provider applies "
+    "(needs --from; created once per content, reused after).",
+)
 output_dir_option = click.option(
     "-o",
     "--output-dir",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -10,6 +11,7 @@ from transhub.cli.output import (
     OutputMode,
     Records,
     from_option,
+    glossary_option,
     json_option,
     output_file_option,
     overwrite_option,
@@ -25,6 +27,7 @@ from transhub.cli.runtime import Runtime
 @to_option
 @from_option
 @provider_option
+@glossary_option
 @output_file_option
 @overwrite_option
 @json_option
@@ -35,6 +38,7 @@ def text(
     target: str,
     source: str | None,
     provider: str | None,
+    glossary: Path | None,
     output: str | None,
     overwrite: bool,
     mode: OutputMode,
@@ -48,7 +52,9 @@ def text(
         if text is None and sys.stdin.isatty():
             raise click.UsageError("give TEXT, or pipe the text in on standard input")
         text = sys.stdin.read().rstrip("\n")
-    result = runtime.hub.translate_text(text, target, source=source, provider=provider)
+    result = runtime.hub.translate_text(
+        text, target, source=source, provider=provider, glossary=glossary
+    )
     with Records(mode, many=False) as records:
         records.add(result)
     if mode is OutputMode.TEXT:

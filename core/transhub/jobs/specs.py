@@ -26,6 +26,8 @@ class DocumentBatch(_Spec):
     command: Literal["doc translate"] = "doc translate"
     paths: list[str]
     kind: str = "same"
+    #: The glossary file (absolute path), read again when the batch is resumed.
+    glossary: str | None = None
 
 
 class ImageBatch(_Spec):

@@ -115,3 +115,34 @@ def test_glossaries_go_to_the_provider_that_stores_them(
         "the report", "de", source="en", options=TextOptions(glossary_id=glossary_id)
     )
     assert used.text == "[DE] the Bericht"
+
+
+def test_a_glossary_file_routes_to_deepl_and_fanyigou_named_is_refused(
+    both: dict[str, Any], transhub_cli: Callable, tmp_path: Path, make_docx: Callable[..., Path]
+) -> None:
+    terms = tmp_path / "terms.csv"
+    terms.write_text("report,报告\n", encoding="utf-8")
+    argv = ("text", "the report", "--from", "en", "--to", "zh")
+    assert transhub_cli(*argv).exit_code == EXIT_CODES["routing"]  # two fit: a tie
+    chosen = transhub_cli("-v", *argv, "--glossary", str(terms))
+    assert chosen.exit_code == 0, chosen.stderr
+    assert chosen.stdout.strip() == "[ZH-HANS] the 报告"
+    assert "skipping fanyigou (takes no glossaries)" in chosen.stderr
+    notes = make_docx(tmp_path / "notes.docx")
+    assert _hub().prepare_document(notes, "zh", source="en", glossary=terms).provider == "deepl"
+    assert not both["fanyigou"].requests
+    sent = len(both["deepl"].requests)
+    for named in (
+        ("text", "the report"),
+        ("doc", "translate", str(notes)),
+    ):
+        refused = transhub_cli(
+            *named, "--from", "en", "--to", "zh", "--provider", "fanyigou", "--glossary", str(terms)
+        )
+        assert refused.exit_code == EXIT_CODES["input"], refused.stderr
+        assert refused.stderr.strip().count("\n") == 0
+        assert "--glossary: fanyigou takes no glossaries; providers that do: deepl" in (
+            refused.stderr
+        )
+    assert not both["fanyigou"].requests
+    assert len(both["deepl"].requests) == sent

@@ -33,15 +33,23 @@ def document_fingerprint(
     kind: OutputKind,
     sha256: str | None = None,
 ) -> str:
-    """What makes two document translations the same work."""
+    """What makes two document translations the same work.  A glossary from a file
+    counts by its content (the same terms are the same work, whichever id the provider
+    gave them; other terms are other work)."""
+    options = request.options.model_dump()
+    extra = {}
+    if request.glossary_digest is not None:
+        options["glossary_id"] = None
+        extra["glossary"] = request.glossary_digest
     return fingerprint(
         capability="document",
         provider=impl.provider.name,
         sha256=sha256 or file_digest(request.path),
         source=request.source,
         target=request.target,
-        options=request.options.model_dump(),
+        options=options,
         kind=kind.value,
+        **extra,
     )
 
 
@@ -211,6 +219,8 @@ class DocumentDriver(SingleFileDriver):
             "kind": kind.value,
             "overwrite": overwrite,
             "prepared_task_id": request.prepared_task_id,
+            # The glossary sent (options.glossary_id) and the content it was made from.
+            "glossary_digest": request.glossary_digest,
         }
         return self.run(
             plan.provider, item, job_request, destination, overwrite=overwrite, force=force
@@ -231,6 +241,7 @@ class DocumentDriver(SingleFileDriver):
             source=spec["source"],
             options=DocumentOptions(**spec["options"]),
             prepared_task_id=job.prepared_task_id or spec.get("prepared_task_id"),
+            glossary_digest=spec.get("glossary_digest"),
         )
         if job.state is JobState.SUBMITTING:
             safe = request.prepared_task_id is not None and translator.idempotent_submit

@@ -34,20 +34,26 @@ def detect(text: str) -> str:
     return "EN"
 
 
+def _apply(text: str, glossary: Mapping[str, str] | None) -> str:
+    """DeepL's glossary rule: each source term becomes its target term."""
+    for source_term, target_term in (glossary or {}).items():
+        text = text.replace(source_term, target_term)
+    return text
+
+
 def translate_text(
     text: str, target: str, glossary: Mapping[str, str] | None = None, tags: str | None = None
 ) -> str:
     """The emulated translation of one text."""
-    for source_term, target_term in (glossary or {}).items():
-        text = text.replace(source_term, target_term)
+    text = _apply(text, glossary)
     if tags in ("xml", "html"):
         # Only the text between tags is "translated"; markup passes unchanged.
         return re.sub(r">([^<>]*\S[^<>]*)<", lambda m: f">[{target}] {m.group(1)}<", text)
     return f"[{target}] {text}"
 
 
-def _label_lines(data: bytes, target: str) -> bytes:
-    text = data.decode("utf-8", "replace")
+def _label_lines(data: bytes, target: str, glossary: Mapping[str, str] | None) -> bytes:
+    text = _apply(data.decode("utf-8", "replace"), glossary)
     lines = [f"[{target}] {line}" if line.strip() else line for line in text.split("\n")]
     return "\n".join(lines).encode("utf-8")
 
@@ -55,8 +61,14 @@ def _label_lines(data: bytes, target: str) -> bytes:
 _TEXT_NODE = re.compile(rb"(<(?:w:t|a:t|t)(?:\s[^>]*)?>)([^<]+)(</(?:w:t|a:t|t)>)")
 
 
-def _label_archive(data: bytes, target: str) -> bytes:
+def _label_archive(data: bytes, target: str, glossary: Mapping[str, str] | None) -> bytes:
+    from xml.sax.saxutils import escape, unescape
+
     label = f"[{target}] ".encode()
+
+    def node(text: bytes) -> bytes:
+        return escape(_apply(unescape(text.decode("utf-8", "replace")), glossary)).encode()
+
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as result:
@@ -64,7 +76,7 @@ def _label_archive(data: bytes, target: str) -> bytes:
             content = source.read(item.filename)
             if item.filename.endswith(".xml"):
                 content = _TEXT_NODE.sub(
-                    lambda m: m.group(1) + label + m.group(2) + m.group(3), content
+                    lambda m: m.group(1) + label + node(m.group(2)) + m.group(3), content
                 )
             result.writestr(item, content)
     return out.getvalue()
@@ -101,15 +113,22 @@ def minimal_docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def translate_document(data: bytes, extension: str, output: str, target: str) -> bytes:
-    """The emulated translation of a document of type ``extension``, as ``output``."""
+def translate_document(
+    data: bytes,
+    extension: str,
+    output: str,
+    target: str,
+    glossary: Mapping[str, str] | None = None,
+) -> bytes:
+    """The emulated translation of a document of type ``extension``, as ``output``
+    (the glossary's terms replaced in its text, as in texts)."""
     if output != extension:
         return minimal_docx(f"[{target}] emulated translation of a .{extension} document")
     if extension in ("docx", "pptx", "xlsx"):
         try:
-            return _label_archive(data, target)
+            return _label_archive(data, target, glossary)
         except zipfile.BadZipFile:
             return data
     if extension == "pdf":
         return data + f"\n%transhub-emulator translation to {target}\n".encode()
-    return _label_lines(data, target)
+    return _label_lines(data, target, glossary)

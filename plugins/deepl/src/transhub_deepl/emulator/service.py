@@ -66,6 +66,8 @@ class _Document:
     created_at: float
     failing: bool
     fetched: bool = False
+    # The glossary's entries as they were at upload (a later delete does not undo them).
+    glossary: dict[str, str] | None = None
 
 
 @dataclass
@@ -232,7 +234,7 @@ class DeepLEmulator:
         target = protocol.target(params.get("target_lang"))
         source = protocol.source(params.get("source_lang"))
         protocol.check_formality(params.get("formality"), target)
-        self._glossary_for(params.get("glossary_id"), owner, source, target)
+        glossary = self._glossary_for(params.get("glossary_id"), owner, source, target)
         output = str(params.get("output_format") or "").lower() or extension
         if extension == "doc":
             output = "docx"
@@ -252,6 +254,7 @@ class DeepLEmulator:
             billed=billed,
             created_at=self.options.clock(),
             failing=FAIL_MARKER in data,
+            glossary=dict(glossary) if glossary else None,
         )
         with self._lock:
             self.documents[document.document_id] = document
@@ -299,7 +302,7 @@ class DeepLEmulator:
         if self._state(document) != "done":
             raise Refusal(503, "Document not ready.")
         body = outputs.translate_document(
-            document.data, document.extension, document.output, document.target
+            document.data, document.extension, document.output, document.target, document.glossary
         )
         # DeepL deletes the document once the result has been handed out.
         with self._lock:
