@@ -266,15 +266,16 @@ def languages_for(hub: Hub, provider: str | None, source: str, target: str) -> t
 def create_glossary(
     hub: Hub,
     provider: str | None,
-    path: str | Path,
+    path: str | Path | GlossaryFile,
     source: str,
     target: str,
     *,
     name: str | None = None,
 ) -> tuple[GlossaryInfo, bool]:
     """The provider's glossary for a file and a pair, created only when no glossary
-    of the same content exists; returns it and whether it was reused."""
-    glossary = read_glossary(path)
+    of the same content exists; returns it and whether it was reused.  ``path``: the
+    file, or the file already read (then its terms are the ones created)."""
+    glossary = path if isinstance(path, GlossaryFile) else read_glossary(path)
     src, dst = languages_for(hub, provider, source, target)
     cls = route_store(hub, provider, src, dst)
     pairs = cls.languages.pairs or frozenset()
@@ -335,7 +336,7 @@ def _existing(
 
 
 def ensure_glossary(
-    hub: Hub, provider: str | None, path: str | Path, source: str, target: str
+    hub: Hub, provider: str | None, path: str | Path | GlossaryFile, source: str, target: str
 ) -> str:
     """The id of ``provider``'s (``None``: the one configured store that keeps the
     pair) glossary for the file at ``path`` and the pair
@@ -406,5 +407,6 @@ def glossary_for(
     store = _store_of(hub, name)
     assert store is not None
     check_for(store, glossary)
-    glossary_id = ensure_glossary(hub, name, glossary.path, source, target)
+    # The terms read once: the digest is of exactly what the provider receives.
+    glossary_id = ensure_glossary(hub, name, glossary, source, target)
     return glossary_id, glossary.digest(source, target)

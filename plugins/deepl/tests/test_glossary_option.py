@@ -47,9 +47,14 @@ def test_a_bad_line_is_refused_before_anything_is_sent(
     terms = _terms(tmp_path, "report,Bericht\nsales\n")
     notes = tmp_path / "notes.txt"
     notes.write_text("the report\n", encoding="utf-8")
-    argv = (
-        ("text", "the report") if command == "text" else ("doc", "translate", str(notes))
-    ) + ("--from", "en", "--to", "de", "--glossary", str(terms))
+    argv = (("text", "the report") if command == "text" else ("doc", "translate", str(notes))) + (
+        "--from",
+        "en",
+        "--to",
+        "de",
+        "--glossary",
+        str(terms),
+    )
     result = transhub_cli(*argv)
     assert result.exit_code == EXIT_CODES["input"]
     assert result.stderr.strip().count("\n") == 0
