@@ -454,8 +454,7 @@ def parse_json(response: requests.Response, provider: str, what: str) -> Any:
         shown = repr(snippet)
         shown = shown if len(shown) <= 82 else f"{shown[:80]}…"
         raise ResponseFormatError(
-            f"{provider}: {what} answered {kind} (HTTP {response.status_code}), "
-            f"not JSON: {shown}",
+            f"{provider}: {what} answered {kind} (HTTP {response.status_code}), not JSON: {shown}",
             provider=provider,
             code=response.status_code,
         ) from None
