@@ -43,6 +43,7 @@ def lint(session: nox.Session) -> None:
     """ruff: lint and formatting."""
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session
@@ -67,7 +68,11 @@ def docs(session: nox.Session) -> None:
     )
     # Only the real providers: the test plugins would add their commands to the reference.
     session.run(
-        "mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"),
+        "mkdocs",
+        "build",
+        "--strict",
+        "--site-dir",
+        str(ROOT / "site"),
         env={"TRANSHUB_PLUGINS": "fanyigou,alibaba,deepl"},
     )
     session.run("python", "docs/hooks/check_site.py", str(ROOT / "site"))

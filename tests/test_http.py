@@ -211,8 +211,13 @@ def test_saved_files_follow_the_umask_not_0600(echo, http, tmp_path, sample):
     import os
     import stat
 
-    task = http.upload(f"{echo.url}/v1/documents", fields={"target": "zh"}, file_field="file",
-                       path=sample, headers=AUTH).json()["id"]
+    task = http.upload(
+        f"{echo.url}/v1/documents",
+        fields={"target": "zh"},
+        file_field="file",
+        path=sample,
+        headers=AUTH,
+    ).json()["id"]
     destination = tmp_path / "result.txt"
     http.fetch(f"{echo.url}/v1/documents/{task}/result", destination, headers=AUTH)
     umask = os.umask(0)
