@@ -176,9 +176,15 @@ def test_kill_while_polling_then_resume_finishes_the_batch(echo, isolated, tmp_p
     echo.service.polls_until_done = 1
     from transhub.testing import invoke
 
-    result = invoke(["jobs", "resume"])  # finishes the jobs, then the rest of the batch
+    result = invoke(["jobs", "resume", "--json"])  # finishes the jobs, then the batch
     assert result.exit_code == 0, result.stderr
     assert uploads == 2 and echo.log.count("/v1/documents") == 3  # each document once
+    # One array: a record per resumed job, then the re-run batch's, in input order.
+    records = json.loads(result.stdout)
+    jobs, inputs = records[:2], records[2:]
+    assert [r["state"] for r in jobs] == ["completed", "completed"]
+    assert [r["input"] for r in inputs] == [str(doc.resolve()) for doc in docs]
+    assert sorted(r["status"] for r in inputs) == ["completed", "reused", "reused"]
     finish = invoke(
         ["doc", "translate", str(tmp_path / "in"), "--to", "fr", "--provider", "echo", "-o", "out"]
     )
