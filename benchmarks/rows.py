@@ -116,11 +116,10 @@ def watched(path: Path) -> Iterator[list[int]]:
 
 def all_done(result: Run, count: int) -> Run:
     """A batch run, after checking that each of its ``count`` inputs succeeded."""
-    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    # An item's word: "status" — "completed" or "reused" (issue 13's vocabulary);
-    # "state" and "done" before it.
-    states = collections.Counter(r.get("status", r.get("state")) for r in records)
-    completed = sum(states.get(word, 0) for word in ("completed", "reused", "done"))
+    records = json.loads(result.stdout)  # --json: one array of the inputs' records
+    # An item's word: "status", "completed" or "reused" (issue 13's vocabulary).
+    states = collections.Counter(r["status"] for r in records)
+    completed = sum(states.get(word, 0) for word in ("completed", "reused"))
     assert completed == count == sum(states.values()), f"{states}: {result.stderr[-500:]}"
     return result
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, TypeAdapter
 from transhub.cli.output import OutputMode, Records
 from transhub.cli.schemas import COMMANDS, ErrorDocument
+from transhub.emulation import Fault
 from transhub.errors import EXIT_CODES
 from transhub.testing import make_image
 
@@ -35,7 +37,19 @@ def image(tmp_path):
     return make_image(tmp_path / "scan.png", 100, 40)
 
 
-def _runs(image):
+@pytest.fixture
+def job_id(cli, echo, sample):
+    """A completed job in the journal, for ``jobs show`` and ``jobs resume``."""
+    argv = ("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "-o", "ja")
+    (record,) = json.loads(cli(*argv, "--json").stdout)
+    return record["job_id"]
+
+
+#: Batch commands whose two runs differ (the second reuses): compared by their inputs.
+BATCHES = {"doc translate", "doc convert", "image translate", "jobs resume"}
+
+
+def _runs(image, job_id):
     return {
         "providers": ["providers"],
         "providers --doctor": ["providers", "--doctor"],
@@ -47,11 +61,19 @@ def _runs(image):
         "text": ["text", "hi", "--to", "zh", "--provider", "echo"],
         "ocr": ["ocr", str(image), "--provider", "echo"],
         "dict": ["dict", "hello", "--provider", "echo"],
-    }
+        "doc translate": ["doc", "translate", "notes.txt", "--to", "zh", "--provider", "echo",
+                          "-o", "zh", "--overwrite"],
+        "doc convert": ["doc", "convert", "notes.txt", "--format", "pdf", "--provider", "echo",
+                        "-o", "pdf", "--overwrite"],
+        "image translate": ["image", "translate", "https://img.example/a.png", "--to", "en",
+                            "--provider", "echo", "-o", "images", "--overwrite"],
+        "jobs show": ["jobs", "show", job_id],
+        "jobs resume": ["jobs", "resume", job_id],
+    }  # fmt: skip
 
 
-def test_every_command_prints_one_document_matching_its_schema(cli, echo, sample, image):
-    runs = _runs(image)
+def test_every_command_prints_one_document_matching_its_schema(cli, echo, sample, image, job_id):
+    runs = _runs(image, job_id)
     assert set(runs) == set(COMMANDS)
     for command, argv in runs.items():
         result = cli(*argv, "--json")
@@ -60,8 +82,8 @@ def test_every_command_prints_one_document_matching_its_schema(cli, echo, sample
         assert records, command
 
 
-def test_jsonl_prints_the_same_records_one_per_line(cli, echo, sample, image):
-    for command, argv in _runs(image).items():
+def test_jsonl_prints_the_same_records_one_per_line(cli, echo, sample, image, job_id):
+    for command, argv in _runs(image, job_id).items():
         document = json.loads(cli(*argv, "--json").stdout)
         lines = [json.loads(line) for line in cli(*argv, "--jsonl").lines]
         expected = document if COMMANDS[command][1] else [document]
@@ -69,6 +91,9 @@ def test_jsonl_prints_the_same_records_one_per_line(cli, echo, sample, image):
             expected, lines = [r["check"] for r in expected], [r["check"] for r in lines]
         if command == "sandbox serve":  # each run takes free ports
             expected, lines = [r["provider"] for r in expected], [r["provider"] for r in lines]
+        if command in BATCHES:  # the second run reuses the first's results
+            key = "job_id" if command == "jobs resume" else "input"
+            expected, lines = [r[key] for r in expected], [r[key] for r in lines]
         assert lines == expected, command
 
 
@@ -136,3 +161,75 @@ def test_records_stream_and_close_the_array_on_error(capsys):
         records.add({"n": 1})
         with pytest.raises(RuntimeError, match="second record"):
             records.add({"n": 2})
+
+
+def _documents(folder, count):
+    paths = []
+    for n in range(count):
+        path = folder / f"doc{n}.txt"
+        path.write_text(f"document {n}\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.parametrize("failing", [False, True])
+def test_doc_translate_prints_one_array_in_input_order(cli, echo, tmp_path, failing):
+    paths = _documents(tmp_path, 5)
+    if failing:  # one of the submits is refused: its record says so, the array is closed
+        echo.faults.queue(Fault.ERROR, action="/v1/documents")
+    argv = ["doc", "translate", *reversed(paths), "--to", "fr", "--provider", "echo", "-j", "3"]
+    result = cli(*argv, "--json")
+    records = _check("doc translate", result.stdout)
+    assert [r["input"] for r in records] == list(reversed(paths))
+    statuses = [r["status"] for r in records]
+    if failing:
+        assert result.exit_code == EXIT_CODES["failure"]
+        assert statuses.count("failed") == 1 and statuses.count("completed") == 4
+        (failed,) = [r for r in records if r["status"] == "failed"]
+        assert failed["error"] and failed["output"] is None
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert statuses == ["completed"] * 5
+        assert all(os.path.isabs(r["output"]) for r in records)
+    streamed = cli(*argv, "--jsonl")  # the same records, one per line (reused now)
+    lines = [json.loads(line) for line in streamed.stdout.splitlines()]
+    assert [r["input"] for r in lines] == list(reversed(paths))
+    assert streamed.stdout.count("\n") == 5 and not streamed.stdout.startswith("[")
+
+
+def test_image_translate_prints_one_array_in_input_order(cli, echo):
+    urls = [f"https://img.example/{n}/photo.jpg" for n in range(5)]
+    urls.insert(2, "https://img.example/fail.jpg")  # the echo service cannot read it
+    urls.append(urls[0])
+    argv = ["image", "translate", *urls, "--to", "en", "--provider", "echo", "-o", "out"]
+    result = cli(*argv, "--json")
+    assert result.exit_code == EXIT_CODES["failure"]
+    records = _check("image translate", result.stdout)
+    assert [r["input"] for r in records] == urls
+    assert [r["status"] for r in records].count("failed") == 1
+    assert records[2]["status"] == "failed" and records[2]["output"] is None
+    streamed = cli(*argv, "--jsonl", "--overwrite")
+    assert streamed.exit_code == EXIT_CODES["failure"]
+    lines = [json.loads(line) for line in streamed.stdout.splitlines()]
+    assert [r["input"] for r in lines] == urls and len(streamed.stdout.splitlines()) == len(urls)
+
+
+def test_jobs_show_is_one_object_and_resume_one_array(cli, echo, sample, job_id):
+    shown = json.loads(cli("jobs", "show", job_id[:6], "--json").stdout)
+    assert isinstance(shown, dict) and shown["job_id"] == job_id
+    (line,) = cli("jobs", "show", job_id, "--jsonl").stdout.splitlines()
+    assert json.loads(line) == shown
+    assert json.loads(cli("jobs", "resume", "--json").stdout) == []  # nothing to resume
+    # A submit whose fate is unknown: resume refuses it (a failed record), --resubmit sends it.
+    echo.faults.queue(Fault.DROP_AFTER, action="/v1/documents")
+    cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "zh")
+    refused = cli("jobs", "resume", "--json")
+    assert refused.exit_code == 1
+    (record,) = _check("jobs resume", refused.stdout)
+    assert record["state"] == "failed" and "--resubmit" in record["error"]
+    finished = cli("jobs", "resume", "--resubmit", "--json")
+    assert finished.exit_code == 0, finished.stderr
+    (record,) = _check("jobs resume", finished.stdout)
+    assert record["state"] == "completed" and record["error"] is None
+    assert [Path(p).name for p in record["outputs"]] == ["notes.zh.txt"]
+    assert all(os.path.isabs(p) for p in record["outputs"])

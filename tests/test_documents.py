@@ -32,7 +32,7 @@ def test_translate_writes_the_result_beside_the_name_and_language(cli, echo, sam
 def test_translate_json_reports_each_input(cli, echo, sample):
     result = cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json")
     assert result.exit_code == 0, result.stderr
-    record = json.loads(result.stdout)
+    (record,) = json.loads(result.stdout)  # one array, even of one input
     assert record["input"] == str(sample)
     assert record["status"] == "completed"
     assert record["provider"] == "echo"
@@ -108,7 +108,7 @@ def test_batch_with_a_task_failure_exits_non_zero(cli, echo, tmp_path):
         "--json",
     )
     assert result.exit_code == 1
-    states = sorted(json.loads(line)["status"] for line in result.lines)
+    states = sorted(r["status"] for r in json.loads(result.stdout))
     assert states == ["completed", "failed"]
 
 

@@ -15,7 +15,7 @@ def test_a_batch_is_split_into_tasks_and_merged_back_in_order(cli, echo, tmp_pat
         "image", "translate", *urls, "--to", "en", "--provider", "echo", "-o", "out", "--json"
     )
     assert result.exit_code == 1  # one image failed
-    records = [json.loads(line) for line in result.lines]
+    records = json.loads(result.stdout)
     assert [r["input"] for r in records] == urls
     assert [r["status"] for r in records].count("failed") == 1
     assert records[3]["code"] == "422" and records[3]["error"] == "cannot read image"

@@ -64,7 +64,7 @@ def make_docs(folder: Path, count: int) -> list[Path]:
 
 def test_every_step_is_journalled(cli, echo, sample, isolated):
     result = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json")
-    record = json.loads(result.stdout)
+    (record,) = json.loads(result.stdout)
     job = journal(isolated).get(record["job_id"])
     assert job.state.value == "completed" and job.task_id and job.provider == "echo"
     assert job.submitted_at and job.finished_at and job.created_at.endswith("+00:00")
@@ -95,7 +95,7 @@ def test_the_same_content_is_reused_without_contacting_the_provider(cli, echo, s
     as_json = cli(
         "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "c", "--json"
     )
-    assert json.loads(as_json.stdout)["status"] == "reused"
+    assert [r["status"] for r in json.loads(as_json.stdout)] == ["reused"]
     forced = cli(
         "doc", "translate", str(copy), "--to", "zh", "--provider", "echo", "-o", "d", "--force"
     )
@@ -176,9 +176,15 @@ def test_kill_while_polling_then_resume_finishes_the_batch(echo, isolated, tmp_p
     echo.service.polls_until_done = 1
     from transhub.testing import invoke
 
-    result = invoke(["jobs", "resume"])  # finishes the jobs, then the rest of the batch
+    result = invoke(["jobs", "resume", "--json"])  # finishes the jobs, then the batch
     assert result.exit_code == 0, result.stderr
     assert uploads == 2 and echo.log.count("/v1/documents") == 3  # each document once
+    # One array: a record per resumed job, then the re-run batch's, in input order.
+    records = json.loads(result.stdout)
+    jobs, inputs = records[:2], records[2:]
+    assert [r["state"] for r in jobs] == ["completed", "completed"]
+    assert [r["input"] for r in inputs] == [str(doc.resolve()) for doc in docs]
+    assert sorted(r["status"] for r in inputs) == ["completed", "reused", "reused"]
     finish = invoke(
         ["doc", "translate", str(tmp_path / "in"), "--to", "fr", "--provider", "echo", "-o", "out"]
     )
@@ -248,7 +254,7 @@ def test_two_processes_share_one_journal(echo, isolated, tmp_path):
 def test_forget_and_prune(cli, echo, sample, isolated):
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
-    )["job_id"]
+    )[0]["job_id"]
     assert cli("jobs", "prune", "--older-than", "1").stderr.strip() == "pruned 0 jobs"
     dry = cli("jobs", "prune", "--older-than", "0", "--dry-run")
     assert dry.stderr.strip() == "would prune 1 job" and job in dry.stdout
@@ -260,7 +266,7 @@ def test_forget_and_prune(cli, echo, sample, isolated):
     assert cli("jobs", "show", job).exit_code == EXIT_CODES["not-found"]
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "ja", "--provider", "echo", "--json").stdout
-    )["job_id"]
+    )[0]["job_id"]
     assert cli("jobs", "forget", job).exit_code == 0
     assert json.loads(cli("jobs", "list", "--json").stdout) == []
 
@@ -268,7 +274,7 @@ def test_forget_and_prune(cli, echo, sample, isolated):
 def test_jobs_download_fetches_again(cli, echo, sample, tmp_path):
     job = json.loads(
         cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--json").stdout
-    )["job_id"]
+    )[0]["job_id"]
     result = cli("jobs", "download", job, "-o", "again")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "again" / "notes.zh.txt").read_bytes() == expected(sample.read_text(), "zh")
@@ -287,7 +293,7 @@ def test_image_jobs_are_journalled_and_reused(cli, echo, isolated):
     )
     assert again.exit_code == 0, again.stderr
     assert echo.log.count("/v1/images") == tasks
-    assert all(json.loads(line)["status"] == "reused" for line in again.lines)
+    assert [r["status"] for r in json.loads(again.stdout)] == ["reused"] * len(urls)
 
 
 def test_progress_is_drawn_on_a_terminal_only(echo, tmp_path):

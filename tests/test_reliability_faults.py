@@ -457,7 +457,7 @@ def test_alibaba_truncated_download_leaves_nothing_and_resume_completes_it(
     alibaba.faults.queue(Fault.DROP_AFTER, action=DOWNLOAD)
     cut = invoke(["image", "translate", *IMAGE_URLS, "--to", "en", "-o", "out", "--json"])
     assert cut.exit_code == EXIT_CODES["failure"]
-    records = {json.loads(line)["input"]: json.loads(line) for line in cut.lines}
+    records = {r["input"]: r for r in json.loads(cut.stdout)}
     # Downloads run at once: the cut one fails alone (no partial file), the other lands.
     (failed,) = [r for r in records.values() if r["status"] == "failed"]
     assert "download" in failed["error"] and "transhub jobs resume" in failed["error"]

@@ -288,7 +288,7 @@ def test_no_command_ever_shows_a_secret(
         str(out),
         "--json",
     )
-    job = json.loads(images.lines[0])["job_id"]
+    job = json.loads(images.stdout)[0]["job_id"]
     assert services.alibaba.emulator.task_count() == 1  # the STS token was signed and taken
     run(("jobs", "list"))
     run(("jobs", "list"), "--json")
@@ -482,7 +482,7 @@ def test_result_names_from_alibaba_stay_in_the_output_folder(
     journal_files = {p for p in written if p.is_relative_to(tmp_path / "home")}
     saved = written - journal_files
     assert saved and all(p.resolve().parent == out for p in saved), sorted(saved)
-    records = [json.loads(line) for line in result.lines]
+    records = json.loads(result.stdout)
     named = {Path(path).resolve() for r in records for path in r["outputs"].values()}
     assert named == {p.resolve() for p in saved}
     reserved = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10))}

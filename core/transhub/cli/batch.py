@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import click
 
-from transhub.cli.output import emit_json, note, table
+from transhub.cli.output import OutputMode, Records, batch_records, note, table
 from transhub.cli.progress import Progress
 
 
@@ -17,26 +17,31 @@ def run_batch(
     work: Callable[[Any, threading.Event, Callable[[str, Any], None]], Any],
     *,
     jobs: int,
-    as_json: bool,
+    mode: OutputMode,
     quiet: bool,
     label: Callable[[Any], str] = str,
+    records: Records | None = None,
 ) -> int:
     """Run ``work(item, stop, on_status)`` over ``items`` with at most ``jobs`` at once.
 
-    Prints one JSON object per item as it finishes with ``--json``, else a summary
-    table (or, for one item, just its output path).  Ctrl-C stops new submits, leaves
-    running remote tasks in the journal, says how to resume and exits 130.  Returns
-    the exit code: 0, or 1 when any item failed.  A single item's error is raised
-    as is, so its own exit code applies.
+    With ``--json`` prints one JSON array of the items' records, with ``--jsonl`` one
+    record per line, else a summary table (or, for one item, just its output path);
+    always in input order, each record as soon as it and every input before it have
+    finished.  ``records`` is an open array to add to instead (``jobs resume`` prints
+    one array for everything it runs).  Ctrl-C stops new submits, leaves running
+    remote tasks in the journal, says how to resume and exits 130 (the array closed).
+    Returns the exit code: 0, or 1 when any item failed.  A single item's error is
+    raised as is, so its own exit code applies.
     """
     from transhub.batch import run_concurrently
     from transhub.errors import EXIT_CODES
 
     stop = threading.Event()
-    progress = Progress.for_terminal(len(items), quiet=quiet, as_json=as_json)
+    machine = mode is not OutputMode.TEXT
+    progress = Progress.for_terminal(len(items), quiet=quiet, machine_readable=machine)
 
-    def task(item: Any) -> Any:
-        name = label(item)
+    def task(numbered: tuple[int, Any]) -> Any:
+        name = label(numbered[1])
 
         def on_status(_job: str, status: Any) -> None:
             # A job that waits (for a channel, for another process's job) says what for.
@@ -45,42 +50,47 @@ def run_batch(
 
         progress.update(name, "starting")
         try:
-            result = work(item, stop, on_status)
+            result = work(numbered[1], stop, on_status)
         except BaseException:
             progress.finish(name, ok=False)
             raise
         progress.finish(name, ok=True)
         return result
 
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []  # in input order
+    waiting: dict[int, dict[str, Any]] = {}  # finished before an earlier input
     single = len(items) == 1
-    outcomes = cast(Generator[Any, None, None], run_concurrently(items, task, jobs=jobs, stop=stop))
-    try:
-        for outcome in outcomes:
-            if single and outcome.error is not None:
-                raise outcome.error
-            record = _record(outcome, label)
-            rows.append(record)
-            if as_json:
-                emit_json(record)
-    except KeyboardInterrupt:
-        stop.set()
-        outcomes.close()  # waits for running items: each stops at its next step
-        progress.close()
-        note(
-            f"transhub: interrupted after {len(rows)} of {len(items)}; tasks already "
-            "submitted keep running remotely and are recorded: `transhub jobs resume` "
-            "finishes everything (the inputs not started too)"
-        )
-        return EXIT_CODES["interrupted"]
+    outcomes = cast(
+        Generator[Any, None, None],
+        run_concurrently(list(enumerate(items)), task, jobs=jobs, stop=stop),
+    )
+    with batch_records(mode, records) as out:
+        try:
+            for outcome in outcomes:
+                if single and outcome.error is not None:
+                    raise outcome.error
+                waiting[outcome.item[0]] = _record(outcome, label)
+                while len(rows) in waiting:
+                    rows.append(waiting.pop(len(rows)))
+                    out.add(rows[-1])
+        except KeyboardInterrupt:
+            stop.set()
+            outcomes.close()  # waits for running items: each stops at its next step
+            for n in sorted(waiting):  # finished, though an earlier input did not
+                out.add(waiting[n])
+            progress.close()
+            note(
+                f"transhub: interrupted after {len(rows) + len(waiting)} of {len(items)}; "
+                "tasks already submitted keep running remotely and are recorded: "
+                "`transhub jobs resume` finishes everything (the inputs not started too)"
+            )
+            return EXIT_CODES["interrupted"]
     progress.close()
-    if single and not as_json:
+    if single and not machine:
         click.echo(rows[0]["output"])
         if rows[0]["status"] == "reused":
             note("reused the result of an identical earlier translation (--force translates anew)")
-    elif not as_json:
-        order = {label(item): n for n, item in enumerate(items)}
-        rows.sort(key=lambda r: order.get(r["input"], len(order)))  # input order, not finish
+    elif not machine:
         table(
             [
                 (
@@ -105,7 +115,7 @@ def _record(outcome: Any, label: Callable[[Any], str]) -> dict[str, Any]:
     """One input's row, in the shared vocabulary (absolute paths)."""
     result, error = outcome.result, outcome.error
     return {
-        "input": label(outcome.item),
+        "input": label(outcome.item[1]),
         "output": str(result.output.resolve()) if result else None,
         "job_id": (result.job_id or None) if result else getattr(error, "job_id", None),
         "provider": result.provider if result else (error.provider if error else None),

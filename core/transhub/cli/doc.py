@@ -114,7 +114,6 @@ def translate(
     remote task is recorded in the job journal (`transhub jobs`). The same content
     translated the same way before is reused unless --force.
     """
-    as_json = mode is not OutputMode.TEXT
     from transhub.jobs.specs import DocumentBatch
 
     files = own_inputs(runtime.hub, paths, recursive=recursive, include=include)
@@ -137,7 +136,7 @@ def translate(
     )
     return run_documents(
         runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
-        quiet=quiet, as_json=as_json, keep_going=keep_going,
+        quiet=quiet, mode=mode, keep_going=keep_going,
     )  # fmt: skip
 
 
@@ -150,12 +149,15 @@ def run_documents(
     confirm: bool = False,
     force: bool = False,
     quiet: bool = False,
-    as_json: bool = False,
+    mode: OutputMode = OutputMode.TEXT,
+    records: Records | None = None,
     batch_id: str | None = None,
     keep_going: bool = False,
 ) -> int:
     """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
-    in the journal first so that ``jobs resume`` can run it again if it is stopped."""
+    in the journal first so that ``jobs resume`` can run it again if it is stopped.
+    Its records go to ``records`` when given (an open array), else printed as ``mode``
+    says."""
     from transhub.batch import check_distinct_outputs
     from transhub.capabilities.document import DocumentOptions, OutputKind
     from transhub.cli.batch import run_recorded
@@ -195,7 +197,7 @@ def run_documents(
         return runner.run(prepared[path], force=force)
 
     code = run_recorded(
-        hub.journal, batch_id, files, work, jobs=limit, as_json=as_json, quiet=quiet
+        hub.journal, batch_id, files, work, jobs=limit, mode=mode, records=records, quiet=quiet
     )
     if skipped:
         note(f"{skipped} of {len(files) + skipped} inputs were not translated (see above)")
@@ -397,7 +399,6 @@ def convert(
     mode: OutputMode,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
-    as_json = mode is not OutputMode.TEXT
     from transhub.batch import check_distinct_outputs, expand_paths
     from transhub.cli.batch import run_batch
 
@@ -419,4 +420,4 @@ def convert(
     def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
         return hub.runner(stop=stop, on_status=on_status).run(prepared[path], force=force)
 
-    return run_batch(files, work, jobs=1, as_json=as_json, quiet=quiet)
+    return run_batch(files, work, jobs=1, mode=mode, quiet=quiet)

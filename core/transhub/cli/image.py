@@ -9,7 +9,8 @@ import click
 
 from transhub.cli.output import (
     OutputMode,
-    emit_json,
+    Records,
+    batch_records,
     from_option,
     json_option,
     note,
@@ -78,10 +79,9 @@ def translate(
 ) -> int:
     """Translate images, given as local files or http(s) URLs.
 
-    Prints one row per image (one JSON object per image with --json) and exits
-    non-zero when any image failed.
+    Prints one row per image, in input order (with --json one JSON array, with
+    --jsonl one object per line) and exits non-zero when any image failed.
     """
-    as_json = mode is not OutputMode.TEXT
     from transhub.errors import InputError
     from transhub.jobs.specs import ImageBatch
 
@@ -100,7 +100,7 @@ def translate(
         overwrite=overwrite,
         jobs=jobs,
     )
-    return run_images(runtime, spec, inputs=list(inputs), force=force, as_json=as_json)
+    return run_images(runtime, spec, inputs=list(inputs), force=force, mode=mode)
 
 
 def run_images(
@@ -109,11 +109,13 @@ def run_images(
     *,
     inputs: list[str] | None = None,
     force: bool = False,
-    as_json: bool = False,
+    mode: OutputMode = OutputMode.TEXT,
+    records: Records | None = None,
     batch_id: str | None = None,
 ) -> int:
     """Run an image batch (a :class:`~transhub.jobs.specs.ImageBatch`), recorded in the
-    journal first so that ``jobs resume`` can run it again if it is stopped."""
+    journal first so that ``jobs resume`` can run it again if it is stopped.  Its
+    records go to ``records`` when given (an open array), else printed as ``mode`` says."""
     from transhub.capabilities.image import ImageOptions
     from transhub.errors import EXIT_CODES
 
@@ -133,6 +135,9 @@ def run_images(
             batch_id=batch_id,
         )
     except KeyboardInterrupt:
+        if records is None:
+            with Records(mode, many=True):
+                pass  # --json: still one document (an empty array)
         note(
             "transhub: interrupted; tasks already submitted keep running remotely and are "
             "recorded: `transhub jobs resume` finishes everything (the images not started too)"
@@ -140,23 +145,10 @@ def run_images(
         return EXIT_CODES["interrupted"]
     journal.close_batch(batch_id)
     failed = [o for o in outcomes if not o.success]
-    if as_json:
-        for outcome in outcomes:
-            emit_json(
-                {
-                    "input": outcome.input,
-                    "provider": outcome.provider,
-                    "job_id": outcome.job_id,
-                    "task_id": outcome.task_id,
-                    "status": outcome.status,
-                    "code": outcome.code,
-                    "error": None if outcome.success else outcome.message,
-                    "output": str(outcome.outputs["image"].resolve())
-                    if "image" in outcome.outputs
-                    else None,
-                    "outputs": {k: str(v.resolve()) for k, v in outcome.outputs.items()},
-                }
-            )
+    if records is not None or mode is not OutputMode.TEXT:
+        with batch_records(mode, records) as out:
+            for outcome in outcomes:
+                out.add(_record(outcome))
     else:
         table(
             [
@@ -177,3 +169,18 @@ def run_images(
             return EXIT_CODES[failed[0].error_kind]  # one image: its own class of failure
         return 1
     return 0
+
+
+def _record(outcome: Any) -> dict[str, Any]:
+    """One image's record, in the shared vocabulary (absolute paths)."""
+    return {
+        "input": outcome.input,
+        "provider": outcome.provider,
+        "job_id": outcome.job_id,
+        "task_id": outcome.task_id,
+        "status": outcome.status,
+        "code": outcome.code,
+        "error": None if outcome.success else outcome.message,
+        "output": str(outcome.outputs["image"].resolve()) if "image" in outcome.outputs else None,
+        "outputs": {k: str(v.resolve()) for k, v in outcome.outputs.items()},
+    }

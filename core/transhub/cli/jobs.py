@@ -12,8 +12,8 @@ import click
 
 from transhub.cli.output import (
     OutputMode,
+    Records,
     completer,
-    emit_json,
     json_option,
     note,
     provider_option,
@@ -65,10 +65,6 @@ def list_(
     """List jobs, newest first (the latest 50 unless --limit or --all).
 
     Rows stream from the journal: --all on a big journal never holds it in memory."""
-    from transhub.cli.output import Records
-
-    as_json = mode is not OutputMode.TEXT
-
     rows = runtime.journal.summaries(
         states=list(states), provider=provider, limit=None if show_all else limit + 1
     )
@@ -80,7 +76,7 @@ def list_(
                 more = True
                 break
             shown += 1
-            if as_json:
+            if mode is not OutputMode.TEXT:
                 records.add(row)
             else:
                 _print_row(row, header=shown == 1)
@@ -124,11 +120,12 @@ def _line(cells: Sequence[str]) -> str:
 @json_option
 @click.pass_obj
 def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
-    """Show everything recorded of one job (an id prefix is enough)."""
-    as_json = mode is not OutputMode.TEXT
+    """Show everything recorded of one job (an id prefix is enough); --json and
+    --jsonl print it as one object."""
     job = runtime.journal.get(job_id)
-    if as_json:
-        emit_json(job.to_dict())
+    if mode is not OutputMode.TEXT:
+        with Records(mode, many=False) as records:
+            records.add(job.to_dict())
         return
     state = "may have been submitted" if job.may_have_been_submitted else job.state.value
     for key, value in (
@@ -172,23 +169,24 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, mode: Out
     running, download finished results.  Nothing that reached the provider is sent
     again; a job that may have been submitted is resubmitted only when the provider
     refuses duplicates, or with --resubmit.  Without IDs, batches that were
-    interrupted also run again, so their inputs that never started start now."""
-    as_json = mode is not OutputMode.TEXT
+    interrupted also run again, so their inputs that never started start now.
+    With --json one array of every job's and every re-run input's record."""
     journal = runtime.hub.journal
     ids = [journal.get(i).id for i in job_ids] or [
         j["job_id"] for j in journal.summaries(states=UNFINISHED)
     ]
     batches = [] if job_ids else journal.open_batches()
-    if not ids and not batches:
-        note("nothing to resume")
-        return 0
-    failed = _resume_jobs(runtime, ids, resubmit=resubmit, as_json=as_json)
-    for batch_id, spec in batches:
-        failed += _rerun_batch(runtime, batch_id, spec, as_json=as_json)
+    with Records(mode, many=True) as records:
+        if not ids and not batches:
+            note("nothing to resume")
+            return 0  # --json: still one document, an empty array
+        failed = _resume_jobs(runtime, ids, resubmit=resubmit, records=records)
+        for batch_id, spec in batches:
+            failed += _rerun_batch(runtime, batch_id, spec, records=records)
     return 1 if failed else 0
 
 
-def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, as_json: bool) -> int:
+def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, records: Records) -> int:
     """Run an interrupted batch again: what is done is reused, what is in flight is
     adopted, the inputs that never started start now.  How many failures (0 or 1)."""
     from transhub.cli.doc import run_documents
@@ -201,9 +199,12 @@ def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, as_js
     note(f"batch {batch_id}: {spec.command} of {len(inputs)} inputs, run again")
     try:
         if isinstance(spec, DocumentBatch):
-            code = run_documents(runtime, spec, as_json=as_json, batch_id=batch_id, keep_going=True)
+            code = run_documents(
+                runtime, spec, mode=records.mode, records=records, batch_id=batch_id,
+                keep_going=True,
+            )  # fmt: skip
         else:
-            code = run_images(runtime, spec, as_json=as_json, batch_id=batch_id)
+            code = run_images(runtime, spec, mode=records.mode, records=records, batch_id=batch_id)
     except TranshubError as exc:
         note(f"batch {batch_id}: {exc}")
         if exc.kind != "interrupted":
@@ -212,7 +213,7 @@ def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, as_js
     return 1 if code else 0
 
 
-def _resume_jobs(runtime: Runtime, ids: list[str], *, resubmit: bool, as_json: bool) -> int:
+def _resume_jobs(runtime: Runtime, ids: list[str], *, resubmit: bool, records: Records) -> int:
     """Finish each job named; how many failed."""
     from transhub.errors import TranshubError
 
@@ -224,16 +225,20 @@ def _resume_jobs(runtime: Runtime, ids: list[str], *, resubmit: bool, as_json: b
             result = runner.resume(job_id)
         except TranshubError as exc:
             failed += 1
-            record: dict[str, Any] = {"job_id": job_id, "state": "failed", "error": str(exc)}
+            record: dict[str, Any] = {
+                "job_id": job_id, "state": "failed", "outputs": [], "error": str(exc)
+            }  # fmt: skip
         else:
             job = journal.get(job_id)
-            record = {"job_id": job_id, "state": job.state.value, "outputs": _outputs(result)}
-            if job.state.value == "expired" and job.error:
-                # What cannot be recovered, and why (e.g. a result the provider released
-                # when a download was interrupted).
-                record["error"] = job.error
-        if as_json:
-            emit_json(record)
+            # An expired job says what cannot be recovered, and why (e.g. a result the
+            # provider released when a download was interrupted).
+            error = job.error if job.state.value == "expired" else None
+            record = {
+                "job_id": job_id, "state": job.state.value, "outputs": _outputs(result),
+                "error": error or None,
+            }  # fmt: skip
+        if records.mode is not OutputMode.TEXT:
+            records.add(record)
         elif record["state"] == "failed":
             note(f"{job_id}: {record['error']}")
         else:
@@ -247,8 +252,8 @@ def _outputs(result: Any) -> list[str]:
     if result is None:
         return []
     if isinstance(result, list):
-        return [str(p) for outcome in result for p in outcome.outputs.values()]
-    return [str(result.output)]
+        return [str(p.absolute()) for outcome in result for p in outcome.outputs.values()]
+    return [str(Path(result.output).absolute())]
 
 
 @jobs.command()

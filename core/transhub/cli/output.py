@@ -70,13 +70,6 @@ def dumps(data: Any) -> str:
     return text
 
 
-def emit_json(data: Any) -> None:
-    """One JSON document on one line of stdout (paths absolute)."""
-    if hasattr(data, "model_dump"):
-        data = data.model_dump(mode="python")
-    click.echo(dumps(data))
-
-
 class Records:
     """A command's results: with --json one JSON document (an array when many=True, else the
     single object); with --jsonl one object per line; in TEXT mode nothing is printed (the
@@ -120,6 +113,16 @@ class Records:
     def _write(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def batch_records(
+    mode: OutputMode, records: Records | None = None
+) -> contextlib.AbstractContextManager[Records]:
+    """Where a batch's records go: ``records`` when given (an array already open, so
+    that ``jobs resume`` prints one array for every batch it runs), else a new array."""
+    if records is not None:
+        return contextlib.nullcontext(records)
+    return Records(mode, many=True)
 
 
 def json_option(function: F) -> F:

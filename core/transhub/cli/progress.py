@@ -36,9 +36,9 @@ class Progress:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_terminal(cls, total: int, *, quiet: bool, as_json: bool) -> Progress:
+    def for_terminal(cls, total: int, *, quiet: bool, machine_readable: bool) -> Progress:
         """A board that draws only on an interactive stderr."""
-        return cls(total, enabled=not (quiet or as_json) and sys.stderr.isatty())
+        return cls(total, enabled=not (quiet or machine_readable) and sys.stderr.isatty())
 
     def update(self, name: str, state: str, percent: float | None = None) -> None:
         """Show ``name``'s state (and the provider's percent)."""

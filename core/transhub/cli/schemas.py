@@ -9,7 +9,7 @@ suite validates real output against them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -90,6 +90,93 @@ class EmulatorRecord(_Record):
     )
 
 
+#: An item's status in a batch (the same word in the table).
+Status = Literal["completed", "reused", "failed"]
+
+
+class DocumentItemRecord(_Record):
+    """One input of a document batch (``doc translate``, ``doc convert``); the array
+    is in input order."""
+
+    input: str = Field(description="The input as given.")
+    output: Path | None = Field(description="Absolute path of the result; null when failed.")
+    job_id: str | None = Field(description="The journal's job (null when nothing was sent).")
+    provider: str | None
+    status: Status
+    pages: int | None
+    error: str | None
+
+
+class ImageItemRecord(_Record):
+    """One input of ``image translate``; the array is in input order (a repeated input
+    is repeated)."""
+
+    input: str = Field(description="The input as given (path or URL).")
+    provider: str
+    job_id: str | None
+    task_id: str | None = Field(description="The provider's task.")
+    status: Status
+    code: str | None = Field(description="The provider's error code when it failed.")
+    error: str | None
+    output: Path | None = Field(description="Absolute path of the translated image.")
+    outputs: dict[str, Path] = Field(description="Every saved artifact → absolute path.")
+
+
+class ResumedJobRecord(_Record):
+    """One job ``jobs resume`` finished (or could not).  Without IDs it also runs
+    interrupted batches again: their inputs' records (``doc translate``'s or
+    ``image translate``'s) follow in the same array."""
+
+    job_id: str
+    state: str = Field(description="completed, failed, expired, …")
+    outputs: list[Path] = Field(description="Absolute paths of the results.")
+    error: str | None
+
+
+class JobItemRecord(_Record):
+    """One input of a recorded job."""
+
+    position: int
+    input: str
+    fingerprint: str
+    plan: dict[str, str]
+    input_size: int | None
+    input_sha256: str | None
+    status: str = Field(description="pending, completed, reused or failed.")
+    code: str | None
+    message: str
+    artifacts: dict[str, str]
+    outputs: dict[str, dict[str, Any]] = Field(
+        description="Artifact → its saved file (``path``, ``sha256``)."
+    )
+
+
+class JobRecord(_Record):
+    """Everything recorded of one job (``transhub jobs show``)."""
+
+    job_id: str
+    provider: str
+    capability: str
+    state: str = Field(description="submitting, running, finished, completed, failed, expired.")
+    request: dict[str, Any]
+    items: list[JobItemRecord]
+    created_at: str
+    updated_at: str
+    task_id: str | None
+    prepared_task_id: str | None
+    percent: float | None
+    pages: int | None
+    message: str
+    error: str | None
+    error_kind: str | None
+    submitted_at: str | None
+    finished_at: str | None
+    owner: str | None
+    lease_until: float | None
+    sending_at: str | None
+    batch_id: str | None
+
+
 class ErrorBody(_Record):
     """What went wrong."""
 
@@ -118,6 +205,11 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "text": (TextResult, False),
     "ocr": (OcrResult, False),
     "dict": (DictionaryEntry, False),
+    "doc translate": (DocumentItemRecord, True),
+    "doc convert": (DocumentItemRecord, True),
+    "image translate": (ImageItemRecord, True),
+    "jobs show": (JobRecord, False),
+    "jobs resume": (ResumedJobRecord, True),
 }
 
 

@@ -50,11 +50,11 @@ def test_45_urls_three_tasks_one_failure_table(service: Any, tmp_path: Path) -> 
     assert not any(name.startswith(".") for name in saved)  # no partial files left
 
 
-def test_json_output_one_object_per_image(service: Any, tmp_path: Path) -> None:
+def test_json_output_one_array_of_every_image(service: Any, tmp_path: Path) -> None:
     batch = urls(45, failing=3)
     result = translate(*batch, "-o", "out", "--json")
     assert result.exit_code != 0
-    objects = [json.loads(line) for line in result.lines]
+    objects = json.loads(result.stdout)
     assert [o["input"] for o in objects] == batch
     failed = [o for o in objects if o["status"] != "completed"]
     assert len(failed) == 1
@@ -69,7 +69,7 @@ def test_json_output_one_object_per_image(service: Any, tmp_path: Path) -> None:
 
 def test_all_good_exits_zero_and_files_match_the_emulator(service: Any, tmp_path: Path) -> None:
     batch = urls(3)
-    result = translate(*batch, "-o", "out", "--json")
+    result = translate(*batch, "-o", "out", "--jsonl")
     assert result.exit_code == 0, result.stderr
     objects = [json.loads(line) for line in result.lines]
     task_id = objects[0]["task_id"]
@@ -79,7 +79,7 @@ def test_all_good_exits_zero_and_files_match_the_emulator(service: Any, tmp_path
 
 def test_options_reach_the_service(service: Any, tmp_path: Path) -> None:
     result = translate(
-        urls(1)[0], "--field", "e-commerce", "--editor-data", "--ignore-entity", "--json"
+        urls(1)[0], "--field", "e-commerce", "--editor-data", "--ignore-entity", "--jsonl"
     )
     assert result.exit_code == 0, result.stderr
     submitted = service.app.log.records(SUBMIT)[0].fields
@@ -95,7 +95,7 @@ def test_options_reach_the_service(service: Any, tmp_path: Path) -> None:
 
 def test_repeated_urls_are_translated_once(service: Any) -> None:
     one, two = urls(2)
-    result = translate(one, two, one, "--json")
+    result = translate(one, two, one, "--jsonl")
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line)["input"] for line in result.lines] == [one, two, one]
     assert service.app.log.records(SUBMIT)[0].fields["ImageUrls"] == f"{one},{two}"
@@ -187,7 +187,7 @@ def test_providers_lists_alibaba_as_configured(service: Any) -> None:
 
 def test_two_urls_with_one_file_name_get_two_outputs(service: Any, tmp_path: Path) -> None:
     first, second = "https://a.example/x/photo.jpg", "https://b.example/y/photo.jpg"
-    result = translate(first, second, "-o", "out", "--json")
+    result = translate(first, second, "-o", "out", "--jsonl")
     assert result.exit_code == 0, result.stderr
     outputs = [Path(json.loads(line)["output"]) for line in result.lines]
     assert outputs[0] != outputs[1]

@@ -112,8 +112,8 @@ def test_a_batch_respects_the_one_channel(
         "--json",
     )
     assert result.exit_code == 0, result.stderr
-    records = [json.loads(line) for line in result.lines]
-    assert sorted(Path(r["input"]).name for r in records) == [f"doc{n}.txt" for n in range(4)]
+    records = json.loads(result.stdout)  # one array, in input order (the folder's, by name)
+    assert [Path(r["input"]).name for r in records] == [f"doc{n}.txt" for n in range(4)]
     assert {r["status"] for r in records} == {"completed"}
     assert all(r["provider"] == "fanyigou" and r["pages"] == 1 for r in records)
     tasks = sorted(emulator.service.tasks.values(), key=lambda t: t.started or 0)
@@ -172,7 +172,7 @@ def test_image_translate_several_images(
 ) -> None:
     paths = [str(samples.png(f"sign{n}.png", size=(64 + n, 32))) for n in range(3)]
     result = run(
-        "image", "translate", *paths, "--to", "zh", "--provider", "fanyigou", "-o", "out", "--json"
+        "image", "translate", *paths, "--to", "zh", "--provider", "fanyigou", "-o", "out", "--jsonl"
     )
     assert result.exit_code == 0, result.stderr
     records = [json.loads(line) for line in result.lines]
