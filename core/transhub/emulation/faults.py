@@ -47,11 +47,22 @@ class Fault(str, enum.Enum):
     """Process the request, then answer HTTP 200 with a complete body of broken JSON."""
 
 
+def _receive_body(environ: dict[str, Any]) -> None:
+    """Read a request's whole body now, and let the application read it from memory
+    later (the client may be gone by then: the body had arrived)."""
+    import io
+
+    from werkzeug.wsgi import get_input_stream
+
+    environ["wsgi.input"] = io.BytesIO(get_input_stream(environ).read())
+
+
 class Hold:
-    """A request held at the emulator's door: :attr:`arrived` is set when the
-    request comes in; it proceeds (and is processed) only once :meth:`release` is
-    called.  Lets a test act at an exact moment, e.g. kill the client while its
-    paid submit is in flight."""
+    """A request held at the emulator's door: :attr:`arrived` is set once the whole
+    request has come in (its body read, so a client killed after that moment has
+    still delivered it, as a real service would have received it); it proceeds (and
+    is processed) only once :meth:`release` is called.  Lets a test act at an exact
+    moment, e.g. kill the client while its paid submit is in flight."""
 
     def __init__(self, action: str, timeout: float) -> None:
         self.action = action
@@ -168,6 +179,7 @@ class FaultInjector:
         action = self.action_of(environ)
         held = self.faults._take_hold(action)
         if held is not None:
+            _receive_body(environ)
             held.wait()
         chosen = self.faults.draw(action)
         if Fault.DELAY in chosen:
