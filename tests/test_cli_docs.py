@@ -128,7 +128,17 @@ def test_new_pages_are_in_the_nav_and_the_home_page_has_the_snippet():
 
 
 def test_help_lists_whole_summaries(cli):
-    for argv in ([], ["config"], ["sandbox"]):
+    import click
+    from transhub.cli.root import cli as root
+
+    ctx = click.Context(root)
+    groups = [
+        [name]
+        for name in root.list_commands(ctx)
+        if isinstance(root.get_command(ctx, name), click.Group)
+    ]
+    assert {"config", "sandbox", "doc", "jobs", "image", "glossary"} <= {g[0] for g in groups}
+    for argv in ([], *groups):
         result = cli(*argv, "--help")
         commands = result.stdout.split("Commands:")[1]
         assert "..." not in commands, argv

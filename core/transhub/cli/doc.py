@@ -22,10 +22,11 @@ from transhub.cli.output import (
     table,
     to_option,
 )
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
 
-@click.group()
+@click.group(cls=WholeSummaries)
 def doc() -> None:
     """Translate, count and convert documents."""
 

@@ -14,10 +14,11 @@ from transhub.cli.output import (
     provider_option,
     table,
 )
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
 
-@click.group()
+@click.group(cls=WholeSummaries)
 def glossary() -> None:
     """Glossaries: term pairs a provider applies to its translations.
 

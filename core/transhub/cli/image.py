@@ -20,10 +20,11 @@ from transhub.cli.output import (
     table,
     to_option,
 )
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
 
-@click.group()
+@click.group(cls=WholeSummaries)
 def image() -> None:
     """Translate the text in images."""
 

@@ -18,13 +18,14 @@ from transhub.cli.output import (
     note,
     provider_option,
 )
+from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
 UNFINISHED = ["submitting", "running", "finished"]
 
 
-@click.group()
+@click.group(cls=WholeSummaries)
 def jobs() -> None:
     """The job journal: every remote task transhub started, and its results.
 
