@@ -270,6 +270,8 @@ class Journal(ClaimStore, BatchStore):
             "owner",
             "lease_until",
             "batch_id",
+            "billed_characters",
+            "attempts",
         }
     )
 
@@ -281,6 +283,8 @@ class Journal(ClaimStore, BatchStore):
         values = {k: _to_db(v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
         if "request" in values:
             values["request"] = json.dumps(values["request"], sort_keys=True)
+        if "attempts" in values:
+            values["attempts"] = json.dumps(values["attempts"])
         values["updated_at"] = now()
         assignments = ", ".join(f"{name} = ?" for name in values)
         with self._transaction() as db:
@@ -376,6 +380,7 @@ class Journal(ClaimStore, BatchStore):
         data = {key: _from_db(value) for key, value in dict(row).items()}
         data["state"] = JobState(data["state"])
         data["request"] = json.loads(data["request"])
+        data["attempts"] = json.loads(data["attempts"])
         return Job(items=items, **data)
 
     def jobs(

@@ -101,6 +101,8 @@ class Job:
     lease_until: float | None = None
     sending_at: str | None = None
     batch_id: str | None = None
+    billed_characters: int | None = None
+    attempts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def may_have_been_submitted(self) -> bool:

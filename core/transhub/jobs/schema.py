@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -67,8 +67,15 @@ CREATE TABLE IF NOT EXISTS outputs (
 );
 """
 
+#: Version 3: what a provider billed for a job (DeepL reports billed characters), and
+#: the providers tried before the one that took the job (``--fallback``), as JSON.
+_V3 = """
+ALTER TABLE jobs ADD COLUMN billed_characters INTEGER;
+ALTER TABLE jobs ADD COLUMN attempts TEXT NOT NULL DEFAULT '[]';
+"""
+
 
 def script_from(version: int) -> list[str]:
     """The statements that bring a journal of schema ``version`` to the current one."""
-    script = (_TABLES if version < 1 else "") + _V2
+    script = (_TABLES if version < 1 else "") + (_V2 if version < 2 else "") + _V3
     return [statement for statement in script.split(";") if statement.strip()]
