@@ -1,4 +1,5 @@
-"""Batches: expanding inputs, and running work items concurrently.
+"""Batches: expanding inputs, validating every one before anything is sent, and
+running work items concurrently.
 
 Each item's outcome is a result or the typed error it raised; one failing item never
 stops the others.  Outcomes are yielded as they finish.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,46 @@ def expand_paths(
     return list(dict.fromkeys(found))
 
 
+def validate_every(
+    items: Sequence[ItemT],
+    prepare: Callable[[ItemT], ResultT],
+    *,
+    keep_going: bool,
+    label: Callable[[ItemT], str] = str,
+) -> tuple[dict[ItemT, ResultT], dict[ItemT, TranshubError]]:
+    """Each item's plan (``prepare``), every item checked before anything is sent; and
+    the items refused, with why.  Bad items refuse the batch all at once, every one
+    named — or, with ``keep_going``, are returned beside the plans (unless no item is
+    good: then the first problem is raised).  A problem that is not about one item
+    (configuration, credentials…) is raised at once."""
+    plans: dict[ItemT, ResultT] = {}
+    bad: dict[ItemT, TranshubError] = {}
+    for item in items:
+        try:
+            plans[item] = prepare(item)
+        except TranshubError as exc:
+            if exc.kind not in ("input", "routing"):
+                raise
+            bad[item] = exc
+    if not bad:
+        return plans, bad
+    first = next(iter(bad.values()))
+    if keep_going and plans:
+        return plans, bad
+    if keep_going or len(bad) == 1:
+        raise first
+    kinds = {type(exc) for exc in bad.values()}
+    cls = kinds.pop() if len(kinds) == 1 else InputError
+    lines = "\n".join(
+        f"  {exc}" if label(item) in str(exc) else f"  {label(item)}: {exc}"
+        for item, exc in bad.items()
+    )
+    raise cls(
+        f"{len(bad)} of {len(items)} inputs cannot be translated; nothing was sent "
+        f"(--keep-going translates the others):\n{lines}"
+    )
+
+
 def check_distinct_outputs(planned: Iterable[tuple[Path, Path]]) -> None:
     """Refuse a batch in which two inputs would be saved under one name (``a/r.txt``
     and ``b/r.txt`` into one folder): the second result would replace the first."""
@@ -94,7 +135,7 @@ def run_concurrently(
     *,
     jobs: int,
     stop: threading.Event | None = None,
-) -> Iterator[Outcome[ItemT, ResultT]]:
+) -> Generator[Outcome[ItemT, ResultT], None, None]:
     """Run ``work`` on each item with at most ``jobs`` at once; yield outcomes as
     they finish.  An interruption (Ctrl-C arrives in this thread) or closing the
     iterator early cancels the items not started and sets ``stop`` *before* waiting

@@ -37,9 +37,9 @@ from transhub.errors import InputError, LimitExceededError, NotFoundError, Unsup
 from transhub.router import Need
 
 if TYPE_CHECKING:
-    from transhub.api import Hub
     from transhub.capabilities.base import LanguageSupport
     from transhub.capabilities.glossary import GlossaryInfo, GlossaryStore, Term
+    from transhub.pool import ProviderPool as Hub  # what these functions need of a hub
 
 TSV_EXTENSIONS = frozenset({"tsv", "tab", "txt"})
 CSV_EXTENSIONS = frozenset({"csv"})

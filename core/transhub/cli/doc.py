@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    batch_options,
     from_option,
     glossary_option,
     json_option,
@@ -29,32 +28,6 @@ from transhub.cli.runtime import Runtime
 @click.group(cls=WholeSummaries)
 def doc() -> None:
     """Translate, count and convert documents."""
-
-
-def _batch_options(func: Any) -> Any:
-    func = click.option(
-        "-r", "--recursive", is_flag=True, help="Include files in subfolders of folders given."
-    )(func)
-    func = click.option(
-        "--include", multiple=True, metavar="GLOB", help="Only files matching GLOB (repeatable)."
-    )(func)
-    func = click.option(
-        "-j",
-        "--jobs",
-        type=click.IntRange(1, 64),
-        default=4,
-        show_default=True,
-        help="Documents at once (never more than the provider allows).",
-    )(func)
-    func = click.option(
-        "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
-    )(func)
-    func = click.option(
-        "--keep-going",
-        is_flag=True,
-        help="Translate the valid inputs and report the others (default: refuse the batch).",
-    )(func)
-    return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
 
 
 @doc.command()
@@ -81,7 +54,7 @@ def _batch_options(func: Any) -> Any:
     "--confirm", is_flag=True, help="Show the estimate and the balance, and ask before paying."
 )
 @overwrite_option
-@_batch_options
+@batch_options("Documents at once (never more than the provider allows).")
 @json_option
 @click.pass_obj
 def translate(
@@ -159,18 +132,19 @@ def run_documents(
     in the journal first so that ``jobs resume`` can run it again if it is stopped.
     Its records go to ``records`` when given (an open array), else printed as ``mode``
     says."""
-    from transhub.batch import check_distinct_outputs
+    from transhub.batch import validate_every
     from transhub.capabilities.document import DocumentOptions, OutputKind
-    from transhub.cli.batch import run_recorded
+    from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
     from transhub.errors import EXIT_CODES
+    from transhub.jobs.batch import Refused
 
     hub = runtime.hub
     files = files if files is not None else [Path(p) for p in spec.paths]
     options = DocumentOptions(**spec.options)
     kind = OutputKind(spec.kind)
     # Validate and route every file first: a batch with bad files pays for nothing
-    # (unless --keep-going), and says every bad one at once.
-    prepared = _validated(
+    # (unless --keep-going: the bad ones are named, and stand failed in the records).
+    plans, refused = validate_every(
         files,
         lambda f: hub.prepare_document(
             f,
@@ -185,79 +159,68 @@ def run_documents(
         ),
         keep_going=keep_going,
     )
-    skipped = len(files) - len(prepared)
-    files = list(prepared)
-    check_distinct_outputs((f, plan.destination) for f, plan in prepared.items())
-    if max_pages is not None or confirm:
-        prepared = _budget(runtime, prepared, max_pages=max_pages, confirm=confirm)
-    limit = _capped(hub, spec.jobs, [plan.implementation for plan in prepared.values()])
-    batch_id = batch_id or hub.journal.open_batch(spec.model_dump())
-
-    def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
-        runner = hub.runner(stop=stop, on_status=on_status, batch_id=batch_id)
-        return runner.run(prepared[path], force=force)
-
-    code = run_recorded(
-        hub.journal, batch_id, files, work, jobs=limit, mode=mode, records=records, quiet=quiet
-    )
-    if skipped:
-        note(f"{skipped} of {len(files) + skipped} inputs were not translated (see above)")
+    skipped(refused)
+    code = run_batch(
+        runtime,
+        [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
+        mode=mode, quiet=quiet, record=document_record, summary=document_summary,
+        records=records, jobs=spec.jobs, force=force, max_pages=max_pages,
+        confirm=confirm_on_terminal if confirm else None, batch_id=batch_id,
+        spec=None if batch_id else spec.model_dump(),
+    )  # fmt: skip
+    if refused:
+        note(f"{len(refused)} of {len(files)} inputs were not translated (see above)")
         return code or EXIT_CODES["failure"]
     return code
 
 
-def _validated(
-    files: list[Path], prepare: Callable[[Path], Any], *, keep_going: bool
-) -> dict[Path, Any]:
-    """Each file's plan, every file checked before anything is sent.  Bad files are
-    reported all at once and refuse the batch — or, with ``keep_going``, are named and
-    left out."""
-    from transhub.errors import InputError, TranshubError
-
-    plans: dict[Path, Any] = {}
-    bad: list[tuple[Path, TranshubError]] = []
-    for path in files:
-        try:
-            plans[path] = prepare(path)
-        except TranshubError as exc:
-            if exc.kind not in ("input", "routing"):
-                raise  # not about this file (configuration, credentials…)
-            bad.append((path, exc))
-    if keep_going:
-        for path, problem in bad:
-            note(f"skipped {path}: {problem}")
-        if not plans:
-            raise bad[0][1]
-        return plans
-    if len(bad) == 1:
-        raise bad[0][1]
-    if bad:
-        kinds = {type(exc) for _, exc in bad}
-        cls = kinds.pop() if len(kinds) == 1 else InputError
-        lines = "\n".join(
-            f"  {exc}" if str(path) in str(exc) else f"  {path}: {exc}" for path, exc in bad
-        )
-        raise cls(
-            f"{len(bad)} of {len(files)} inputs cannot be translated; nothing was sent "
-            f"(--keep-going translates the others):\n{lines}"
-        )
-    return plans
-
-
-def _capped(hub: Any, jobs: int, implementations: list[Any]) -> int:
-    """``-j`` within what the providers allow, explained once when it is capped."""
-    limits: dict[str, int] = {
-        cls.provider.name: int(cls.provider.max_concurrent_tasks(hub.provider_settings(cls)))
-        for cls in implementations
+def document_record(done: Any) -> dict[str, Any]:
+    """One input's record, in the shared vocabulary (paths absolute)."""
+    result, error = done.result, done.error
+    return {
+        "input": absolute(done.input),
+        "output": str(result.output.resolve()) if result else None,
+        "job_id": (result.job_id or None) if result else getattr(error, "job_id", None),
+        "provider": done.provider,
+        "status": done.status,
+        "pages": result.pages if result else None,
+        "code": error_code(error),
+        "error": str(error) if error else None,
     }
-    if not limits:
-        return jobs
-    provider, allowed = min(limits.items(), key=lambda pair: pair[1])
-    if allowed < min(jobs, len(implementations)):
-        channels = "channel" if allowed == 1 else "channels"
-        note(f"-j {jobs} capped to {allowed}: {provider} allows {allowed} {channels}")
-        return allowed
-    return min(jobs, allowed)
+
+
+def error_code(error: Any) -> str | None:
+    """A failure's code: the provider's, else the class of problem (``input``...)."""
+    if error is None:
+        return None
+    return str(error.code) if getattr(error, "code", None) is not None else str(error.kind)
+
+
+def absolute(given: str) -> str:
+    """An input as JSON names it: a path made absolute, a URL as given."""
+    return given if "://" in given else str(Path(given).absolute())
+
+
+def document_summary(items: list[Any]) -> None:
+    """The summary after a document batch: one input's output path, else a table."""
+    if len(items) == 1 and items[0].error is None:
+        click.echo(items[0].result.output.resolve())
+        if items[0].status == "reused":
+            note("reused the result of an identical earlier translation (--force translates anew)")
+        return
+    table(
+        [
+            (
+                done.input,
+                done.provider,
+                done.result.pages if done.result and done.result.pages is not None else "",
+                done.status,
+                done.result.output.resolve() if done.result else done.error,
+            )
+            for done in items
+        ],
+        ("input", "provider", "pages", "status", "output or error"),
+    )
 
 
 def own_inputs(
@@ -286,44 +249,6 @@ def own_inputs(
     if not files:
         raise InputError("nothing to translate: every file given is an earlier transhub result")
     return files
-
-
-def _budget(
-    runtime: Runtime, prepared: dict[Path, Any], *, max_pages: int | None, confirm: bool
-) -> dict[Path, Any]:
-    """Quote the batch before paying: refuse over --max-pages or over the balance,
-    and ask with --confirm.  A provider's own count keeps its upload, so the
-    translation that follows does not send the file again."""
-    from transhub.errors import InputError, QuotaError
-
-    quote = runtime.hub.quote_documents(list(prepared.values()))
-    total = sum(q.pages for q in quote)
-    updated = {path: q.prepared for path, q in zip(prepared, quote, strict=True)}
-    if max_pages is not None and total > max_pages:
-        raise InputError(f"the batch is estimated at {total} pages, over --max-pages {max_pages}")
-    for provider, (pages, balance) in runtime.hub.balances_for(quote).items():
-        # Providers that bill characters (DeepL) quote them too.
-        billed = [q.characters for q in quote if q.provider == provider]
-        characters = sum(c for c in billed if c is not None) if any(billed) else None
-        needed = {"pages": pages, "characters": characters}
-        unit = balance.unit if balance is not None else ""
-        wanted = needed.get(unit)
-        if balance is not None and wanted is not None and wanted > balance.balance:
-            raise QuotaError(
-                f"{provider}: the batch needs about {wanted} {unit} but the balance is "
-                f"{balance.balance} {unit}; nothing was submitted",
-                provider=provider,
-            )
-        shown = f"{balance.balance} {balance.unit}" if balance is not None else "unknown"
-        estimate = f"{pages} pages" + (f", {characters} billed characters" if characters else "")
-        note(f"{provider}: estimate {estimate}; balance {shown}")
-    if confirm and not click.confirm(
-        f"Translate {len(prepared)} documents (about {total} pages)?", err=True, default=False
-    ):
-        from transhub.errors import Declined
-
-        raise Declined("you answered no: nothing was sent")
-    return updated
 
 
 @doc.command()
@@ -400,13 +325,12 @@ def convert(
     mode: OutputMode,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
-    from transhub.batch import check_distinct_outputs, expand_paths
+    from transhub.batch import expand_paths
     from transhub.cli.batch import run_batch
 
     hub = runtime.hub
-    files = expand_paths(paths)
-    prepared = {
-        f: hub.prepare_convert(
+    plans = [
+        hub.prepare_convert(
             f,
             target_format,
             source=source,
@@ -414,11 +338,9 @@ def convert(
             output_dir=output_dir,
             overwrite=overwrite,
         )
-        for f in files
-    }
-    check_distinct_outputs((f, plan.destination) for f, plan in prepared.items())
-
-    def work(path: Path, stop: threading.Event, on_status: Callable[[str, Any], None]) -> Any:
-        return hub.runner(stop=stop, on_status=on_status).run(prepared[path], force=force)
-
-    return run_batch(files, work, jobs=1, mode=mode, quiet=quiet)
+        for f in expand_paths(paths)
+    ]
+    return run_batch(
+        runtime, plans, mode=mode, quiet=quiet, record=document_record,
+        summary=document_summary, jobs=1, force=force,
+    )  # fmt: skip

@@ -10,7 +10,7 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
-    batch_records,
+    batch_options,
     from_option,
     json_option,
     note,
@@ -49,17 +49,10 @@ def image() -> None:
     help="Refuse to start when the batch has more than N distinct images.",
 )
 @click.option(
-    "--force", is_flag=True, help="Translate again even if an identical earlier result exists."
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Tasks at once (never more than the provider allows).",
+    "--confirm", is_flag=True, help="Show the estimate and the balance, and ask before paying."
 )
 @overwrite_option
+@batch_options("Tasks at once (never more than the provider allows).")
 @json_option
 @click.pass_obj
 def translate(
@@ -73,26 +66,36 @@ def translate(
     editor_data: bool,
     ignore_entity: bool,
     max_images: int | None,
-    force: bool,
-    jobs: int,
+    confirm: bool,
     overwrite: bool,
+    recursive: bool,
+    include: tuple[str, ...],
+    jobs: int,
+    force: bool,
+    keep_going: bool,
+    quiet: bool,
     mode: OutputMode,
 ) -> int:
-    """Translate images, given as local files or http(s) URLs.
+    """Translate images, given as local files, folders of files, or http(s) URLs.
 
     Prints one row per image, in input order (with --json one JSON array, with
-    --jsonl one object per line) and exits non-zero when any image failed.
+    --jsonl one object per line) and exits non-zero when any image failed.  Every
+    image is checked before anything is sent; a batch larger than the provider's
+    task size is split into tasks run concurrently (-j).
     """
-    from transhub.errors import InputError
+    from transhub.cli.doc import own_inputs
     from transhub.jobs.specs import ImageBatch
 
-    distinct = len(dict.fromkeys(inputs))
-    if max_images is not None and distinct > max_images:
-        raise InputError(
-            f"the batch has {distinct} distinct images, over --max-images {max_images}"
-        )
+    paths = tuple(Path(i) for i in inputs if "://" not in i)
+    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include) if paths else []
+    given: list[str] = []
+    for item in inputs:  # folders expanded in place: the input order is kept
+        if "://" not in item and Path(item).is_dir():
+            given.extend(str(f) for f in files if Path(item) in f.parents)
+        else:
+            given.append(item)
     spec = ImageBatch(
-        inputs=[i if "://" in i else str(Path(i).resolve()) for i in inputs],
+        inputs=[i if "://" in i else str(Path(i).resolve()) for i in given],
         target=target,
         source=source,
         provider=provider,
@@ -101,7 +104,10 @@ def translate(
         overwrite=overwrite,
         jobs=jobs,
     )
-    return run_images(runtime, spec, inputs=list(inputs), force=force, mode=mode)
+    return run_images(
+        runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
+        max_images=max_images, keep_going=keep_going,
+    )  # fmt: skip
 
 
 def run_images(
@@ -111,6 +117,10 @@ def run_images(
     inputs: list[str] | None = None,
     force: bool = False,
     mode: OutputMode = OutputMode.TEXT,
+    quiet: bool = False,
+    confirm: bool = False,
+    max_images: int | None = None,
+    keep_going: bool = False,
     records: Records | None = None,
     batch_id: str | None = None,
 ) -> int:
@@ -118,70 +128,61 @@ def run_images(
     journal first so that ``jobs resume`` can run it again if it is stopped.  Its
     records go to ``records`` when given (an open array), else printed as ``mode`` says."""
     from transhub.capabilities.image import ImageOptions
+    from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
     from transhub.errors import EXIT_CODES
 
-    journal = runtime.hub.journal
-    batch_id = batch_id or journal.open_batch(spec.model_dump())
-    try:
-        outcomes = runtime.hub.translate_images(
-            inputs or spec.inputs,
-            spec.target,
-            source=spec.source,
-            provider=spec.provider,
-            output_dir=spec.output_dir,
-            options=ImageOptions(**spec.options),
-            overwrite=spec.overwrite,
-            force=force,
-            jobs=spec.jobs,
-            batch_id=batch_id,
-        )
-    except KeyboardInterrupt:
-        if records is None:
-            with Records(mode, many=True):
-                pass  # --json: still one document (an empty array)
-        note(
-            "transhub: interrupted; tasks already submitted keep running remotely and are "
-            "recorded: `transhub jobs resume` finishes everything (the images not started too)"
-        )
-        return EXIT_CODES["interrupted"]
-    journal.close_batch(batch_id)
-    failed = [o for o in outcomes if not o.success]
-    if records is not None or mode is not OutputMode.TEXT:
-        with batch_records(mode, records) as out:
-            for outcome in outcomes:
-                out.add(_record(outcome))
-    else:
-        table(
-            [
-                (
-                    o.input,
-                    o.status,
-                    ", ".join(str(p) for p in o.outputs.values())
-                    if o.success
-                    else f"{o.code}: {o.message}",
-                )
-                for o in outcomes
-            ],
-            ("input", "status", "output or error"),
-        )
-    if failed:
-        note(f"{len(failed)} of {len(outcomes)} images failed")
-        if len(outcomes) == 1 and failed[0].error_kind in EXIT_CODES:
-            return EXIT_CODES[failed[0].error_kind]  # one image: its own class of failure
-        return 1
-    return 0
+    plan = runtime.hub.prepare_images(
+        inputs or spec.inputs,
+        spec.target,
+        source=spec.source,
+        provider=spec.provider,
+        output_dir=spec.output_dir,
+        options=ImageOptions(**spec.options),
+        overwrite=spec.overwrite,
+        keep_going=keep_going,
+    )
+    skipped(plan.refused, lambda s: s.label)
+    code = run_batch(
+        runtime, [plan], mode=mode, quiet=quiet, record=image_record, summary=image_summary,
+        records=records, noun="images ", single="code", jobs=spec.jobs, force=force,
+        max_images=max_images, confirm=confirm_on_terminal if confirm else None,
+        batch_id=batch_id, spec=None if batch_id else spec.model_dump(),
+    )  # fmt: skip
+    if plan.refused:
+        note(f"{len(plan.refused)} of {len(plan.inputs)} inputs were not translated (see above)")
+        return code or EXIT_CODES["failure"]
+    return code
 
 
-def _record(outcome: Any) -> dict[str, Any]:
-    """One image's record, in the shared vocabulary (absolute paths)."""
+def image_record(done: Any) -> dict[str, Any]:
+    """One image's record, in the shared vocabulary (paths absolute)."""
+    from transhub.cli.doc import absolute, error_code
+
+    outcome, error = done.result, done.error
+    outputs = outcome.outputs if outcome is not None else {}
     return {
-        "input": outcome.input,
-        "provider": outcome.provider,
-        "job_id": outcome.job_id,
-        "task_id": outcome.task_id,
-        "status": outcome.status,
-        "code": outcome.code,
-        "error": None if outcome.success else outcome.message,
-        "output": str(outcome.outputs["image"].resolve()) if "image" in outcome.outputs else None,
-        "outputs": {k: str(v.resolve()) for k, v in outcome.outputs.items()},
+        "input": absolute(done.input),
+        "provider": done.provider,
+        "job_id": outcome.job_id if outcome else None,
+        "task_id": outcome.task_id if outcome else None,
+        "status": done.status,
+        "code": outcome.code if outcome else error_code(error),
+        "error": str(error) if error else (None if outcome.success else outcome.message),
+        "output": str(outputs["image"].resolve()) if "image" in outputs else None,
+        "outputs": {k: str(v.resolve()) for k, v in outputs.items()},
     }
+
+
+def image_summary(items: list[Any]) -> None:
+    """The table after an image batch: one row per input, in input order."""
+    rows = []
+    for done in items:
+        outcome = done.result
+        if outcome is not None and outcome.success:
+            shown = ", ".join(str(p) for p in outcome.outputs.values())
+        elif outcome is not None:
+            shown = f"{outcome.code}: {outcome.message}"
+        else:
+            shown = f"{done.error.kind}: {done.error}"
+        rows.append((done.input, done.status, shown))
+    table(rows, ("input", "status", "output or error"))

@@ -325,3 +325,36 @@ output_dir_option = click.option(
     help="Folder for results (created if missing); - writes a single result to standard output.",
 )
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing result files.")
+
+
+def batch_options(jobs_help: str) -> Callable[[F], F]:
+    """The options every batch command shares: ``-r``, ``--include``, ``-j``,
+    ``--force``, ``--keep-going`` and ``-q`` (``jobs_help``: what ``-j`` counts)."""
+
+    def add(func: F) -> F:
+        func = click.option(
+            "-r", "--recursive", is_flag=True, help="Include files in subfolders of folders given."
+        )(func)
+        func = click.option(
+            "--include",
+            multiple=True,
+            metavar="GLOB",
+            help="Only files matching GLOB (repeatable).",
+        )(func)
+        func = click.option(
+            "-j", "--jobs", type=click.IntRange(1, 64), default=4, show_default=True,
+            help=jobs_help,
+        )(func)  # fmt: skip
+        func = click.option(
+            "--force",
+            is_flag=True,
+            help="Translate again even if an identical earlier result exists.",
+        )(func)
+        func = click.option(
+            "--keep-going",
+            is_flag=True,
+            help="Translate the valid inputs and report the others (default: refuse the batch).",
+        )(func)
+        return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
+
+    return add

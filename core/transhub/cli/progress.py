@@ -1,4 +1,5 @@
-"""Live progress on a terminal: one line per running job and an overall bar.
+"""Live progress on a terminal: one line per running task, in input order, and an
+overall bar (done / total, elapsed, estimated remaining).
 
 Drawn on stderr only when it is a terminal and neither ``--quiet`` nor ``--json`` was
 given; otherwise every call is a no-op.  Safe to call from worker threads.
@@ -30,7 +31,8 @@ class Progress:
         self.enabled = enabled
         self.done = 0
         self.failed = 0
-        self.running: dict[str, str] = {}
+        #: Running tasks: key → (input order, label, state shown).
+        self.running: dict[str, tuple[int, str, str]] = {}
         self.started = time.monotonic()
         self._drawn = 0
         self._lock = threading.Lock()
@@ -40,17 +42,25 @@ class Progress:
         """A board that draws only on an interactive stderr."""
         return cls(total, enabled=not (quiet or machine_readable) and sys.stderr.isatty())
 
-    def update(self, name: str, state: str, percent: float | None = None) -> None:
-        """Show ``name``'s state (and the provider's percent)."""
+    def update(
+        self, key: str, label: str, state: str, percent: float | None = None, order: int = 0
+    ) -> None:
+        """Show task ``key``'s state (and the provider's percent) on its line, named
+        ``label``; lines stand in input ``order``."""
         shown = f"{state} {percent:3.0f}%" if percent is not None else state
         with self._lock:
-            self.running[name] = shown
+            self.running[key] = (order, label, shown)
             self._draw()
 
-    def finish(self, name: str, *, ok: bool) -> None:
-        """``name`` is done (or failed)."""
+    def end(self, key: str) -> None:
+        """Task ``key`` is over: its line goes."""
         with self._lock:
-            self.running.pop(name, None)
+            if self.running.pop(key, None) is not None:
+                self._draw()
+
+    def settle(self, *, ok: bool) -> None:
+        """One more input has its outcome (``ok``: not failed)."""
+        with self._lock:
             self.done += 1
             self.failed += 0 if ok else 1
             self._draw()
@@ -81,7 +91,7 @@ class Progress:
         width = shutil.get_terminal_size((80, 24)).columns
         lines = [
             f"  {name[: width - 20]:<{min(40, width - 20)}} {state}"
-            for name, state in self.running.items()
+            for _, name, state in sorted(self.running.values(), key=lambda line: line[0])
         ]
         lines.append(self.overall())
         erase = f"\x1b[{self._drawn}F\x1b[J" if self._drawn else ""

@@ -96,27 +96,33 @@ Status = Literal["completed", "reused", "failed"]
 
 class DocumentItemRecord(_Record):
     """One input of a document batch (``doc translate``, ``doc convert``); the array
-    is in input order."""
+    is in input order (an input refused under --keep-going stands failed in its place)."""
 
-    input: str = Field(description="The input as given.")
+    input: str = Field(description="The input's absolute path.")
     output: Path | None = Field(description="Absolute path of the result; null when failed.")
     job_id: str | None = Field(description="The journal's job (null when nothing was sent).")
     provider: str | None
     status: Status
     pages: int | None
+    code: str | None = Field(
+        description="Why it failed: the provider's error code, else the class of problem "
+        "(input, routing, job-failed…; an input refused under --keep-going says input)."
+    )
     error: str | None
 
 
 class ImageItemRecord(_Record):
     """One input of ``image translate``; the array is in input order (a repeated input
-    is repeated)."""
+    is repeated; an input refused under --keep-going stands failed in its place)."""
 
-    input: str = Field(description="The input as given (path or URL).")
+    input: str = Field(description="The input: its absolute path, or the URL as given.")
     provider: str
     job_id: str | None
     task_id: str | None = Field(description="The provider's task.")
     status: Status
-    code: str | None = Field(description="The provider's error code when it failed.")
+    code: str | None = Field(
+        description="Why it failed: the provider's error code, else the class of problem."
+    )
     error: str | None
     output: Path | None = Field(description="Absolute path of the translated image.")
     outputs: dict[str, Path] = Field(description="Every saved artifact → absolute path.")
@@ -175,6 +181,12 @@ class JobRecord(_Record):
     lease_until: float | None
     sending_at: str | None
     batch_id: str | None
+    billed_characters: int | None = Field(
+        description="Characters the provider billed, for providers that bill them (DeepL)."
+    )
+    attempts: list[dict[str, Any]] = Field(
+        description="Earlier submits of this work (e.g. to another provider with --fallback)."
+    )
 
 
 class ErrorBody(_Record):

@@ -2,11 +2,12 @@
 
 ``Hub.prepare_*`` returns a plan — the implementation that will serve it, the request,
 where each result goes, and the fingerprint that makes two plans the same work — and
-:meth:`transhub.jobs.runner.Runner.run` executes plans of every capability."""
+:class:`transhub.jobs.batch.BatchRunner` executes plans of every capability."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
@@ -18,7 +19,9 @@ from transhub.capabilities.document import (
     DocumentTranslator,
     OutputKind,
 )
+from transhub.capabilities.image import ImageOptions, ImageSource, ImageTranslator
 from transhub.capabilities.kinds import Capability
+from transhub.errors import TranshubError
 
 
 @dataclass(frozen=True)
@@ -70,4 +73,33 @@ class ConvertPlan:
         return self.implementation.provider.name
 
 
-Plan = DocumentPlan | ConvertPlan
+@dataclass(frozen=True)
+class ImagePlan:
+    """An image batch, validated and routed: every input in input order (a repeat
+    kept, translated once), each distinct image's output stem, and — with
+    ``keep_going`` — the inputs refused at validation, with why."""
+
+    capability: ClassVar[Capability] = Capability.IMAGE
+
+    implementation: type[ImageTranslator[Any, Any]]
+    inputs: tuple[ImageSource, ...]
+    target: str
+    source: str | None
+    options: ImageOptions
+    output_dir: Path
+    stems: Mapping[ImageSource, str] = field(default_factory=dict, compare=False)
+    overwrite: bool = False
+    refused: Mapping[ImageSource, TranshubError] = field(default_factory=dict, compare=False)
+
+    @property
+    def provider(self) -> str:
+        """The provider that will serve it."""
+        return self.implementation.provider.name
+
+    @property
+    def images(self) -> list[ImageSource]:
+        """The distinct images to translate, in input order."""
+        return [s for s in dict.fromkeys(self.inputs) if s not in self.refused]
+
+
+Plan = DocumentPlan | ConvertPlan | ImagePlan

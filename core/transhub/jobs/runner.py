@@ -40,10 +40,10 @@ from transhub.jobs.model import Item, Job, JobState, now
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
-    from transhub.api import Hub
     from transhub.jobs.drivers import Driver
     from transhub.jobs.plans import Plan
     from transhub.journal import Journal
+    from transhub.pool import ProviderPool
 
 log = logging.getLogger("transhub.jobs")
 
@@ -95,7 +95,7 @@ def maybe_submitted(job: Job) -> MaybeSubmittedError:
 
 
 class Runner:
-    """Runs jobs for one :class:`~transhub.api.Hub` and one :class:`Journal`.
+    """Runs jobs for one :class:`~transhub.hub.Hub` and one :class:`Journal`.
 
     ``stop`` (set on Ctrl-C) stops new submits and ends waits; running remote tasks
     stay recorded for ``transhub jobs resume``.  ``resubmit`` lets an adopted job
@@ -105,7 +105,7 @@ class Runner:
 
     def __init__(
         self,
-        hub: Hub,
+        hub: ProviderPool,
         journal: Journal,
         *,
         stop: threading.Event | None = None,
@@ -124,9 +124,9 @@ class Runner:
         self._submitted_here: set[str] = set()
 
     def run(self, plan: Plan, *, force: bool = False) -> Any:
-        """Execute a plan (see ``Hub.prepare_*``) through its capability's driver: its
-        result, paid at most once (``force``: translate anew even if identical work
-        was done)."""
+        """Execute one plan (see ``Hub.prepare_*``) through its capability's driver:
+        its result, paid at most once (``force``: translate anew even if identical
+        work was done).  Batches of plans: :class:`~transhub.jobs.batch.BatchRunner`."""
         return self.driver(plan.capability).run_plan(plan, force=force)
 
     def driver(self, capability: Capability | str) -> Driver:

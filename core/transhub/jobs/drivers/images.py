@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from transhub.capabilities.base import TaskState
+from transhub.capabilities.base import TaskState, TaskStatus
 from transhub.capabilities.image import (
-    ImageItem,
     ImageOptions,
     ImageSource,
     ImageTaskStatus,
@@ -23,14 +21,17 @@ from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
 from transhub.files import file_digest
 from transhub.jobs.claims import Holder, Slot
-from transhub.jobs.drivers import Driver
+from transhub.jobs.drivers.image_results import ImageResults
 from transhub.jobs.model import Item, Job, JobState
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
-#: Result files of one image task downloaded at once.
-DOWNLOADS_AT_ONCE = 8
+if TYPE_CHECKING:
+    from transhub.jobs.plans import ImagePlan
+
+#: Told each image's outcome as its task ends.
+Settled = Callable[[ImageSource, ImageOutcome], None]
 
 #: Errors that would hit every task of a batch alike: they stop the batch.
 BATCH_FATAL = frozenset(
@@ -60,7 +61,7 @@ def image_source(item: Item) -> ImageSource:
     return ImageSource(path=Path(item.plan["path"]))
 
 
-class ImageDriver(Driver):
+class ImageDriver(ImageResults):
     """Image translations (a job is one remote task of one or more images)."""
 
     capability: ClassVar[Capability] = Capability.IMAGE
@@ -70,23 +71,32 @@ class ImageDriver(Driver):
         #: The provider's task slots of one batch (``None``: not limited here).
         self._channels: threading.BoundedSemaphore | None = None
 
-    def translate(
+    def run_plan(
         self,
-        cls: type[ImageTranslator[Any, Any]],
-        unique: list[ImageSource],
-        stems: dict[ImageSource, str],
+        plan: ImagePlan,
         *,
-        target: str,
-        source: str | None,
-        options: ImageOptions,
-        output_dir: Path,
-        overwrite: bool,
         force: bool,
-        workers: int,
+        workers: int | None = None,
+        on_settled: Settled | None = None,
+    ) -> list[ImageOutcome]:
+        """Translate an image plan (see :meth:`Hub.prepare_images`): every image's
+        outcome, in input order, each paid at most once — claimed in rounds until
+        settled: new work submitted in tasks of ``max_per_task``, identical completed
+        work reused, work in flight elsewhere waited for, orphans adopted.  At most
+        ``workers`` tasks run at once (default: the provider's channels);
+        ``on_settled(image, outcome)`` sees each image's outcome as its task ends."""
+        cls = plan.implementation
+        if workers is None:
+            workers = cls.provider.max_concurrent_tasks(self.hub.provider_settings(cls))
+        outcomes = self._translate(plan, force=force, workers=workers, on_settled=on_settled)
+        return [outcomes[s] for s in plan.inputs if s in outcomes]
+
+    def _translate(
+        self, plan: ImagePlan, *, force: bool, workers: int, on_settled: Settled | None
     ) -> dict[ImageSource, ImageOutcome]:
-        """Every image's outcome, each paid at most once: claimed in rounds until
-        settled — new work submitted in tasks of ``max_per_task``, identical completed
-        work reused, work in flight elsewhere waited for, orphans adopted."""
+        cls, output_dir, overwrite = plan.implementation, plan.output_dir, plan.overwrite
+        target, source, options, stems = plan.target, plan.source, plan.options, plan.stems
+        unique = plan.images
         provider = cls.provider.name
         request = {
             "target": target,
@@ -95,22 +105,17 @@ class ImageDriver(Driver):
             "output_dir": str(output_dir.resolve()),
             "overwrite": overwrite,
         }
-        items = {
-            s: Item(
-                position=0,
-                input=s.label,
-                fingerprint=image_print(provider, s, target, source, options),
-                plan={
-                    "stem": stems[s],
-                    "path": str(s.path.resolve()) if s.path else "",
-                    "url": s.url or "",
-                },
-                input_sha256=file_digest(s.path) if s.path else None,
-            )
-            for s in unique
-        }
+        items = self._items(plan)
         self._channels = threading.BoundedSemaphore(max(1, workers))
-        outcomes = self._failed_before(provider, items)
+        outcomes: dict[ImageSource, ImageOutcome] = {}
+
+        def settle(s: ImageSource, outcome: ImageOutcome) -> None:
+            outcomes[s] = outcome
+            if on_settled is not None:
+                on_settled(s, outcome)
+
+        for s, outcome in self._failed_before(provider, items).items():
+            settle(s, outcome)
         ignore: set[str] = set()
         todo, fresh = [s for s in unique if s not in outcomes], force
         while todo:
@@ -127,28 +132,49 @@ class ImageDriver(Driver):
             work: dict[str, Callable[[], Any]] = {}
             for s, slot in zip(todo, slots, strict=True):
                 holder = slot.holder
-                if holder is None:
-                    work.setdefault(slot.job_id, self._new(slot.job_id))
-                elif holder.state is JobState.COMPLETED:
+                if holder is not None and holder.state is JobState.COMPLETED:
                     prior = self.runner.intact(holder)
                     if prior is None:
                         ignore.add(holder.job_id)
                     else:
-                        outcomes[s] = self._reused(
-                            provider, s, stems[s], prior, request, output_dir, overwrite
+                        settle(
+                            s,
+                            self._reused(
+                                provider, s, stems[s], prior, request, output_dir, overwrite
+                            ),
                         )
-                elif holder.orphan:
-                    work.setdefault(holder.job_id, self._adopt(holder))
                 else:
-                    work.setdefault(holder.job_id, self._await(holder, s.label))
-            results, errors = self._run(work, workers, provider)
-            for s, slot in zip(todo, slots, strict=True):
-                if s not in outcomes:
-                    settled = self._settled(slot, s, stems[s], request, results, errors)
-                    if settled is not None:
-                        outcomes[s] = settled
+                    self._schedule(work, slot, s.label)
+            results: dict[str, Any] = {}
+            errors: dict[str, TranshubError] = {}
+            # As each task ends, its images are settled (or claimed again next round).
+            for job_id in self._run(work, workers, provider, results, errors):
+                for s, slot in zip(todo, slots, strict=True):
+                    if slot.job_id == job_id and s not in outcomes:
+                        found = self._settled(slot, s, stems[s], request, results, errors)
+                        if found is not None:
+                            settle(s, found)
             todo = [s for s in todo if s not in outcomes]
         return outcomes
+
+    @staticmethod
+    def _items(plan: ImagePlan) -> dict[ImageSource, Item]:
+        """Each distinct image as the item of a job to claim."""
+        provider, target, source, options = plan.provider, plan.target, plan.source, plan.options
+        return {
+            s: Item(
+                position=0,
+                input=s.label,
+                fingerprint=image_print(provider, s, target, source, options),
+                plan={
+                    "stem": plan.stems[s],
+                    "path": str(s.path.resolve()) if s.path else "",
+                    "url": s.url or "",
+                },
+                input_sha256=file_digest(s.path) if s.path else None,
+            )
+            for s in plan.images
+        }
 
     def _failed_before(
         self, provider: str, items: dict[ImageSource, Item]
@@ -165,6 +191,17 @@ class ImageDriver(Driver):
         return outcomes
 
     # -- one round's work ------------------------------------------------------------
+
+    def _schedule(self, work: dict[str, Callable[[], Any]], slot: Slot, label: str) -> None:
+        """A slot's work this round: submit new work, adopt an orphan, or wait for
+        the live process that holds it."""
+        holder = slot.holder
+        if holder is None:
+            work.setdefault(slot.job_id, self._new(slot.job_id))
+        elif holder.orphan:
+            work.setdefault(holder.job_id, self._adopt(holder))
+        else:
+            work.setdefault(holder.job_id, self._await(holder, label))
 
     def _new(self, job_id: str) -> Callable[[], Any]:
         def run() -> Any:
@@ -187,33 +224,37 @@ class ImageDriver(Driver):
         return lambda: self.runner.await_holder(holder, label)
 
     def _run(
-        self, work: dict[str, Callable[[], Any]], workers: int, provider: str
-    ) -> tuple[dict[str, Any], dict[str, TranshubError]]:
-        """Run a round's work, at most ``workers`` at once; the results and the errors
-        by job id.  A fatal error (or Ctrl-C) stops the other tasks at their next step
-        and is raised."""
-        results: dict[str, Any] = {}
-        errors: dict[str, TranshubError] = {}
+        self,
+        work: dict[str, Callable[[], Any]],
+        workers: int,
+        provider: str,
+        results: dict[str, Any],
+        errors: dict[str, TranshubError],
+    ) -> Iterator[str]:
+        """Run a round's work, at most ``workers`` tasks at once, filling ``results``
+        and ``errors`` by job id and yielding each job id as it ends.  A fatal error
+        (or Ctrl-C) stops the other tasks at their next step and is raised."""
         if not work:
-            return results, errors
+            return
         # Twice the slots: a finished task's downloads run beside the next task.
         with ThreadPoolExecutor(
             max_workers=max(1, min(len(work), 2 * workers)),
             thread_name_prefix=f"{provider}-images",
         ) as pool:
-            futures = {job_id: pool.submit(call) for job_id, call in work.items()}
+            futures = {pool.submit(call): job_id for job_id, call in work.items()}
             try:
-                for job_id, future in futures.items():
+                for future in as_completed(futures):
+                    job_id = futures[future]
                     try:
                         results[job_id] = future.result()
                     except TranshubError as exc:
                         if exc.kind in BATCH_FATAL:
                             raise
                         errors[job_id] = exc
+                    yield job_id
             except BaseException:
                 self.runner.stop.set()
                 raise
-        return results, errors
 
     def _settled(
         self,
@@ -320,7 +361,7 @@ class ImageDriver(Driver):
         sources = [image_source(i) for i in job.items]
         # The provider's slot is held while the task runs remotely, and freed when it
         # finishes: its downloads do not keep the next task waiting.
-        with self._channels or contextlib.nullcontext():
+        with self._channel(job):
             failed = self._until_finished(job, translator, sources, resubmit=resubmit)
         if failed is not None:
             return failed
@@ -329,6 +370,24 @@ class ImageDriver(Driver):
         except TranshubError as exc:
             runner.record_failure(job, exc)  # an expired result must not be retried forever
             raise
+
+    @contextlib.contextmanager
+    def _channel(self, job: Job) -> Iterator[None]:
+        """Hold one of the batch's task slots; a task that must wait for one says so."""
+        channels = self._channels
+        if channels is None:
+            yield
+            return
+        if not channels.acquire(blocking=False):
+            if self.runner.on_status is not None:
+                self.runner.on_status(
+                    job.id, TaskStatus(state=TaskState.QUEUED, message="waiting for a channel")
+                )
+            channels.acquire()
+        try:
+            yield
+        finally:
+            channels.release()
 
     def _until_finished(
         self,
@@ -393,99 +452,3 @@ class ImageDriver(Driver):
                 ]
             raise
         return None
-
-    def _save_items(
-        self, job: Job, translator: ImageTranslator[Any, Any], sources: list[ImageSource]
-    ) -> list[ImageOutcome]:
-        """Download every artifact not saved yet — all images of the task at once, as
-        result URLs may be short-lived — recording each item as it lands."""
-        with ThreadPoolExecutor(max_workers=DOWNLOADS_AT_ONCE) as pool:
-            outcomes = list(
-                pool.map(
-                    lambda pair: self._save_item(job, translator, *pair),
-                    zip(job.items, sources, strict=True),
-                )
-            )
-        if all(o.success or o.code != "download" for o in outcomes):
-            self.journal.update(job.id, state=JobState.COMPLETED)
-        # else the job stays "finished": `jobs resume` downloads what is missing.
-        return outcomes
-
-    def _save_item(
-        self, job: Job, translator: ImageTranslator[Any, Any], item: Item, source: ImageSource
-    ) -> ImageOutcome:
-        if item.state == "failed":
-            return ImageOutcome(
-                input=item.input,
-                provider=job.provider,
-                job_id=job.id,
-                task_id=job.task_id,
-                success=False,
-                code=item.code,
-                message=item.message,
-            )
-        output_dir, target = Path(job.request["output_dir"]), job.request["target"]
-        outputs = dict(item.outputs)
-        result = ImageItem(
-            source=source,
-            success=True,
-            code=item.code,
-            message=item.message,
-            artifacts=item.artifacts,
-        )
-        for artifact, reference in item.artifacts.items():
-            if artifact in outputs:
-                continue  # saved before the last run stopped
-            destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
-            try:
-                landed = translator.download(
-                    job.task_id or "", result, artifact, self.runner.landing(job, destination)
-                )
-            except ResultExpiredError:
-                raise  # the whole task's results are gone
-            except TranshubError as exc:
-                # This image only: the others are saved, and resume fetches this one.
-                return ImageOutcome(
-                    input=item.input,
-                    provider=job.provider,
-                    job_id=job.id,
-                    task_id=job.task_id,
-                    success=False,
-                    code="download",
-                    message=f"{exc} (finish with `transhub jobs resume {job.id}`)",
-                    error_kind=exc.kind,
-                    outputs={k: Path(v["path"]) for k, v in outputs.items()},
-                )
-            sha256, size = file_digest(landed), landed.stat().st_size
-            saved = self.runner.place(job, landed, destination, sha256)
-            outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
-            self.journal.update_item(job.id, item.position, outputs=outputs)
-        self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
-        return ImageOutcome(
-            input=item.input,
-            provider=job.provider,
-            job_id=job.id,
-            task_id=job.task_id,
-            success=True,
-            code=item.code,
-            message=item.message,
-            outputs={k: Path(v["path"]) for k, v in outputs.items()},
-        )
-
-    def _record_items(
-        self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]
-    ) -> None:
-        finished = translator.finished_at(job.task_id or "")
-        if finished is not None:
-            self.journal.update(
-                job.id, finished_at=datetime.fromtimestamp(finished).astimezone().isoformat()
-            )
-        for item, result in zip(job.items, status.items, strict=False):
-            self.journal.update_item(
-                job.id,
-                item.position,
-                state="pending" if result.success else "failed",
-                code=result.code,
-                message=result.message,
-                artifacts=result.artifacts,
-            )

@@ -1,0 +1,277 @@
+"""The batch runner: executes plans of every capability — documents, conversions,
+image batches — with the budget guard, concurrency within the providers' channels,
+polling and progress events, and returns one outcome per input in input order.
+
+The CLI and the Python API only build plans (``Hub.prepare_*``) and render events
+(:mod:`transhub.jobs.events`).  Each plan is paid at most once
+(:class:`~transhub.jobs.runner.Runner`); a batch recorded in the journal
+(``spec``) is marked done when every input has its outcome, and left open for
+``transhub jobs resume`` when it is interrupted."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from transhub.capabilities.base import TaskState, TaskStatus
+from transhub.errors import Interrupted, TranshubError
+from transhub.jobs.events import BatchEvent, Capped, ItemFinished, TaskEnded, TaskUpdate
+from transhub.jobs.plans import ConvertPlan, DocumentPlan, ImagePlan, Plan
+
+if TYPE_CHECKING:
+    from transhub.capabilities.image import ImageSource
+    from transhub.hub import Hub
+    from transhub.jobs.budget import Confirm
+    from transhub.results import ImageOutcome
+
+#: ``-j``'s default and ceiling.
+DEFAULT_JOBS = 4
+MAX_JOBS = 64
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An input refused at validation (``keep_going``): it keeps its place in the
+    batch, as a failed item."""
+
+    input: str
+    error: TranshubError
+    provider: str | None = None
+
+
+Entry = Plan | Refused
+
+
+class BatchInterrupted(Interrupted):
+    """Ctrl-C (or ``stop``) ended the batch: ``finished`` of ``total`` inputs have
+    their outcome; tasks already submitted keep running remotely and are recorded."""
+
+    def __init__(self, finished: int, total: int) -> None:
+        super().__init__(f"interrupted after {finished} of {total}")
+        self.finished = finished
+        self.total = total
+
+
+def label_of(entry: Entry) -> str:
+    """How an entry's (first) input is named."""
+    if isinstance(entry, DocumentPlan):
+        return str(entry.request.path)
+    if isinstance(entry, ConvertPlan):
+        return str(entry.path)
+    if isinstance(entry, ImagePlan):
+        return entry.inputs[0].label
+    return entry.input
+
+
+class BatchRunner:
+    """Runs a batch for one hub.
+
+    ``jobs``: tasks at once, never more than a provider allows (said once, a
+    :class:`~transhub.jobs.events.Capped` event).  ``force`` translates anew even
+    identical earlier work.  ``stop`` (set on Ctrl-C) stops new submits.
+    ``max_pages``, ``max_images`` and ``confirm`` are the budget guard
+    (:mod:`transhub.jobs.budget`).  ``on_event`` sees every event, from any thread;
+    ``on_status(job_id, status)`` every raw task status.  ``batch_id`` ties the jobs to
+    a recorded batch (``jobs resume`` running one again); ``spec`` (a
+    :mod:`~transhub.jobs.specs` model's dump) records a new one before it runs.
+    """
+
+    def __init__(
+        self,
+        hub: Hub,
+        *,
+        jobs: int = DEFAULT_JOBS,
+        force: bool = False,
+        stop: threading.Event | None = None,
+        on_event: Callable[[BatchEvent], None] | None = None,
+        on_status: Callable[[str, TaskStatus], None] | None = None,
+        max_pages: int | None = None,
+        max_images: int | None = None,
+        confirm: Confirm | None = None,
+        batch_id: str | None = None,
+        spec: dict[str, Any] | None = None,
+    ) -> None:
+        self.hub = hub
+        self.jobs = max(1, min(jobs, MAX_JOBS))
+        self.force = force
+        self.stop = stop or threading.Event()
+        self.batch_id = batch_id
+        self.spec = spec
+        self.max_pages, self.max_images, self.confirm = max_pages, max_images, confirm
+        self._on_event = on_event
+        self._on_status = on_status
+        self._lock = threading.RLock()
+        self._results: list[ItemFinished] = []
+        self._waiting: dict[int, ItemFinished] = {}
+
+    # -- events --------------------------------------------------------------------
+
+    def emit(self, event: BatchEvent) -> None:
+        """Report an event (serialised: one at a time)."""
+        if self._on_event is not None:
+            with self._lock:
+                self._on_event(event)
+
+    def _settle(self, done: ItemFinished) -> None:
+        """An input has its outcome: reported in input order, as soon as it and every
+        input before it have theirs."""
+        with self._lock:
+            self._waiting[done.index] = done
+            while len(self._results) in self._waiting:
+                self._results.append(self._waiting.pop(len(self._results)))
+                self.emit(self._results[-1])
+
+    # -- running -------------------------------------------------------------------
+
+    def run(self, entries: Sequence[Entry]) -> list[ItemFinished]:
+        """Run every entry (plans from ``Hub.prepare_*``, and :class:`Refused`
+        inputs); one outcome per input, in input order.  Nothing is sent before the
+        budget guard has passed.  Ctrl-C raises :class:`BatchInterrupted` after the
+        running tasks stopped at their next step (their outcomes reported first)."""
+        from transhub.batch import check_distinct_outputs
+        from transhub.jobs.budget import guard
+
+        entries = guard(
+            self.hub, entries, max_pages=self.max_pages, max_images=self.max_images,
+            confirm=self.confirm, emit=self.emit,
+        )  # fmt: skip
+        check_distinct_outputs(
+            (e.request.path if isinstance(e, DocumentPlan) else e.path, e.destination)
+            for e in entries
+            if isinstance(e, DocumentPlan | ConvertPlan)
+        )
+        start, total = [], 0
+        for entry in entries:
+            start.append(total)
+            total += len(entry.inputs) if isinstance(entry, ImagePlan) else 1
+        if self.spec is not None and self.batch_id is None:
+            self.batch_id = self.hub.journal.open_batch(self.spec)
+        interrupted = True
+        try:
+            self._run(entries, start)
+            interrupted = False
+        except KeyboardInterrupt:
+            self.stop.set()
+            for n in sorted(self._waiting):  # finished, though an earlier input did not
+                self.emit(self._waiting.pop(n))
+            raise BatchInterrupted(len(self._results) + len(self._waiting), total) from None
+        except TranshubError as exc:
+            interrupted = exc.kind == "interrupted"
+            raise
+        finally:
+            if self.batch_id is not None and not interrupted:
+                self.hub.journal.close_batch(self.batch_id)
+        return self._results
+
+    def _run(self, entries: Sequence[Entry], start: list[int]) -> None:
+        single: list[tuple[int, DocumentPlan | ConvertPlan]] = []
+        for index, entry in zip(start, entries, strict=True):
+            if isinstance(entry, Refused):
+                self._settle(ItemFinished(index, entry.input, entry.provider, error=entry.error))
+            elif not isinstance(entry, ImagePlan):
+                single.append((index, entry))
+        if single:
+            self._run_files(single)
+        for index, entry in zip(start, entries, strict=True):
+            if isinstance(entry, ImagePlan):
+                self._run_images(index, entry)
+
+    def capped(self, implementations: Sequence[Any], tasks: int) -> int:
+        """``jobs`` within what the providers allow, explained once when capped."""
+        limits = {
+            cls.provider.name: int(
+                cls.provider.max_concurrent_tasks(self.hub.provider_settings(cls))
+            )
+            for cls in implementations
+        }
+        if not limits:
+            return self.jobs
+        provider, allowed = min(limits.items(), key=lambda pair: pair[1])
+        if allowed < min(self.jobs, tasks):
+            self.emit(Capped(self.jobs, allowed, provider))
+        return max(1, min(self.jobs, allowed))
+
+    def _runner(self, on_status: Callable[[str, TaskStatus], None]) -> Any:
+        return self.hub.runner(stop=self.stop, on_status=on_status, batch_id=self.batch_id)
+
+    def _relay(self, key: str, label: str, order: int) -> Callable[[str, TaskStatus], None]:
+        """A job's statuses as board updates (a job that waits says what for)."""
+
+        def on_status(job_id: str, status: TaskStatus) -> None:
+            if self._on_status is not None:
+                self._on_status(job_id, status)
+            said = status.message if status.state is TaskState.QUEUED and status.message else ""
+            self.emit(TaskUpdate(key, label, order, said or status.state.value, status.percent))
+
+        return on_status
+
+    # -- documents and conversions -------------------------------------------------
+
+    def _run_files(self, plans: list[tuple[int, DocumentPlan | ConvertPlan]]) -> None:
+        """One job per plan, at most ``jobs`` at once (within the channels)."""
+        from transhub.batch import run_concurrently
+
+        limit = self.capped([plan.implementation for _, plan in plans], len(plans))
+
+        def work(numbered: tuple[int, DocumentPlan | ConvertPlan]) -> Any:
+            index, plan = numbered
+            key, name = str(index), label_of(plan)
+            self.emit(TaskUpdate(key, name, index, "starting"))
+            try:
+                return self._runner(self._relay(key, name, index)).run(plan, force=self.force)
+            finally:
+                self.emit(TaskEnded(key))
+
+        outcomes = run_concurrently(plans, work, jobs=limit, stop=self.stop)
+        with contextlib.closing(outcomes):  # Ctrl-C here: the running items stop first
+            for outcome in outcomes:
+                index, plan = outcome.item
+                result, error = outcome.result, outcome.error
+                provider = result.provider if result is not None else plan.provider
+                self._settle(ItemFinished(index, label_of(plan), provider, result, error))
+
+    # -- images --------------------------------------------------------------------
+
+    def _run_images(self, start: int, plan: ImagePlan) -> None:
+        """An image batch through the image driver: tasks of the provider's size, at
+        most ``jobs`` at once (within the channels); each input settled as its task
+        ends."""
+        from transhub.jobs.drivers.images import ImageDriver
+
+        positions: dict[ImageSource, list[int]] = {}
+        for offset, source in enumerate(plan.inputs):
+            positions.setdefault(source, []).append(start + offset)
+        for source, exc in plan.refused.items():
+            for index in positions.get(source, []):
+                self._settle(ItemFinished(index, source.label, plan.provider, error=exc))
+        per_task = plan.implementation.max_per_task
+        tasks = -(-len(plan.images) // per_task) if plan.images else 0
+        workers = self.capped([plan.implementation], tasks)
+        labels: dict[str, tuple[str, int]] = {}
+        ended: set[str] = set()
+
+        def on_status(job_id: str, status: TaskStatus) -> None:
+            if job_id not in labels:  # the task's first image names its line
+                items = self.hub.journal.get(job_id).items
+                first = min(
+                    (positions[s][0] for s in plan.images if s.label == items[0].input),
+                    default=start,
+                )
+                more = f" (+{len(items) - 1})" if len(items) > 1 else ""
+                labels[job_id] = (items[0].input + more, first)
+            name, order = labels[job_id]
+            self._relay(job_id, name, order)(job_id, status)
+
+        def settled(source: ImageSource, outcome: ImageOutcome) -> None:
+            if outcome.job_id in labels and outcome.job_id not in ended:
+                ended.add(outcome.job_id)
+                self.emit(TaskEnded(outcome.job_id))
+            for index in positions[source]:
+                self._settle(ItemFinished(index, source.label, outcome.provider, outcome))
+
+        if plan.images:
+            driver = ImageDriver(self._runner(on_status))
+            driver.run_plan(plan, force=self.force, workers=workers, on_settled=settled)

@@ -1,0 +1,59 @@
+"""Saving a journalled job's results again (``transhub jobs download``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from transhub.capabilities.document import DocumentTranslator, OutputKind
+from transhub.capabilities.image import ImageItem, ImageTranslator
+from transhub.capabilities.kinds import Capability
+from transhub.errors import InputError, NotFoundError, ResultExpiredError
+from transhub.jobs.drivers.images import image_source
+from transhub.jobs.runner import copy_saved
+from transhub.naming import output_name
+
+if TYPE_CHECKING:
+    from transhub.pool import ProviderPool
+
+
+def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list[Path]:
+    """Save a journalled job's results again into ``output_dir``: from the
+    provider while it keeps them, else copied from this job's saved files when
+    they are intact.  Returns the paths written."""
+    job = hub.journal.get(job_id)
+    folder = Path(output_dir)
+    if job.state.value == "expired":
+        return copy_saved(job, folder)  # the provider no longer has it: saved copies only
+    if job.task_id is None or job.state.value not in ("finished", "completed"):
+        raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+    written: list[Path] = []
+    try:
+        if job.capability in ("document", "convert"):
+            capability = Capability.DOCUMENT if job.capability == "document" else Capability.CONVERT
+            impl = hub.instance(hub.route(capability, provider=job.provider))
+            destination = folder / Path(job.items[0].plan["document"]).name
+            if isinstance(impl, DocumentTranslator):
+                kind = OutputKind(job.request["kind"])
+                written.append(impl.download(job.task_id, destination, kind).path)
+            else:
+                written.append(cast(Any, impl).download(job.task_id, destination).path)
+        else:
+            translator = hub.instance(
+                cast(
+                    type[ImageTranslator[Any, Any]],
+                    hub.route(Capability.IMAGE, provider=job.provider),
+                )
+            )
+            for item in job.items:
+                result = ImageItem(
+                    source=image_source(item), success=True, artifacts=item.artifacts
+                )
+                for artifact, reference in item.artifacts.items():
+                    destination = output_name(
+                        folder, item.plan["stem"], job.request["target"], artifact, reference
+                    )
+                    written.append(translator.download(job.task_id, result, artifact, destination))
+    except (ResultExpiredError, NotFoundError):
+        written = copy_saved(job, folder)
+    return written

@@ -1,0 +1,214 @@
+"""Preparing documents and conversions: each input validated against the chosen
+provider's declared limits and routed, before anything is sent; the result a typed plan
+(:mod:`transhub.jobs.plans`) the batch runner executes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from transhub import languages as lang
+from transhub import validation
+from transhub.capabilities.document import (
+    ConvertFormat,
+    DocumentConverter,
+    DocumentOptions,
+    DocumentRequest,
+    DocumentTranslator,
+    OutputKind,
+    PageCount,
+)
+from transhub.capabilities.kinds import Capability
+from transhub.errors import InputError, TranshubError
+from transhub.pool import ProviderPool
+from transhub.router import Need, options_fit
+
+if TYPE_CHECKING:
+    from transhub.jobs.plans import ConvertPlan, DocumentPlan
+
+
+class DocumentPlanning(ProviderPool):
+    """``prepare_document``, ``prepare_convert`` and ``count_pages`` (a part of
+    :class:`~transhub.hub.Hub`)."""
+
+    def prepare_document(
+        self,
+        path: str | Path,
+        target: str,
+        *,
+        source: str | None = None,
+        provider: str | None = None,
+        output_dir: str | Path = ".",
+        options: DocumentOptions | None = None,
+        output: OutputKind = OutputKind.SAME,
+        overwrite: bool = False,
+        glossary: str | Path | None = None,
+    ) -> DocumentPlan:
+        """Validate and route a document translation: its plan (the implementation,
+        the request, where the result will go).  Nothing is sent, except that with
+        ``glossary`` (a CSV/TSV of term pairs; needs ``source``) the provider's
+        glossary for that file is looked up, or created once per content
+        (:func:`~transhub.glossaries.ensure_glossary`): its content digest is part of
+        the plan's fingerprint.  Only providers that take glossaries are routed to."""
+        from transhub.jobs.plans import DocumentPlan
+
+        path = Path(path)
+        src, dst = self._languages(Capability.DOCUMENT, provider, source, target)
+        assert dst is not None
+        options = options or DocumentOptions()
+        extension = path.suffix.lower().lstrip(".")
+        terms = self._glossary_file(glossary, src)
+
+        def fits(cls: Any) -> str | InputError | None:
+            if extension not in cls.limits.extensions:
+                try:  # the error naming the file and the accepted types
+                    validation.check_file(path, cls.limits, cls.provider.name)
+                except InputError as exc:
+                    return exc
+            return options_fit(cls, options) or self._glossary_fit(cls, terms, src, dst)
+
+        cls = cast(
+            type[DocumentTranslator[Any, Any]],
+            self.route(
+                Capability.DOCUMENT, provider=provider, need=self._language_need(src, dst, fits)
+            ),
+        )
+        name = cls.provider.name
+        validation.check_file(path, cls.limits, name)
+        validation.check_languages(cls.languages, src, dst, name)
+        self._check_document_options(cls, options, output, extension)
+        suffix = ".pdf" if output is OutputKind.PDF else path.suffix
+        # A result in another format (DeepL: .doc comes back as .docx; output_format).
+        converted = options.output_format or cls.result_extensions.get(extension)
+        if output is OutputKind.SAME and converted:
+            suffix = "." + converted.lower().lstrip(".")
+        destination = Path(output_dir) / f"{path.stem}.{dst}{suffix}"
+        digest = None
+        if terms is not None and src is not None:
+            from transhub.glossaries import glossary_for
+
+            glossary_id, digest = glossary_for(self, cls, terms, src, dst)
+            options = options.model_copy(update={"glossary_id": glossary_id})
+        request = DocumentRequest(
+            path=path, target=dst, source=src, options=options, glossary_digest=digest
+        )
+        plan = DocumentPlan(cls, request, destination, output, overwrite)
+        if (
+            destination.exists()
+            and not overwrite
+            and not self.journal.is_own_output(destination, plan.fingerprint)
+        ):
+            raise InputError("already exists (use --overwrite to replace it)", path=destination)
+        return plan
+
+    @staticmethod
+    def _check_document_options(
+        impl: type[DocumentTranslator[Any, Any]],
+        options: DocumentOptions,
+        output: OutputKind,
+        extension: str,
+    ) -> None:
+        cls = impl
+        name = cls.provider.name
+        for option, value in options.model_dump().items():
+            if value and option not in cls.options:
+                raise InputError(f"{name} does not offer the option {option.replace('_', '-')}")
+        if options.industry is not None and cls.industries:
+            key = options.industry.strip().lower()
+            if key not in cls.industries and key not in cls.industries.values():
+                known = ", ".join(sorted(cls.industries))
+                raise InputError(
+                    f"unknown industry {options.industry!r} for {name} (known: {known})"
+                )
+        if output not in cls.outputs:
+            raise InputError(f"{name} cannot deliver the result as {output.value}")
+        if output is OutputKind.PDF and cls.pdf_from is not None and extension not in cls.pdf_from:
+            accepted = ", ".join(f".{e}" for e in sorted(cls.pdf_from))
+            raise InputError(
+                f"{name} delivers a PDF only for {accepted} documents, not .{extension}"
+            )
+
+    def count_pages(self, path: str | Path, *, provider: str | None = None) -> PageCount:
+        """Estimate the pages a translation of ``path`` would be charged for: the
+        provider's count where it offers one, else a local count."""
+        from transhub.pages import count_locally
+
+        path = Path(path)
+        extension = path.suffix.lower().lstrip(".")
+        candidates = [
+            c
+            for c in self.registry.implementations(Capability.DOCUMENT)
+            if getattr(c, "counts_pages", False)
+        ]
+        if provider is not None or candidates:
+            try:
+                cls = cast(
+                    type[DocumentTranslator[Any, Any]],
+                    self.route(
+                        Capability.DOCUMENT,
+                        provider=provider,
+                        need=Need(
+                            f"count the pages of .{extension} files",
+                            lambda c: (
+                                None
+                                if c.counts_pages and extension in c.limits.extensions
+                                else "no page count"
+                            ),
+                        ),
+                    ),
+                )
+            except TranshubError:
+                if provider is not None:
+                    raise
+            else:
+                if cls.counts_pages:
+                    validation.check_file(path, cls.limits, cls.provider.name)
+                    return self.instance(cls).count_pages(path)
+        validation.check_readable_file(path)
+        return count_locally(path)
+
+    def prepare_convert(
+        self,
+        path: str | Path,
+        target_format: ConvertFormat | str,
+        *,
+        source: str | None = None,
+        provider: str | None = None,
+        output_dir: str | Path = ".",
+        overwrite: bool = False,
+    ) -> ConvertPlan:
+        """Validate and route a conversion without sending anything: its plan."""
+        from transhub.jobs.plans import ConvertPlan
+
+        path = Path(path)
+        fmt = ConvertFormat(target_format)
+        extension = path.suffix.lower().lstrip(".")
+        src = lang.source_language(source)
+
+        def fits(cls: Any) -> str | None:
+            accepted = cls.conversions.get(fmt)
+            if accepted is None:
+                return f"cannot produce {fmt.value}"
+            return None if extension in accepted else f"cannot convert .{extension} to {fmt.value}"
+
+        cls = cast(
+            type[DocumentConverter[Any, Any]],
+            self.route(
+                Capability.CONVERT,
+                provider=provider,
+                need=Need(f"convert .{extension} to {fmt.value}", fits),
+            ),
+        )
+        name = cls.provider.name
+        validation.check_file(path, cls.limits, name)
+        reason = fits(cls)
+        if reason is not None:
+            accepted = ", ".join(sorted(cls.conversions.get(fmt, ())))
+            raise InputError(
+                f"{name} {reason} (it converts to {fmt.value} from: {accepted or 'nothing'})",
+                path=path,
+            )
+        destination = Path(output_dir) / f"{path.stem}.{fmt.extension}"
+        if destination.resolve() == path.resolve() or (destination.exists() and not overwrite):
+            raise InputError("already exists (use --overwrite to replace it)", path=destination)
+        return ConvertPlan(cls, path, fmt, src, destination, overwrite)

@@ -1,0 +1,138 @@
+"""Preparing image batches: the batch routed to one provider that takes its kinds of
+input (local files, URLs) and its languages, every image checked against that
+provider's limits and for an existing result, before anything is sent; the result an
+:class:`~transhub.jobs.plans.ImagePlan`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from transhub import validation
+from transhub.capabilities.image import ImageOptions, ImageSource, ImageTranslator
+from transhub.capabilities.kinds import Capability
+from transhub.errors import InputError
+from transhub.naming import Stems, existing_output, image_source
+from transhub.pool import ProviderPool
+
+if TYPE_CHECKING:
+    from transhub.jobs.plans import ImagePlan
+
+
+class ImagePlanning(ProviderPool):
+    """``prepare_images`` (a part of :class:`~transhub.hub.Hub`)."""
+
+    def prepare_images(
+        self,
+        inputs: Sequence[str | Path],
+        target: str,
+        *,
+        source: str | None = None,
+        provider: str | None = None,
+        output_dir: str | Path = ".",
+        options: ImageOptions | None = None,
+        overwrite: bool = False,
+        keep_going: bool = False,
+    ) -> ImagePlan:
+        """Validate and route an image batch (local files or http(s) URLs) without
+        sending anything: its plan.  Every image is checked first; bad ones refuse the
+        batch all at once, each named — or, with ``keep_going``, are left out and
+        listed in the plan's ``refused``.  An existing result is refused unless
+        ``overwrite`` (or it is transhub's own result of the same work)."""
+        from transhub.batch import validate_every
+        from transhub.jobs.drivers.images import image_print
+        from transhub.jobs.plans import ImagePlan
+
+        options = options or ImageOptions()
+        given = list(dict.fromkeys(str(i) for i in inputs))
+        parsed, bad_names = validate_every(given, image_source, keep_going=keep_going)
+        if not parsed:
+            raise InputError("no image given")
+        unique = list(dict.fromkeys(parsed.values()))
+        cls, src, dst = self._route_images(unique, target, source, provider, options)
+        names = Stems()
+        names.reserve(unique)
+        folder = Path(output_dir)
+
+        def check(item: ImageSource) -> ImageSource:
+            if item.path is not None:
+                assert cls.limits is not None
+                validation.check_file(item.path, cls.limits, cls.provider.name)
+            if not overwrite:
+                taken = existing_output(folder, names.stem(item), dst)
+                if taken is not None and not self.journal.is_own_output(
+                    taken, image_print(cls.provider.name, item, dst, src, options)
+                ):
+                    raise InputError("already exists (use --overwrite to replace it)", path=taken)
+            return item
+
+        _, refused = validate_every(unique, check, keep_going=keep_going, label=lambda s: s.label)
+        # An input that is not even an image reference stands for itself.
+        refused.update({ImageSource(url=name): exc for name, exc in bad_names.items()})
+        order = {name: parsed.get(name, ImageSource(url=name)) for name in given}
+        return ImagePlan(
+            cls,
+            tuple(order[str(i)] for i in inputs),
+            dst,
+            src,
+            options,
+            folder,
+            stems={s: names.stem(s) for s in unique},
+            overwrite=overwrite,
+            refused=refused,
+        )
+
+    def _route_images(
+        self,
+        unique: Sequence[ImageSource],
+        target: str,
+        source: str | None,
+        provider: str | None,
+        options: ImageOptions,
+    ) -> tuple[type[ImageTranslator[Any, Any]], str | None, str]:
+        """The implementation that takes this batch's kinds of input, languages and
+        options, and the canonical source and target languages."""
+        has_files = any(s.path is not None for s in unique)
+        has_urls = any(s.url is not None for s in unique)
+        src, dst = self._languages(Capability.IMAGE, provider, source, target)
+        assert dst is not None
+
+        def kinds(cls: Any) -> str | None:
+            if has_files and not cls.accepts_files:
+                return "takes public URLs only, not local files"
+            if has_urls and not cls.accepts_urls:
+                return "takes local files only, not URLs"
+            return None
+
+        cls = cast(
+            type[ImageTranslator[Any, Any]],
+            self.route(
+                Capability.IMAGE, provider=provider, need=self._language_need(src, dst, kinds)
+            ),
+        )
+        name = cls.provider.name
+        reason = kinds(cls)
+        if reason is not None:
+            others = [
+                c.provider.name
+                for c in self.registry.implementations(Capability.IMAGE)
+                if kinds(c) is None and c is not cls
+            ]
+            alternative = f"; use --provider {others[0]}" if others else ""
+            example = next(
+                s.label
+                for s in unique
+                if (s.path if has_files and not cls.accepts_files else s.url)
+            )
+            raise InputError(f"{example}: {name} {reason}{alternative}")
+        validation.check_languages(cls.languages, src, dst, name)
+        if options.field is not None and options.field not in cls.fields:
+            raise InputError(
+                f"{name} has no field {options.field!r} "
+                f"(fields: {', '.join(sorted(cls.fields)) or 'none'})"
+            )
+        for option in ("editor_data", "ignore_entity"):
+            if getattr(options, option) and option not in cls.options:
+                raise InputError(f"{name} does not offer --{option.replace('_', '-')}")
+        return cls, src, dst
