@@ -74,6 +74,23 @@ def echo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
 
 
 @pytest.fixture
+def fanyigou(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The Fanyigou emulator on loopback (tasks of 50 ms), fanyigou pointed at it."""
+    from transhub.emulation import EmulatorServer
+
+    from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator
+    from transhub_fanyigou.sandbox import environment
+
+    app = FanyigouEmulator(EmulatorOptions(task_seconds=0.05))
+    with EmulatorServer(app) as server:
+        for key, value in environment(server.url).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("TRANSHUB_FANYIGOU_WAIT_INTERVAL", "0.02")
+        yield app
+    app.close()
+
+
+@pytest.fixture
 def parrot(echo: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
     """Parrot configured too (on the same service), so two providers compete."""
     monkeypatch.setenv("TRANSHUB_PARROT_ENDPOINT", echo.url)

@@ -153,7 +153,7 @@ def test_the_module_shortcuts_have_the_hubs_signatures():
 
     for name in (
         "translate_document", "count_pages", "convert_document", "translate_images",
-        "recognize_text", "lookup_word", "translate_text", "account_balance",
+        "recognize_text", "lookup_word", "translate_text", "account_balance", "run_batch",
     ):  # fmt: skip
         shortcut = getattr(transhub, name)
         parameters = list(inspect.signature(shortcut).parameters.values())

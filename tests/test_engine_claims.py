@@ -286,17 +286,6 @@ def test_a_folder_translated_twice_skips_its_own_results(echo, tmp_path):
 # -- two `jobs resume` at once ---------------------------------------------------------
 
 
-@pytest.fixture
-def fanyigou(monkeypatch):
-    app = FanyigouEmulator(FanyigouOptions(task_seconds=0.05))
-    with EmulatorServer(app) as server:
-        for key, value in fanyigou_environment(server.url).items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.setenv("TRANSHUB_FANYIGOU_WAIT_INTERVAL", "0.02")
-        yield app
-    app.close()
-
-
 @pytest.mark.parametrize("two_step", [True, False])
 def test_two_resumes_at_once_pay_once(fanyigou, monkeypatch, tmp_path, two_step):
     monkeypatch.setenv("TRANSHUB_FANYIGOU_TWO_STEP", "1" if two_step else "0")

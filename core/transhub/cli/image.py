@@ -91,7 +91,7 @@ def translate(
     given: list[str] = []
     for item in inputs:  # folders expanded in place: the input order is kept
         if "://" not in item and Path(item).is_dir():
-            given.extend(str(f) for f in files if Path(item) in f.parents)
+            given.extend(str(f) for f in sorted(f for f in files if Path(item) in f.parents))
         else:
             given.append(item)
     spec = ImageBatch(
