@@ -47,18 +47,20 @@ def run_batch(
     order, and the overall bar); with ``--json`` one JSON array of ``record(item)``
     per input, with ``--jsonl`` one per line, always in input order, each written as
     soon as it and every input before it have finished (``records``: an array already
-    open, as ``jobs resume`` prints one for everything); else ``summary(items)``.
+    open, as ``jobs resume`` prints one for everything); else ``summary(items)``
+    after the batch.
     Ctrl-C stops new submits, leaves running remote tasks in the journal, says how
     to resume and exits 130 (the array closed).  Returns the exit code: 0, or 1 when
     any input failed (``"N of M {noun}failed"``).  A batch of one input that failed
     raises its error as is (``single="raise"``), or (``single="code"``) exits with
     the code of its class of failure: either way its own exit code applies."""
     from transhub.errors import EXIT_CODES
-    from transhub.jobs.batch import BatchInterrupted, BatchRunner
+    from transhub.jobs.batch import BatchInterrupted, BatchRunner, size_of
     from transhub.jobs.events import Capped, Estimated, ItemFinished, TaskEnded, TaskUpdate
 
-    total = sum(len(e.inputs) if hasattr(e, "inputs") else 1 for e in entries)
-    progress = Progress.for_terminal(total, quiet=quiet, machine_readable=mode is not mode.TEXT)
+    total = sum(size_of(e) for e in entries)
+    machine = mode is not OutputMode.TEXT
+    progress = Progress.for_terminal(total, quiet=quiet, machine_readable=machine)
     finished: list[ItemFinished] = []
     alone = total == 1
 
@@ -92,7 +94,7 @@ def run_batch(
             progress.close()
         if alone and single == "raise" and finished[0].error is not None:
             raise finished[0].error
-    if mode is OutputMode.TEXT and records is None:
+    if mode is OutputMode.TEXT:
         summary(finished)
     failed = [done for done in finished if done.status == "failed"]
     if not failed:

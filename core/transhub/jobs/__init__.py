@@ -1,7 +1,9 @@
-"""The job engine: the model (:mod:`~transhub.jobs.model`), claims and leases
-(:mod:`~transhub.jobs.claims`), the runner (:mod:`~transhub.jobs.runner`) and one
-driver per capability (:mod:`~transhub.jobs.drivers`); the journal they write is
-:mod:`transhub.journal`.  See ``docs/jobs.md``.
+"""The job engine: the typed plans (:mod:`~transhub.jobs.plans`), the batch runner
+(:mod:`~transhub.jobs.batch`, with the budget guard and its events), the model
+(:mod:`~transhub.jobs.model`), claims and leases (:mod:`~transhub.jobs.claims`), the
+runner of one plan (:mod:`~transhub.jobs.runner`) and one driver per capability
+(:mod:`~transhub.jobs.drivers`); the journal they write is :mod:`transhub.journal`.
+See ``docs/jobs.md``.
 
 Names are imported on first use, so that reading the journal stays light."""
 
@@ -11,10 +13,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from transhub.jobs.batch import BatchRunner
     from transhub.jobs.model import Item, ItemStatus, Job, JobState
     from transhub.jobs.runner import MaybeSubmittedError, Runner, copy_saved, fingerprint
 
 __all__ = [
+    "BatchRunner",
     "Item",
     "ItemStatus",
     "Job",
@@ -26,6 +30,7 @@ __all__ = [
 ]
 
 _HOMES = {
+    "BatchRunner": "batch",
     "Item": "model",
     "ItemStatus": "model",
     "Job": "model",

@@ -55,6 +55,11 @@ class BatchInterrupted(Interrupted):
         self.total = total
 
 
+def size_of(entry: Entry) -> int:
+    """How many inputs an entry stands for (an image plan: one per image given)."""
+    return len(entry.inputs) if isinstance(entry, ImagePlan) else 1
+
+
 def label_of(entry: Entry) -> str:
     """How an entry's (first) input is named."""
     if isinstance(entry, DocumentPlan):
@@ -146,7 +151,7 @@ class BatchRunner:
         start, total = [], 0
         for entry in entries:
             start.append(total)
-            total += len(entry.inputs) if isinstance(entry, ImagePlan) else 1
+            total += size_of(entry)
         if self.spec is not None and self.batch_id is None:
             self.batch_id = self.hub.journal.open_batch(self.spec)
         interrupted = True
@@ -194,8 +199,18 @@ class BatchRunner:
             self.emit(Capped(self.jobs, allowed, provider))
         return max(1, min(self.jobs, allowed))
 
-    def _runner(self, on_status: Callable[[str, TaskStatus], None]) -> Any:
-        return self.hub.runner(stop=self.stop, on_status=on_status, batch_id=self.batch_id)
+    def execute(
+        self, plan: Plan, on_status: Callable[[str, TaskStatus], None], **image: Any
+    ) -> Any:
+        """Execute one plan: the single place where the batch's work leaves for a
+        provider, through the journal's runner (an image plan through the image
+        driver, ``image``: its ``workers`` and ``on_settled``)."""
+        runner = self.hub.runner(stop=self.stop, on_status=on_status, batch_id=self.batch_id)
+        if isinstance(plan, ImagePlan):
+            from transhub.jobs.drivers.images import ImageDriver
+
+            return ImageDriver(runner).run_plan(plan, force=self.force, **image)
+        return runner.run(plan, force=self.force)
 
     def _relay(self, key: str, label: str, order: int) -> Callable[[str, TaskStatus], None]:
         """A job's statuses as board updates (a job that waits says what for)."""
@@ -221,7 +236,7 @@ class BatchRunner:
             key, name = str(index), label_of(plan)
             self.emit(TaskUpdate(key, name, index, "starting"))
             try:
-                return self._runner(self._relay(key, name, index)).run(plan, force=self.force)
+                return self.execute(plan, self._relay(key, name, index))
             finally:
                 self.emit(TaskEnded(key))
 
@@ -239,8 +254,6 @@ class BatchRunner:
         """An image batch through the image driver: tasks of the provider's size, at
         most ``jobs`` at once (within the channels); each input settled as its task
         ends."""
-        from transhub.jobs.drivers.images import ImageDriver
-
         positions: dict[ImageSource, list[int]] = {}
         for offset, source in enumerate(plan.inputs):
             positions.setdefault(source, []).append(start + offset)
@@ -273,5 +286,4 @@ class BatchRunner:
                 self._settle(ItemFinished(index, source.label, outcome.provider, outcome))
 
         if plan.images:
-            driver = ImageDriver(self._runner(on_status))
-            driver.run_plan(plan, force=self.force, workers=workers, on_settled=settled)
+            self.execute(plan, on_status, workers=workers, on_settled=settled)
