@@ -3,17 +3,13 @@ highlighted unless NO_COLOR, the languages summary, and text from standard input
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
 
 from transhub.errors import EXIT_CODES
+from transhub.testing.terminal import on_pty
 
 DEADLINE = 60.0
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -22,40 +18,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 def in_pty(*argv: str, columns: int = 80, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``transhub ARGV`` with stdin, stdout and stderr on a pty of ``columns``;
     return the exit code and everything it wrote."""
-    primary, secondary = os.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    environment.update(env or {})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", *argv],
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-        env=environment,
-    )
-    os.close(secondary)
-    chunks = []
-    deadline = time.monotonic() + DEADLINE
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([primary], [], [], 0.5)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                data = os.read(primary, 65536)
-            except OSError:  # the child closed the pty
-                break
-            if not data:
-                break
-            chunks.append(data)
-        code = process.wait(timeout=DEADLINE)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
-    return code, b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    code, written, _ = on_pty(*argv, columns=columns, env=env)
+    return code, written
 
 
 def test_tables_fit_the_terminal_width(echo):

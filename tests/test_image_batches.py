@@ -5,16 +5,13 @@ plans as one batch with events."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from transhub.errors import EXIT_CODES
 from transhub.testing import make_image
+from transhub.testing.terminal import on_pty
 
 DEADLINE = 60.0
 
@@ -126,42 +123,10 @@ ERASE = re.compile(r"\x1b\[\d+F\x1b\[J")
 
 
 def board(*argv: str) -> tuple[int, str, str]:
-    """Run ``transhub ARGV`` with stderr on a pty: the exit code, stdout, and every
-    frame the board drew."""
-    import pty
-    import select
-
-    primary, secondary = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", *argv],
-        stdout=subprocess.PIPE,
-        stderr=secondary,
-        text=True,
-    )
-    os.close(secondary)
-    chunks = []
-    deadline = time.monotonic() + DEADLINE
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([primary], [], [], 0.5)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                data = os.read(primary, 65536)
-            except OSError:  # the child closed the pty
-                break
-            if not data:
-                break
-            chunks.append(data)
-        code = process.wait(timeout=DEADLINE)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(primary)
-    assert process.stdout is not None
-    return code, process.stdout.read(), b"".join(chunks).decode("utf-8", "replace")
+    """Run ``transhub ARGV`` with stderr on a pty (stdout piped): the exit code,
+    stdout, and every frame the board drew."""
+    code, drawn, out = on_pty(*argv, columns=120, stdout=False)
+    return code, out, drawn
 
 
 @pytest.mark.parametrize("jobs", ["2", "1"])
@@ -172,7 +137,7 @@ def test_image_batches_draw_the_board_in_input_order(echo, jobs):
                              "-o", "out", "-j", jobs)  # fmt: skip
     assert code == 0, drawn
     assert "9/9" in drawn and "elapsed" in drawn and "remaining ~" in drawn
-    frames = [frame.replace("\r\n", "\n").splitlines() for frame in ERASE.split(drawn)]
+    frames = [frame.splitlines() for frame in ERASE.split(drawn)]
     lines = [[line for line in frame if "img.example" in line] for frame in frames]
     assert any(
         "https://img.example/0.png (+2)" in line and "running" in line
