@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from transhub.capabilities.base import TaskStatus
 from transhub.capabilities.document import ConvertFormat, DocumentOptions, OutputKind
@@ -80,7 +80,8 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         done = BatchRunner(self, jobs=1, force=force, stop=stop, on_status=on_status).run([plan])
         if done[0].error is not None:
             raise done[0].error
-        result: DocumentResult = done[0].result
+        result = done[0].result
+        assert isinstance(result, DocumentResult)
         return result
 
     def translate_document(
@@ -178,7 +179,7 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         runner = BatchRunner(
             self, jobs=jobs or MAX_JOBS, force=force, stop=stop, on_status=on_status
         )
-        return [done.result for done in runner.run([plan])]
+        return [cast(ImageOutcome, done.result) for done in runner.run([plan])]
 
     def download_job(self, job_id: str, output_dir: str | Path) -> list[Path]:
         """Save a journalled job's results again into ``output_dir``: from the

@@ -100,7 +100,7 @@ def run_batch(
     if not failed:
         return EXIT_CODES["ok"]
     note(f"{len(failed)} of {len(finished)} {noun}failed")
-    kind = failed[0].error.kind if failed[0].error else failed[0].result.error_kind
-    if alone and kind in EXIT_CODES:
+    kind = failed[0].error_kind
+    if alone and kind is not None and kind in EXIT_CODES:
         return EXIT_CODES[kind]  # one input: its own class of failure
     return EXIT_CODES["failure"]

@@ -7,11 +7,12 @@ ignore them.  Events may arrive from worker threads."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from transhub.capabilities.account import Balance
     from transhub.errors import TranshubError
+    from transhub.results import DocumentResult, ImageOutcome
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class ItemFinished:
     index: int
     input: str
     provider: str | None
-    result: Any = None
+    result: DocumentResult | ImageOutcome | None = None
     error: TranshubError | None = None
 
     @property
@@ -94,6 +95,13 @@ class ItemFinished:
         if self.error is not None or self.result is None:
             return "failed"
         return str(self.result.status)
+
+    @property
+    def error_kind(self) -> str | None:
+        """The class of a failure (its exit code: :data:`transhub.errors.EXIT_CODES`)."""
+        if self.error is not None:
+            return self.error.kind
+        return getattr(self.result, "error_kind", None)
 
 
 BatchEvent = Capped | Estimated | TaskUpdate | TaskEnded | ItemFinished
