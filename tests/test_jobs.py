@@ -380,10 +380,48 @@ def test_ctrl_c_leaves_tasks_recorded_and_exits_130(echo, isolated, tmp_path):
     )
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
-    assert "transhub jobs resume" in process.stderr.read()
+    said = process.stderr.read()
+    assert "transhub jobs resume" in said and "interrupted after 0 of 3" in said
     assert echo.log.count("/v1/documents") == 1  # no new work submitted after Ctrl-C
     states = [j.state.value for j in journal(isolated).jobs()]
     assert states == ["running"]
+
+
+def test_ctrl_c_writes_the_records_of_inputs_finished_after_an_unfinished_one(
+    echo, isolated, tmp_path
+):
+    make_docs(tmp_path / "in", 3)
+    held = echo.faults.hold("/v1/documents")  # the first upload waits (doc0's or doc1's)
+    process = spawn("doc", "translate", str(tmp_path / "in"), "--to", "zh", "--provider", "echo",
+                    "-o", "out", "-j", "2", "--json")  # fmt: skip
+    completed = lambda: [j.state.value for j in journal(isolated).jobs()].count("completed")  # noqa: E731
+    wait_until(lambda: completed() == 2, "the other two results")
+    assert held.arrived.is_set()
+    process.send_signal(signal.SIGINT)
+    held.release()
+    assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
+    records = json.loads(process.stdout.read())
+    names = [Path(r["input"]).name for r in records]  # the two that finished, in order
+    assert len(names) == 2 and names == sorted(names) and names[1] == "doc2.txt"
+    assert [r["status"] for r in records] == ["completed", "completed"]
+    assert "interrupted after 2 of 3" in process.stderr.read()
+
+
+def test_ctrl_c_in_an_image_batch_closes_the_array_and_exits_130(echo, isolated):
+    echo.service.polls_until_done = 10_000
+    urls = [f"https://img.example/{n}.png" for n in range(6)]  # two tasks of three
+    process = spawn("image", "translate", *urls, "--to", "en", "--provider", "echo",
+                    "-o", "out", "-j", "1", "--json")  # fmt: skip
+    wait_until(
+        lambda: any(r.path.startswith("/v1/images/i") for r in echo.log.records()), "polling"
+    )
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=DEADLINE) == EXIT_CODES["interrupted"]
+    assert json.loads(process.stdout.read()) == []  # one document, closed
+    said = process.stderr.read()
+    assert "interrupted after 0 of 6" in said and "transhub jobs resume" in said
+    assert echo.log.count("/v1/images") == 1  # the second task never started
+    assert sorted(j.state.value for j in journal(isolated).jobs()) == ["running", "submitting"]
 
 
 def test_budget_guard(cli, echo, tmp_path):

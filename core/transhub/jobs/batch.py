@@ -152,6 +152,7 @@ class BatchRunner:
         for entry in entries:
             start.append(total)
             total += size_of(entry)
+        self._results, self._waiting = [], {}
         if self.spec is not None and self.batch_id is None:
             self.batch_id = self.hub.journal.open_batch(self.spec)
         interrupted = True
@@ -160,9 +161,10 @@ class BatchRunner:
             interrupted = False
         except KeyboardInterrupt:
             self.stop.set()
+            finished = len(self._results) + len(self._waiting)
             for n in sorted(self._waiting):  # finished, though an earlier input did not
                 self.emit(self._waiting.pop(n))
-            raise BatchInterrupted(len(self._results) + len(self._waiting), total) from None
+            raise BatchInterrupted(finished, total) from None
         except TranshubError as exc:
             interrupted = exc.kind == "interrupted"
             raise
@@ -226,27 +228,32 @@ class BatchRunner:
     # -- documents and conversions -------------------------------------------------
 
     def _run_files(self, plans: list[tuple[int, DocumentPlan | ConvertPlan]]) -> None:
-        """One job per plan, at most ``jobs`` at once (within the channels)."""
+        """One job per plan, at most ``jobs`` at once (within the channels).  Each
+        input is settled by the thread that ran it, so an input that finished while
+        Ctrl-C arrived still has its outcome reported."""
         from transhub.batch import run_concurrently
 
         limit = self.capped([plan.implementation for _, plan in plans], len(plans))
 
-        def work(numbered: tuple[int, DocumentPlan | ConvertPlan]) -> Any:
+        def work(numbered: tuple[int, DocumentPlan | ConvertPlan]) -> None:
             index, plan = numbered
             key, name = str(index), label_of(plan)
             self.emit(TaskUpdate(key, name, index, "starting"))
             try:
-                return self.execute(plan, self._relay(key, name, index))
+                result = self.execute(plan, self._relay(key, name, index))
+            except TranshubError as exc:
+                if exc.kind == "interrupted" and self.stop.is_set():
+                    raise  # stopped, not finished: left for `jobs resume`
+                self._settle(ItemFinished(index, name, plan.provider, error=exc))
+            else:
+                self._settle(ItemFinished(index, name, result.provider, result))
             finally:
                 self.emit(TaskEnded(key))
 
         outcomes = run_concurrently(plans, work, jobs=limit, stop=self.stop)
         with contextlib.closing(outcomes):  # Ctrl-C here: the running items stop first
-            for outcome in outcomes:
-                index, plan = outcome.item
-                result, error = outcome.result, outcome.error
-                provider = result.provider if result is not None else plan.provider
-                self._settle(ItemFinished(index, label_of(plan), provider, result, error))
+            for _ in outcomes:
+                pass
 
     # -- images --------------------------------------------------------------------
 
