@@ -24,7 +24,7 @@ EXAMPLES = sorted(str(p.parent) for p in (ROOT / "docs" / "examples").glob("*/py
 def install_everything(session: nox.Session) -> None:
     """The core with its extras, every provider plugin, the test plugins and the
     documentation's example plugins."""
-    session.install("-e", ".[sandbox,test]")
+    session.install("-e", ".[sandbox,cluster,test]")
     for plugin in PLUGINS:
         session.install("-e", f"{plugin}[sandbox]")
     for plugin in [*TEST_PLUGINS, *EXAMPLES]:
@@ -51,7 +51,7 @@ def typecheck(session: nox.Session) -> None:
     """mypy, strict on the core and on every provider plugin's sources."""
     # pytest too: the plugin kit (transhub.testing) is typed against it.  The plugins
     # are installed (with their sandbox extra) so that their imports resolve.
-    session.install("-e", ".[sandbox]", "mypy>=1.10", "types-requests", "pytest>=8")
+    session.install("-e", ".[sandbox,cluster]", "mypy>=1.10", "types-requests", "pytest>=8")
     for plugin in PLUGINS:
         session.install("-e", f"{plugin}[sandbox]")
     session.run("mypy")

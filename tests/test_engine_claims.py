@@ -6,6 +6,7 @@ emulator's log (or a held request), never guessed with a sleep."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -20,6 +21,10 @@ from transhub.testing import invoke
 from transhub_fanyigou.emulator import EmulatorOptions as FanyigouOptions
 from transhub_fanyigou.emulator import FanyigouEmulator
 from transhub_fanyigou.sandbox import environment as fanyigou_environment
+
+#: Every test runs on both journal backends: the default SQLite file, then PostgreSQL
+#: (``TRANSHUB_JOURNAL_URL``, which the transhub processes started here inherit).
+pytestmark = pytest.mark.usefixtures("journal_env")
 
 DEADLINE = 60.0
 URLS = [f"https://img.example/p{n}.png" for n in range(5)]  # two echo tasks (3 + 2)
@@ -152,7 +157,7 @@ def test_document_rerun_after_kill_finishes_without_uploading_again(echo, tmp_pa
 
 
 def journal_of(tmp_path: Path) -> Journal:
-    return Journal(tmp_path / "home" / "data" / "jobs.db")
+    return Journal(os.environ.get("TRANSHUB_JOURNAL_URL") or tmp_path / "home" / "data" / "jobs.db")
 
 
 # -- rerun after SIGKILL, image batches ------------------------------------------------
@@ -344,7 +349,7 @@ WRITER = """
 import sys
 from pathlib import Path
 from transhub.journal import Item, Journal, JobState
-journal = Journal(Path(sys.argv[1]))
+journal = Journal(sys.argv[1])
 for n in range(200):
     item = Item(0, f"/in/{sys.argv[2]}-{n}.txt", f"{sys.argv[2]}-{n}", {"document": "/o"})
     job = journal.create(provider="p", capability="document", request={}, items=[item])
@@ -353,10 +358,10 @@ for n in range(200):
 
 
 def test_four_writers_never_see_database_is_locked(tmp_path):
-    path = tmp_path / "contended.db"
+    path = os.environ.get("TRANSHUB_JOURNAL_URL") or str(tmp_path / "contended.db")
     writers = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), str(n)],
+            [sys.executable, "-c", WRITER, path, str(n)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

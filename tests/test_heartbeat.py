@@ -36,9 +36,9 @@ def claim_one(journal: Journal, name: str) -> str:
 
 
 def test_leases_are_renewed_while_owned_and_the_thread_stops_when_none_is_left(
-    tmp_path: Path,
+    journal_url: str,
 ) -> None:
-    journal = Journal(tmp_path / "jobs.db")
+    journal = Journal(journal_url)
     beat = Heartbeat(journal, lease=0.3)
     job_id = claim_one(journal, "a")
     beat.start()

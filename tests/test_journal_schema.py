@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from transhub.jobs.model import Item, JobState
-from transhub.jobs.schema import _TABLES, _V2, SCHEMA_VERSION
 from transhub.journal import Journal
+from transhub.journal.schema import _TABLES, _V2, SCHEMA_VERSION
 
 
 def _old_journal(path: Path, version: int) -> None:
@@ -38,9 +38,10 @@ def test_an_older_journal_is_migrated_and_keeps_its_jobs(tmp_path: Path, version
     journal.close()
 
 
-def test_a_new_journal_has_the_current_schema(tmp_path: Path) -> None:
-    journal = Journal(tmp_path / "journal.db")
+def test_a_new_journal_has_the_current_schema(journal_url: str) -> None:
+    journal = Journal(journal_url)
     item = Item(position=0, input="a.txt", fingerprint="f", plan={})
     job = journal.create(provider="p", capability="document", request={}, items=[item])
     assert journal.get(job.id).attempts == []
+    assert journal.backend.version() == SCHEMA_VERSION
     journal.close()

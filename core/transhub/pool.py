@@ -69,12 +69,13 @@ class ProviderPool:
 
     @property
     def journal(self) -> Journal:
-        """The job journal (in the data folder, opened on first use)."""
+        """The job journal (``journal.url``, else in the data folder; opened on first use)."""
         with self._lock:
             if self._journal is None:
                 from transhub.journal import open_journal
 
-                self._journal = open_journal()
+                url = self.settings.journal.url
+                self._journal = open_journal(url=url.get_secret_value() if url else "")
             return self._journal
 
     def runner(

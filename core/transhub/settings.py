@@ -134,10 +134,24 @@ class RoutingSettings(BaseModel):
         return value
 
 
-class CoreSettings(_Settings):
-    """transhub's own settings (top level of the config file, ``TRANSHUB_`` variables)."""
+class JournalSettings(BaseModel):
+    """Where the job journal is (the ``[journal]`` table, ``TRANSHUB_JOURNAL_URL``)."""
 
-    model_config = SettingsConfigDict(env_prefix="TRANSHUB_", extra="ignore")
+    url: SecretStr | None = Field(
+        None,
+        description="The journal's database: unset, the SQLite file in the data folder; "
+        "sqlite:///path; or postgresql://user@host:port/db to share one between "
+        "processes and machines (cluster mode; its password is a secret).",
+    )
+
+
+class CoreSettings(_Settings):
+    """transhub's own settings (top level of the config file, ``TRANSHUB_`` variables;
+    a table's keys as ``TRANSHUB_<TABLE>_<KEY>``, e.g. ``TRANSHUB_JOURNAL_URL``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRANSHUB_", extra="ignore", env_nested_delimiter="_", env_nested_max_split=1
+    )
 
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
     read_timeout: float = Field(120.0, gt=0, description="Seconds to wait for an answer.")
@@ -159,6 +173,10 @@ class CoreSettings(_Settings):
     routing: RoutingSettings = Field(
         default_factory=RoutingSettings,
         description="Routing between providers that fit: routing.order = ['deepl', 'fanyigou'].",
+    )
+    journal: JournalSettings = Field(
+        default_factory=JournalSettings,
+        description="The job journal: journal.url = 'postgresql://user@host/db'.",
     )
 
     def http_options(self) -> Any:
@@ -235,11 +253,12 @@ def setting_keys(providers: dict[str, type[ProviderSettings]]) -> dict[str, Fiel
     keys: dict[str, FieldInfo | None] = {
         name: field
         for name, field in CoreSettings.model_fields.items()
-        if name not in ("defaults", "routing")
+        if name not in ("defaults", "routing", "journal")
     }
     keys.update({f"defaults.{c.value}": None for c in Capability})
     # Routing settings are stored as typed (``deepl,fanyigou``) and split when loaded.
     keys.update({f"routing.{name}": None for name in RoutingSettings.model_fields})
+    keys.update({f"journal.{n}": f for n, f in JournalSettings.model_fields.items()})
     for provider, cls in sorted(providers.items()):
         keys.update({f"{provider}.{name}": field for name, field in cls.model_fields.items()})
     return keys

@@ -161,6 +161,10 @@ class ProviderInfo(Generic[SettingsT, ClientT]):
     homepage: str = ""
     docs: str = ""
     max_concurrent_tasks: Callable[[SettingsT], int] = field(default=lambda _settings: 4)
+    #: The account's public identity (an app id, an access key id; never a secret):
+    #: tasks of one account share its channels across every process using the journal.
+    #: ``None``: every use of the provider counts as one account.
+    account: Callable[[SettingsT], str] | None = None
     #: What the provider can tell ``providers --doctor`` about its own installation
     #: (bundled models and data, programs it runs) without contacting any service:
     #: ``(check, ok, detail)`` triples, the detail naming what is missing and how to

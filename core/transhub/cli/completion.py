@@ -91,22 +91,35 @@ def language_codes(incomplete: str) -> list[CompletionItem]:
 
 
 def job_ids(incomplete: str) -> list[CompletionItem]:
-    """The journal's job ids, newest first, read with one read-only query (the
-    journal itself is not opened: nothing is created or migrated by a completion)."""
+    """The journal's job ids, newest first, read with one read-only query (a SQLite
+    journal is not opened: nothing is created or migrated by a completion)."""
     import contextlib
     import sqlite3
 
-    from transhub.paths import data_dir
+    from transhub.journal.backend import parse_location
+    from transhub.journal.store import configured_url
 
-    path = data_dir() / "jobs.db"
-    if not path.exists():
-        return []
-    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
-        rows = db.execute(
-            "SELECT id, state, provider, capability FROM jobs WHERE id LIKE ? "
-            "ORDER BY created_at DESC LIMIT 200",
-            (incomplete.replace("%", "") + "%",),
-        ).fetchall()
+    query = (
+        "SELECT id, state, provider, capability FROM jobs WHERE id LIKE ? "
+        "ORDER BY created_at DESC LIMIT 200"
+    )
+    prefix = incomplete.replace("%", "").replace("_", "") + "%"
+    location = parse_location(configured_url())
+    if location.path is None:  # a shared journal: read through its backend
+        from transhub.journal import Journal
+
+        journal = Journal(location)
+        try:
+            rows = [tuple(r.values()) for r in journal.backend.read(query, (prefix,))]
+        finally:
+            journal.close()
+    else:
+        if not location.path.exists():
+            return []
+        with contextlib.closing(
+            sqlite3.connect(f"{location.path.as_uri()}?mode=ro", uri=True)
+        ) as db:
+            rows = db.execute(query, (prefix,)).fetchall()
     return [CompletionItem(str(row[0]), help=" ".join(map(str, row[1:]))) for row in rows]
 
 

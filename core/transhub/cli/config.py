@@ -102,9 +102,14 @@ def _entries(runtime: Runtime) -> list[Entry]:
     hub = runtime.hub
     entries: list[Entry] = []
     core = hub.settings.public_dict()
+    from transhub.journal.backend import mask_url
+
+    url = core.pop("journal").url
     tables: dict[str, dict[str, Any]] = {
         "defaults": core.pop("defaults", {}) or {},
         "routing": core.pop("routing").model_dump(),
+        # The URL is shown with its password masked (the rest says where the journal is).
+        "journal": {"url": mask_url(url.get_secret_value()) if url is not None else None},
     }
     from transhub.settings import CoreSettings
 
@@ -113,15 +118,19 @@ def _entries(runtime: Runtime) -> list[Entry]:
         entries.append(Entry(name, "", name, value, origin))
     from transhub.capabilities.kinds import Capability
 
-    names = {"defaults": [c.value for c in Capability], "routing": list(tables["routing"])}
+    names = {
+        "defaults": [c.value for c in Capability],
+        "routing": list(tables["routing"]),
+        "journal": ["url"],
+    }
     for table, values in tables.items():
         given = runtime.overrides.get("", {}).get(table, {})
         stored = file.get(table, {})
         for name in names[table]:
             where = "-c" if name in given else "file" if name in stored else ""
-            variable = f"TRANSHUB_{table.upper()}"
-            if variable in os.environ and not where:
-                where = f"env {variable}"
+            for variable in (f"TRANSHUB_{table}_{name}".upper(), f"TRANSHUB_{table.upper()}"):
+                if variable in os.environ and not where:
+                    where = f"env {variable}"
             value = values.get(name)
             # An empty routing order is the default: nothing is preferred.
             shown = None if value in (None, []) else value

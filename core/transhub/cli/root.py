@@ -26,6 +26,7 @@ CORE_COMMANDS = {
     "image": "transhub.cli.image:image",
     "install": "transhub.cli.install:install",
     "jobs": "transhub.cli.jobs:jobs",
+    "journal": "transhub.cli.journal:journal",
     "languages": "transhub.cli.languages:languages",
     "ocr": "transhub.cli.ocr:ocr",
     "providers": "transhub.cli.providers:providers",

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from transhub.sandbox import SandboxSession
 
 
-#: The core's own tables of settings (``-c defaults.text=…``, ``-c routing.order=…``).
-CORE_TABLES = ("defaults", "routing")
+#: The core's own tables of settings (``-c defaults.text=…``, ``-c routing.order=…``,
+#: ``-c journal.url=…``).
+CORE_TABLES = ("defaults", "routing", "journal")
 
 
 @dataclass
@@ -48,13 +49,15 @@ class Runtime:
     @property
     def journal(self) -> Journal:
         """The job journal: the hub's if there is one, else opened alone (listing
-        jobs needs neither plugins nor settings, and stays fast)."""
+        jobs needs no plugins and no provider settings, and stays fast)."""
         if self._hub is not None:
             return self._hub.journal
         if self._journal is None:
             from transhub.journal import open_journal
+            from transhub.settings import CoreSettings, load_settings
 
-            self._journal = open_journal()
+            url = load_settings(CoreSettings, self.overrides.get("", {})).journal.url
+            self._journal = open_journal(url=url.get_secret_value() if url else "")
         return self._journal
 
     @property

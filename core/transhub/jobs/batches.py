@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from transhub.jobs.model import now
 
 if TYPE_CHECKING:
+    from transhub.journal.backend import Connection
 
     class _Store:
-        def _transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
-        def _read(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]: ...
+        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]: ...
 
 else:
     _Store = object
@@ -31,20 +30,22 @@ class BatchStore(_Store):
         """Record a batch before it starts; its id."""
         stamp = now()
         batch_id = secrets.token_hex(6)
-        with self._transaction() as db:
-            db.execute(
+        self._write(
+            lambda db: db.execute(
                 "INSERT INTO batches (id, created_at, updated_at, state, spec)"
                 " VALUES (?, ?, ?, 'open', ?)",
                 (batch_id, stamp, stamp, json.dumps(spec, sort_keys=True)),
             )
+        )
         return batch_id
 
     def close_batch(self, batch_id: str) -> None:
         """Mark a batch as run to its end (every input has its outcome)."""
-        with self._transaction() as db:
-            db.execute(
+        self._write(
+            lambda db: db.execute(
                 "UPDATE batches SET state = 'done', updated_at = ? WHERE id = ?", (now(), batch_id)
             )
+        )
 
     def open_batches(self) -> list[tuple[str, dict[str, Any]]]:
         """Batches that did not run to their end (interrupted or killed), oldest first."""

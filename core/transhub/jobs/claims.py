@@ -5,9 +5,10 @@ Every live job has an *owner* — ``pid@host#start`` of the process working on i
 owner) — and a *lease*: a time until which the owner promises to renew it.  A job
 whose lease has lapsed, or whose owner is a process of this machine that no longer
 runs, is an *orphan*: any process may adopt it.  Claiming a new job and adopting an
-orphan are single ``BEGIN IMMEDIATE`` transactions of the journal
-(:meth:`transhub.journal.Journal.claim`, :meth:`~transhub.journal.Journal.adopt`), so
-two processes never both submit the same work.
+orphan are single transactions of the journal
+(:meth:`transhub.journal.Journal.claim`, :meth:`~transhub.journal.Journal.adopt`) —
+``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL a lock per claimed fingerprint and a
+compare-and-set of the job row — so two processes never both submit the same work.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from transhub.jobs.model import LIVE_STATES, Item, JobState, now
 
 if TYPE_CHECKING:
     from transhub.journal import Journal
+    from transhub.journal.backend import Backend, Connection
 
 log = logging.getLogger("transhub.jobs")
 
@@ -179,8 +179,9 @@ _beats_lock = threading.Lock()
 
 
 def heartbeat(journal: Journal) -> Heartbeat:
-    """The running heartbeat for ``journal``'s file (one per journal per process)."""
-    key = str(journal.path)
+    """The running heartbeat for ``journal``'s file or database (one per journal per
+    process)."""
+    key = journal.shown
     with _beats_lock:
         beat = _beats.get(key)
         if beat is None:
@@ -235,9 +236,10 @@ class Slot:
 LIVE = tuple(s.value for s in LIVE_STATES)
 LIVE_MARKS = ",".join("?" * len(LIVE))
 # Placeholders only are joined into these statements; every value is a parameter.
+# ``{same}`` is the dialect's null-safe equality (:attr:`Backend.same`).
 _ADOPT = (
     "UPDATE jobs SET owner = ?, lease_until = ?, updated_at = ? WHERE id = ?"  # noqa: S608
-    f" AND owner IS ? AND lease_until IS ? AND state IN ({LIVE_MARKS})"
+    f" AND owner {{same}} ? AND lease_until {{same}} ? AND state IN ({LIVE_MARKS})"
 )
 _RENEW = f"UPDATE jobs SET lease_until = ? WHERE owner = ? AND state IN ({LIVE_MARKS})"  # noqa: S608
 _HOLDERS = (
@@ -251,15 +253,16 @@ _HOLDERS = (
 
 class ClaimStore:
     """The journal's claim operations (a part of :class:`~transhub.journal.Journal`):
-    each one short ``BEGIN IMMEDIATE`` transaction."""
+    each one short write transaction."""
 
     if TYPE_CHECKING:
+        backend: Backend
 
-        def _transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
 
         def _insert(
             self,
-            db: sqlite3.Connection,
+            db: Connection,
             provider: str,
             capability: str,
             request: dict[str, Any],
@@ -287,10 +290,14 @@ class ClaimStore:
         before anything is sent.  An input repeated in ``items`` is claimed once: the
         repeats are held by the first one's job.  ``force`` claims anew.
         """
-        slots: list[Slot | None] = [None] * len(items)
-        first: dict[str, int] = {}
-        fresh: list[int] = []
-        with self._transaction() as db:
+
+        # The whole claim is one transaction (run again from the start if the
+        # database asks), so its bookkeeping starts inside.
+        def claiming(db: Connection) -> tuple[list[Slot | None], dict[str, int], float]:
+            slots: list[Slot | None] = [None] * len(items)
+            first: dict[str, int] = {}
+            fresh: list[int] = []
+            self.backend.lock_work(db, [item.fingerprint for item in items])
             for index, item in enumerate(items):
                 if item.fingerprint in first:
                     continue  # a repeat: resolved below
@@ -313,6 +320,9 @@ class ClaimStore:
                 )
                 for n, index in enumerate(chunk):
                     slots[index] = Slot(job_id, n)
+            return slots, first, until
+
+        slots, first, until = self._write(claiming)
         for index, item in enumerate(items):
             if slots[index] is None:
                 origin = slots[first[item.fingerprint]]
@@ -336,40 +346,51 @@ class ClaimStore:
     def adopt(self, holder: Holder, owner: str) -> bool:
         """Take over an orphan if it is still the orphan ``holder`` saw (no other
         process adopted it meanwhile); whether this process now owns it."""
-        with self._transaction() as db:
-            cursor = db.execute(
-                _ADOPT,
-                (owner, lease_end(), now(), holder.job_id, holder.owner, holder.lease_until, *LIVE),
-            )
-            return cursor.rowcount == 1
+        sql = _ADOPT.format(same=self.backend.same)
+        args = (owner, lease_end(), now(), holder.job_id, holder.owner, holder.lease_until, *LIVE)
+        return bool(self._write(lambda db: db.execute(sql, args).rowcount == 1))
 
     def begin_sending(self, job_id: str, owner: str) -> bool:
         """Record that the request which may start the paid task is about to leave —
         only while ``owner`` still owns the job; whether it does."""
         stamp = now()
-        with self._transaction() as db:
-            cursor = db.execute(
-                "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
-                (stamp, stamp, job_id, owner),
+        return bool(
+            self._write(
+                lambda db: (
+                    db.execute(
+                        "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
+                        (stamp, stamp, job_id, owner),
+                    ).rowcount
+                    == 1
+                )
             )
-            return cursor.rowcount == 1
+        )
 
     def renew(self, owner: str, until: float) -> int:
-        """Extend the leases of every live job ``owner`` owns; how many."""
-        with self._transaction() as db:
-            return db.execute(_RENEW, (until, owner, *LIVE)).rowcount
+        """Extend the leases of every live job and every channel ``owner`` holds; how
+        many."""
+
+        def renewing(db: Connection) -> int:
+            jobs = db.execute(_RENEW, (until, owner, *LIVE)).rowcount
+            channels = db.execute(
+                "UPDATE channels SET lease_until = ? WHERE owner = ?", (until, owner)
+            ).rowcount
+            return int(jobs + channels)
+
+        return int(self._write(renewing))
 
     def release(self, job_id: str, owner: str) -> None:
         """Give up a job this process stops working on before it is final: it is an
         orphan at once, for whoever picks it up next."""
-        with self._transaction() as db:
-            db.execute(
+        self._write(
+            lambda db: db.execute(
                 "UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?",
                 (job_id, owner),
             )
+        )
 
 
-def _holder(db: sqlite3.Connection, fingerprint: str, ignore: frozenset[str]) -> Holder | None:
+def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder | None:
     """The job that holds this work: a live one first, else the latest completed."""
     rows = db.execute(_HOLDERS, (fingerprint, *LIVE)).fetchall()
     for row in rows:

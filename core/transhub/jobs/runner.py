@@ -35,6 +35,7 @@ from transhub.errors import (
     TransientError,
 )
 from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, Job, JobState, now
 from transhub.polling import reporting_waits
@@ -122,6 +123,15 @@ class Runner:
         self.owner = str(this_process())
         #: Jobs submitted by this runner (their progress is measured from the submit).
         self._submitted_here: set[str] = set()
+        core = hub.settings
+        self.channels = ChannelLeases(
+            journal,
+            self.owner,
+            stop=self.stop,
+            interval=core.poll_interval,
+            timeout=core.task_timeout,
+            started=lambda: heartbeat(journal),
+        )
 
     def run(self, plan: Plan, *, force: bool = False) -> Any:
         """Execute one plan (see ``Hub.prepare_*``) through its capability's driver:
@@ -172,6 +182,7 @@ class Runner:
         try:
             yield job
         finally:
+            self.channels.release(job.id, running=True)  # none is left held by it
             state, owner, _ = self.journal.state_of(job.id)
             if not state.is_final and owner == self.owner:
                 self.journal.release(job.id, self.owner)
@@ -215,12 +226,20 @@ class Runner:
         submitted").  ``sending_at`` is written first, and only while this process
         still owns the job."""
         self._check_stop()
+        self.hold_channel(job)
         if not self.journal.begin_sending(job.id, self.owner):
+            self.channels.release(job.id)
             raise ClaimLostError(f"job {job.id} was taken over by another process")
         try:
             with reporting_waits(self._waiting(job)):
                 task_id = call()
-        except TranshubError as exc:
+        except BaseException as exc:
+            # A submit of unknown fate may have started the task: its channel stays
+            # taken until its lease lapses (or a resume takes it over).
+            maybe = not isinstance(exc, TranshubError) or unknown_fate(exc)
+            self.channels.release(job.id, running=maybe)
+            if not isinstance(exc, TranshubError):
+                raise
             if unknown_fate(exc):
                 self.journal.update(
                     job.id, message="may have been submitted", error=str(exc), error_kind=exc.kind
@@ -240,6 +259,17 @@ class Runner:
         job.task_id, job.state = task_id, JobState.RUNNING
         self._submitted_here.add(job.id)
         return task_id
+
+    def hold_channel(self, job: Job) -> None:
+        """Take one of the provider account's channels for ``job`` (shared through the
+        journal by every process), waiting — and saying so — while all are busy."""
+        cls = self.hub.route(Capability(job.capability), provider=job.provider)
+        info = cls.provider
+        settings = self.hub.provider_settings(cls)
+        public = info.account(settings) if info.account is not None else ""
+        count = max(1, int(info.max_concurrent_tasks(settings)))
+        channels = Channels(info.name, account_of(info.name, public), count)
+        self.channels.hold(job.id, channels, self._waiting(job))
 
     def _waiting(self, job: Job) -> Callable[[str], None] | None:
         """What a provider's wait for capacity (a busy channel) reports: a progress
@@ -267,7 +297,13 @@ class Runner:
                 self.on_status(job.id, status)
 
         fresh = job.id in self._submitted_here
-        status = self.hub.wait(fetch, job.task_id, update, stop=self.stop, fresh=fresh)
+        self.hold_channel(job)  # an adopted job's running task holds one too
+        try:
+            status = self.hub.wait(fetch, job.task_id, update, stop=self.stop, fresh=fresh)
+        except BaseException:
+            self.channels.release(job.id, running=True)  # it runs on remotely (Ctrl-C...)
+            raise
+        self.channels.release(job.id)  # done remotely: its downloads need no channel
         if status.state is TaskState.FAILED:
             message = status.message or "no reason given"
             self.journal.update(

@@ -11,12 +11,18 @@ transhub is installed: fixtures for testing a provider plugin.
   serves the emulator on loopback and points the provider at it for the test.
 * ``postgres_url`` — a throw-away PostgreSQL server for the session (cluster mode),
   started from the distribution's packages (:mod:`transhub.testing.postgres`).
+* ``journal_url`` — a fresh, empty journal for the test, once on each backend (the
+  test runs twice): ``sqlite:///…`` in the test's folder, and ``postgresql://…`` (a
+  database of its own on the session's server, migrated).  ``journal_env`` also sets
+  ``TRANSHUB_JOURNAL_URL`` to it (the SQLite variant: the default file, unset), so
+  real processes started by the test share it.
 
 The contract suite itself is :class:`transhub.testing.suite.ProviderContract`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -115,3 +121,41 @@ def postgres_url() -> Iterator[str]:
                 pytest.fail(f"PostgreSQL is needed in CI: {exc}")
             pytest.skip(f"no PostgreSQL: {exc}")
         yield server.url
+
+
+@contextlib.contextmanager
+def _migrated_database(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database on the session's server, at this transhub's schema."""
+    from transhub.journal import Journal
+    from transhub.testing.postgres import fresh_database
+
+    server = request.getfixturevalue("postgres_url")
+    with fresh_database(server) as url:
+        journal = Journal(url, migrate=False)
+        journal.backend.migrate()
+        journal.close()
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh journal for the test, on each backend in turn (see the module)."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'journal' / 'jobs.db'}"
+        return
+    with _migrated_database(request) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def journal_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The journal every transhub of the test uses, on each backend in turn: the
+    default SQLite file (``TRANSHUB_JOURNAL_URL`` unset; returns ``""``), then a
+    fresh PostgreSQL database named by ``TRANSHUB_JOURNAL_URL`` (returned)."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("TRANSHUB_JOURNAL_URL", raising=False)
+        yield ""
+        return
+    with _migrated_database(request) as url:
+        monkeypatch.setenv("TRANSHUB_JOURNAL_URL", url)
+        yield url

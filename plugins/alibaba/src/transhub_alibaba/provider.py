@@ -33,4 +33,6 @@ PROVIDER: ProviderInfo[AlibabaSettings, AlibabaClient] = ProviderInfo(
     # Four tasks at once, as the provider page says (docs/providers/alibaba.md); a
     # task's slot is freed when it finishes remotely, its downloads run beside the next.
     max_concurrent_tasks=lambda _settings: 4,
+    # The access key id is public (the secret is the access key secret).
+    account=lambda settings: f"{settings.access_key_id}@{settings.endpoint or settings.region}",
 )

@@ -31,4 +31,6 @@ FANYIGOU: ProviderInfo[FanyigouSettings, FanyigouClient] = ProviderInfo(
     homepage="https://www.fanyigou.com/",
     docs="https://www.fanyigou.com/TranslateApi/",
     max_concurrent_tasks=max_concurrent_tasks,
+    # The appid is public (the private key signs and is never sent).
+    account=lambda settings: f"{settings.appid}@{settings.endpoint}",
 )

@@ -1,0 +1,218 @@
+"""A provider account's channels, shared by every process that uses the journal.
+
+A provider runs at most so many tasks of one account at once (Fanyigou: its
+``channels``; each provider's ``max_concurrent_tasks``) and refuses more ("busy",
+Fanyigou's 320).  The journal holds one row per channel of a (provider, account) —
+``channels`` (provider, account, slot) with an owner, a lease and the job it runs —
+and a job takes a channel before the request that starts its task and gives it back
+when the task is done remotely (its downloads need none).  So however many processes
+and machines share the journal, no more tasks run than there are channels, and a job
+waits here for a channel instead of provoking the provider's "busy" answer.
+
+A channel is free when its lease lapsed (its holder stopped renewing: the heartbeat
+renews channels with jobs), when it was given back after its task ended, or when its
+holder is a process of this machine that no longer runs *and* the job it held is not
+running remotely.  A channel given back while its task still runs remotely (Ctrl-C, a
+wait that timed out) stays taken until its lease lapses; a job adopted while its task
+runs takes over the channel its task holds.  The account
+is named by a digest of its public id (:func:`account_of`), never by a secret.
+Taking a channel is one write transaction: on PostgreSQL the rows are read
+``FOR UPDATE SKIP LOCKED``, so racing processes pick different channels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from transhub.jobs.claims import lease_end, owner_alive
+
+if TYPE_CHECKING:
+    from transhub.journal.backend import Backend, Connection
+
+#: Giving a channel back: while its task may still run remotely, and once it ended.
+_KEEP = (
+    "UPDATE channels SET owner = NULL WHERE provider = ? AND account = ? AND slot = ? AND owner = ?"
+)
+_GIVE = (
+    "UPDATE channels SET owner = NULL, lease_until = NULL, job_id = NULL"
+    " WHERE provider = ? AND account = ? AND slot = ? AND owner = ?"
+)
+
+#: Wakes this process's waiters when one of its own jobs gives a channel back (other
+#: processes' releases are seen at the next look).
+_freed = threading.Condition()
+
+
+@dataclass(frozen=True)
+class Channels:
+    """The channels of one provider account."""
+
+    provider: str
+    #: A digest of the account's public id (see :func:`account_of`).
+    account: str
+    count: int
+
+
+def account_of(provider: str, public_id: str) -> str:
+    """The name of an account in the journal: a digest of the provider and the
+    account's public id (an app id, an access key id — never a secret)."""
+    return hashlib.sha256(f"{provider}\n{public_id}".encode()).hexdigest()[:16]
+
+
+class ChannelStore:
+    """The journal's channel leases (a part of :class:`~transhub.journal.Journal`)."""
+
+    if TYPE_CHECKING:
+        backend: Backend
+
+        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _read(self, sql: str, args: Any = ()) -> list[Any]: ...
+
+    def take_channel(self, channels: Channels, owner: str, job_id: str) -> int | None:
+        """A channel for ``job_id`` — the one it already holds (an adopted job whose
+        task runs), else a free one — now leased to ``owner``; ``None`` when every
+        channel is busy."""
+        key = (channels.provider, channels.account)
+
+        def taking(db: Connection) -> int | None:
+            db.executemany(
+                "INSERT INTO channels (provider, account, slot) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                [(*key, slot) for slot in range(channels.count)],
+            )
+            rows = db.execute(
+                "SELECT slot, owner, lease_until, job_id FROM channels"  # noqa: S608 - a fixed clause
+                f" WHERE provider = ? AND account = ? AND slot < ? ORDER BY slot"
+                f"{self.backend.lock_rows}",
+                (*key, channels.count),
+            ).fetchall()
+            chosen = next((r for r in rows if r["job_id"] == job_id), None)
+            if chosen is None:
+                chosen = next((r for r in rows if _free(db, r)), None)
+            if chosen is None:
+                return None
+            db.execute(
+                "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
+                " WHERE provider = ? AND account = ? AND slot = ?",
+                (owner, lease_end(), job_id, *key, chosen["slot"]),
+            )
+            return int(chosen["slot"])
+
+        found: int | None = self._write(taking)
+        return found
+
+    def give_channel(
+        self, channels: Channels, slot: int, owner: str, *, running: bool = False
+    ) -> None:
+        """Give a channel back (only if ``owner`` still holds it).  ``running``: its
+        task may still run remotely, so the channel stays taken by the job until its
+        lease lapses, unrenewed."""
+        sql = _KEEP if running else _GIVE
+        self._write(lambda db: db.execute(sql, (channels.provider, channels.account, slot, owner)))
+        with _freed:
+            _freed.notify_all()
+
+    def channels_in_use(self) -> list[dict[str, Any]]:
+        """Every held channel: provider, account, slot, owner, lease and job."""
+        rows = self._read(
+            "SELECT provider, account, slot, owner, lease_until, job_id FROM channels"
+            " WHERE owner IS NOT NULL ORDER BY provider, account, slot"
+        )
+        return [dict(row) for row in rows]
+
+
+def _free(db: Connection, row: Any) -> bool:
+    """Whether a channel row may be taken (see the module's description)."""
+    if row["lease_until"] is None or row["lease_until"] < time.time():
+        return True
+    if row["owner"] is None or owner_alive(row["owner"], row["lease_until"]):
+        return False  # given back while its task runs, or held by a live process
+    # Its holder, a process of this machine, stopped; its task may still run remotely.
+    job = db.execute("SELECT state, sending_at FROM jobs WHERE id = ?", (row["job_id"],)).fetchone()
+    return (
+        job is None
+        or job["state"] not in ("submitting", "running")
+        or (job["state"] == "submitting" and job["sending_at"] is None)
+    )
+
+
+def wait_for_release(timeout: float) -> None:
+    """Wait until this process gives a channel back, or ``timeout`` seconds."""
+    with _freed:
+        _freed.wait(timeout)
+
+
+class ChannelLeases:
+    """The channels one runner's jobs hold: taken before a job's task starts (or when
+    an adopted job's task is found running), given back when it is done remotely."""
+
+    def __init__(
+        self,
+        journal: Any,
+        owner: str,
+        *,
+        stop: threading.Event,
+        interval: float,
+        timeout: float,
+        started: Callable[[], object],
+    ) -> None:
+        self.journal = journal
+        self.owner = owner
+        self.stop = stop
+        self.interval = interval
+        self.timeout = timeout
+        #: Called after a channel is taken (starts the heartbeat that renews it).
+        self.started = started
+        self._held: dict[str, tuple[Channels, int]] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, job_id: str, channels: Channels, waiting: Callable[[str], None] | None) -> None:
+        """Take a channel for ``job_id`` (idempotent), waiting while every channel is
+        busy — said once to ``waiting`` — up to ``timeout``."""
+        from transhub.errors import Interrupted, TransientError
+
+        with self._lock:
+            if job_id in self._held:
+                return
+        deadline = time.monotonic() + self.timeout
+        delay = self.interval
+        told = False
+        while True:
+            slot = self.journal.take_channel(channels, self.owner, job_id)
+            if slot is not None:
+                with self._lock:
+                    self._held[job_id] = (channels, slot)
+                self.started()
+                return
+            if waiting is not None and not told:
+                # The same words as a provider's own "busy" wait (polling.retry_while_busy).
+                waiting(f"waiting for a free {channels.provider} channel")
+                told = True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TransientError(
+                    f"every {channels.provider} channel stayed in use for {self.timeout:g}s; "
+                    "run the command again later"
+                )
+            if self.stop.is_set():
+                raise Interrupted("interrupted while waiting for a provider channel")
+            wait_for_release(min(delay, remaining))
+            delay = min(delay * 1.5, _MAX_LOOK)
+
+    def release(self, job_id: str, *, running: bool = False) -> None:
+        """Give back the channel ``job_id`` holds, if any (``running``: its task may
+        still run remotely; see :meth:`ChannelStore.give_channel`)."""
+        with self._lock:
+            held = self._held.pop(job_id, None)
+        if held is not None:
+            self.journal.give_channel(held[0], held[1], self.owner, running=running)
+
+
+#: The longest wait between two looks for a free channel (another process's release
+#: is seen within it).
+_MAX_LOOK = 0.5
