@@ -69,6 +69,8 @@ def _runs(image, job_id):
                             "--provider", "echo", "-o", "images", "--overwrite"],
         "jobs show": ["jobs", "show", job_id],
         "jobs resume": ["jobs", "resume", job_id],
+        "journal migrate": ["journal", "migrate"],
+        "journal status": ["journal", "status"],
     }  # fmt: skip
 
 

@@ -189,6 +189,26 @@ class JobRecord(_Record):
     )
 
 
+class JournalMigrateRecord(_Record):
+    """What ``transhub journal migrate`` did."""
+
+    backend: str = Field(description="sqlite or postgresql.")
+    url: str = Field(description="Where the journal is (a password masked).")
+    from_version: int
+    to_version: int
+
+
+class JournalStatusRecord(_Record):
+    """The journal (``transhub journal status``)."""
+
+    backend: str = Field(description="sqlite or postgresql.")
+    url: str = Field(description="Where the journal is (a password masked).")
+    schema_version: int
+    required_version: int = Field(description="The schema version this transhub needs.")
+    jobs: dict[str, int] = Field(description="How many jobs are in each state.")
+    channels_in_use: int = Field(description="Provider channels held by running tasks.")
+
+
 class ErrorBody(_Record):
     """What went wrong."""
 
@@ -222,6 +242,8 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "image translate": (ImageItemRecord, True),
     "jobs show": (JobRecord, False),
     "jobs resume": (ResumedJobRecord, True),
+    "journal migrate": (JournalMigrateRecord, False),
+    "journal status": (JournalStatusRecord, False),
 }
 
 

@@ -1,0 +1,324 @@
+"""The journal on both backends — SQLite and PostgreSQL, each test on a fresh journal of
+each (the ``journal_url`` fixture): the same records, claims, channel leases, schema
+checks, and no password anywhere.  Real processes where concurrency matters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
+from transhub.jobs.channels import Channels
+from transhub.jobs.claims import Holder, this_process
+from transhub.journal import Item, JobState, Journal
+from transhub.journal.schema import SCHEMA_VERSION
+from transhub.testing import invoke
+
+DEADLINE = 60.0
+ODD = "/in/caf\udce9.txt"  # a file name that is not UTF-8 (a lone surrogate)
+
+
+def item(name: str, fingerprint: str | None = None) -> Item:
+    return Item(0, f"/in/{name}.txt", fingerprint or f"print-{name}", {"document": f"/o/{name}"})
+
+
+def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    first = Item(0, ODD, "fp", {"document": "/o/a"}, input_size=3, input_sha256="abc")
+    job = journal.create(
+        provider="echo", capability="document", request={"k": [1, "é"]}, items=[first]
+    )
+    journal.update(
+        job.id,
+        state=JobState.RUNNING,
+        task_id="t-1",
+        percent=12.5,
+        pages=3,
+        billed_characters=50_000,
+        attempts=[{"provider": "deepl", "error": "quota"}],
+        lease_until=1234.125,
+        message="bad \x00 byte in a quoted answer",
+    )
+    saved = {"document": {"path": "/o/caf\udce9.zh.txt", "sha256": "d1", "size": 9}}
+    journal.update_item(job.id, 0, state="completed", outputs=saved)
+    again = journal.get(job.id[:5])  # a unique prefix
+    assert again.id == job.id and again.state is JobState.RUNNING
+    assert again.request == {"k": [1, "é"]} and again.task_id == "t-1"
+    assert (again.percent, again.pages, again.lease_until) == (12.5, 3, 1234.125)
+    assert again.billed_characters == 50_000
+    assert again.attempts == [{"provider": "deepl", "error": "quota"}]
+    assert "bad" in again.message and "byte" in again.message
+    (read,) = again.items
+    assert read.input == ODD and read.input_size == 3 and read.outputs == saved
+    assert journal.output_at(Path("/o/caf\udce9.zh.txt")) == ("d1", "fp", job.id)
+    (row,) = journal.summaries()
+    assert row["input"] == ODD and row["job_id"] == job.id and row["items"] == 1
+    assert journal.state_counts() == {"running": 1}
+    assert journal.forget([job.id]) == 1
+    with pytest.raises(NotFoundError):
+        journal.get(job.id)
+    journal.close()
+
+
+def test_listing_is_newest_first_and_prune_keeps_live_jobs(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    ids = [
+        journal.create(provider="p", capability="document", request={}, items=[item(str(n))]).id
+        for n in range(5)
+    ]
+    assert [r["job_id"] for r in journal.summaries()] == ids[::-1]
+    assert [r["job_id"] for r in journal.summaries(limit=2)] == ids[:2:-1][:2]
+    journal.update(ids[0], state=JobState.COMPLETED)
+    assert [j.id for j in journal.jobs(states=["completed"])] == [ids[0]]
+    assert journal.prune(older_than_days=-1) == 1  # only the final one
+    assert len(list(journal.summaries())) == 4
+    journal.close()
+
+
+def test_batches_are_recorded_and_closed(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    batch = journal.open_batch({"inputs": ["a", "b"]})
+    assert journal.open_batches() == [(batch, {"inputs": ["a", "b"]})]
+    (slot,) = journal.claim(
+        provider="p",
+        capability="document",
+        request=lambda items: {},
+        items=[item("a")],
+        owner=str(this_process()),
+        batch_id=batch,
+    )
+    journal.update(slot.job_id, state=JobState.FAILED, error="refused")
+    assert journal.failed_in_batch(batch, "print-a") == (slot.job_id, "refused")
+    journal.close_batch(batch)
+    assert journal.open_batches() == []
+    journal.close()
+
+
+def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    owner = str(this_process())
+
+    def claim(*names: str) -> list:
+        return journal.claim(
+            provider="p",
+            capability="document",
+            request=lambda items: {},
+            items=[item(n) for n in names],
+            owner=owner,
+        )
+
+    first = claim("a", "b", "a")  # a repeat inside one claim is one job
+    assert first[0].new and first[1].new and first[2].job_id == first[0].job_id
+    again = claim("a")[0]
+    assert again.holder is not None and again.holder.job_id == first[0].job_id
+    # An orphan (its lease lapsed): of two adopters, exactly one takes it.
+    journal.update(first[0].job_id, lease_until=time.time() - 1)
+    state, who, lease = journal.state_of(first[0].job_id)
+    orphan = Holder(first[0].job_id, 0, state, "pending", who, lease, None)
+    other = Journal(journal_url)
+    wins = [journal.adopt(orphan, owner), other.adopt(orphan, "1@elsewhere#1")]
+    assert sorted(wins) == [False, True]
+    journal.close()
+    other.close()
+
+
+CLAIMER = """
+import sys, time
+from transhub.journal import Item, Journal
+journal = Journal(sys.argv[1])
+start = float(sys.argv[3])
+while time.time() < start:
+    time.sleep(0.001)
+new = 0
+for n in range(40):
+    fingerprint = f"work-{(n * int(sys.argv[2]) * 7) % 40}"
+    (slot,) = journal.claim(provider="p", capability="document", request=lambda items: {},
+                            items=[Item(0, "/in/" + fingerprint, fingerprint, {})],
+                            owner=f"{sys.argv[2]}@claimer#1")
+    new += slot.new
+print(new)
+"""
+
+
+def test_four_processes_claiming_the_same_work_make_one_job_of_each(journal_url: str) -> None:
+    start = time.time() + 2.0  # every process connected and waiting by then
+    claimers = [
+        subprocess.Popen(
+            [sys.executable, "-c", CLAIMER, journal_url, str(n), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in (1, 3, 9, 11)  # each walks the 40 inputs in another order
+    ]
+    made = 0
+    for claimer in claimers:
+        out, err = claimer.communicate(timeout=DEADLINE)
+        assert claimer.returncode == 0, err
+        made += int(out)
+    journal = Journal(journal_url)
+    jobs = list(journal.jobs())
+    assert made == 40 and len(jobs) == 40
+    assert len({j.items[0].fingerprint for j in jobs}) == 40
+    journal.close()
+
+
+# -- channels --------------------------------------------------------------------------
+
+
+def test_channels_are_never_overbooked_by_racing_holders(journal_url: str) -> None:
+    channels = Channels("fanyigou", "acct", 2)
+    owner = str(this_process())
+    running: list[int] = []
+    peak = [0]
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker(n: int) -> None:
+        journal = Journal(journal_url)  # a connection of its own, as a process has
+        try:
+            for k in range(8):
+                while (slot := journal.take_channel(channels, owner, f"job-{n}-{k}")) is None:
+                    time.sleep(0.001)
+                with lock:
+                    running.append(slot)
+                    peak[0] = max(peak[0], len(running))
+                    assert len(set(running)) == len(running)  # no slot twice
+                time.sleep(0.002)
+                with lock:
+                    running.remove(slot)
+                journal.give_channel(channels, slot, owner)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            journal.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DEADLINE)
+    assert not errors, errors
+    assert peak[0] == 2  # both channels used, never a third
+
+
+def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    channels = Channels("fanyigou", "acct", 1)
+    job = journal.create(provider="fanyigou", capability="document", request={}, items=[item("a")])
+    journal.update(job.id, state=JobState.RUNNING, task_id="t")
+    assert journal.take_channel(channels, "7@host-a#1", job.id) == 0
+    assert journal.take_channel(channels, "8@host-b#1", "another") is None
+    # Given back while its task runs remotely: still taken, except by its own job.
+    journal.give_channel(channels, 0, "7@host-a#1", running=True)
+    assert journal.take_channel(channels, "8@host-b#1", "another") is None
+    assert journal.take_channel(channels, "8@host-b#1", job.id) == 0  # the adopter
+    (held,) = journal.channels_in_use()
+    assert held["owner"] == "8@host-b#1" and held["job_id"] == job.id
+    # A holder that stopped renewing: free once its lease lapsed.
+    journal.backend.write(lambda db: db.execute("UPDATE channels SET lease_until = 1"))
+    assert journal.take_channel(channels, "9@host-c#1", "third") == 0
+    journal.close()
+
+
+# -- schema versions and secrets -------------------------------------------------------
+
+
+def test_a_postgres_journal_behind_is_an_error_naming_migrate(postgres_url: str) -> None:
+    from transhub.testing.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        with pytest.raises(ConfigurationError, match=r"version 0, .*transhub journal migrate"):
+            Journal(url)
+        env = {"TRANSHUB_JOURNAL_URL": url}
+        listed = run(["jobs", "list"], env)
+        assert listed.returncode == EXIT_CODES["configuration"], listed.stderr
+        assert listed.stderr.count("\n") == 1 and "transhub journal migrate" in listed.stderr
+        done = run(["journal", "migrate", "--json"], env)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {
+            "backend": "postgresql",
+            "url": url,
+            "from_version": 0,
+            "to_version": SCHEMA_VERSION,
+        }
+        again = run(["journal", "migrate"], env)
+        assert "already current" in again.stdout
+        assert run(["jobs", "list", "--json"], env).stdout.strip() == "[]"
+        # A journal written by a newer transhub: a clear error too.
+        journal = Journal(url)
+        journal.backend.write(lambda db: db.execute("UPDATE transhub_schema SET version = 99"))
+        journal.close()
+        with pytest.raises(ConfigurationError, match="version 99, newer than this transhub"):
+            Journal(url)
+
+
+def test_a_newer_sqlite_journal_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.db"
+    Journal(path).backend.write(lambda db: db.execute("PRAGMA user_version=99"))
+    with pytest.raises(ConfigurationError, match="version 99, newer than this transhub"):
+        Journal(path)
+
+
+def test_the_password_is_never_shown(postgres_url: str, echo, sample: Path) -> None:
+    """A URL with a password (the test server trusts loopback, so any password
+    connects): masked in config show, journal status, errors, and absent from the
+    journal's contents after a translation."""
+    from transhub.testing.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        secret = "s3cret-Pa55"
+        with_password = url.replace("@", f":{secret}@", 1)
+        env = {"TRANSHUB_JOURNAL_URL": with_password}
+        outputs = [run(["journal", "migrate"], env)]
+        translate = ["-vv", "doc", "translate", str(sample), "--to", "zh", "--provider", "echo"]
+        outputs.append(run(translate, env))
+        assert outputs[-1].returncode == 0, outputs[-1].stderr
+        outputs.append(run(["journal", "status", "--json"], env))
+        outputs.append(run(["config", "show"], env))
+        outputs.append(run(["config", "get", "journal.url"], env))
+        wrong = with_password.rsplit("/", 1)[0] + "/no_such_database"
+        failed = run(["jobs", "list"], {"TRANSHUB_JOURNAL_URL": wrong})
+        outputs.append(failed)
+        assert failed.returncode == EXIT_CODES["transient"], failed.stderr
+        assert "no_such_database" in failed.stderr
+        for done in outputs:
+            assert secret not in done.stdout + done.stderr
+        assert "********" in outputs[3].stdout
+        status = json.loads(outputs[2].stdout)
+        assert status["jobs"] == {"completed": 1}
+        assert status["backend"] == "postgresql" and status["schema_version"] == SCHEMA_VERSION
+        assert status["url"] == with_password.replace(secret, "********")
+        journal = Journal(with_password)
+        tables = ("jobs", "items", "outputs", "batches", "channels")
+        stored = {t: journal.backend.read(f"SELECT * FROM {t}") for t in tables}
+        journal.close()
+        assert stored["jobs"] and stored["items"]
+        assert secret not in repr(stored)
+
+
+def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a process of its own, with ``env`` added."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "transhub", *argv],
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_config_accepts_the_journal_url_key(journal_url: str) -> None:
+    result = invoke(["-c", f"journal.url={journal_url}", "journal", "status", "--json"])
+    assert result.exit_code == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["backend"] == journal_url.split(":", maxsplit=1)[0]
+    assert status["schema_version"] == SCHEMA_VERSION
