@@ -168,6 +168,29 @@ def test_four_processes_claiming_the_same_work_make_one_job_of_each(journal_url:
     journal.close()
 
 
+def test_a_dropped_connection_is_opened_again(postgres_url: str) -> None:
+    """The server ends the journal's connection (a restart, a failover, an idle
+    timeout): the next read and the next write work on a new one."""
+    import psycopg
+    from transhub.testing.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        journal = Journal(url, migrate=False)
+        journal.backend.migrate()
+        for operation in ("read", "write"):
+            (pid,) = journal.backend.read("SELECT pg_backend_pid() AS pid")
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid["pid"],))
+            if operation == "read":
+                assert journal.state_counts() == {}
+            else:
+                job = journal.create(
+                    provider="p", capability="document", request={}, items=[item("a")]
+                )
+                assert journal.get(job.id).state is JobState.SUBMITTING
+        journal.close()
+
+
 # -- channels --------------------------------------------------------------------------
 
 

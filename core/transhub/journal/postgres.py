@@ -128,30 +128,45 @@ class PostgresBackend(Backend):
 
     def write(self, action: Callable[[Connection], T]) -> T:
         """``action`` in one transaction, run again after a serialization failure or
-        a deadlock (PostgreSQL rolled it back: nothing of it happened)."""
+        a deadlock (PostgreSQL rolled it back: nothing of it happened), and once on a
+        new connection when the old one was found dropped before the commit was sent
+        (the server never committed it).  A connection lost during the commit is an
+        error: whether it committed is unknown."""
         delay = 0.005
+        reconnected = False
         with self._lock:
             for attempt in range(_ATTEMPTS):
                 db = self._connection()
+                done = False
                 try:
                     with db.transaction():
-                        return action(_Connection(db))
+                        result = action(_Connection(db))
+                        done = True
+                    return result
                 except (errors.SerializationFailure, errors.DeadlockDetected):
                     if attempt == _ATTEMPTS - 1:
                         raise
                 except psycopg.OperationalError as exc:
-                    raise self._failed(exc) from None
+                    if done or reconnected or not db.broken:
+                        raise self._failed(exc) from None
+                    reconnected = True
+                    continue
                 time.sleep(delay)
                 delay = min(delay * 2, 0.2)
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
-        """The rows of one query."""
+        """The rows of one query (asked again, once, on a new connection when the
+        server had dropped the old one)."""
         with self._lock:
-            try:
-                return _Connection(self._connection()).execute(sql, args).fetchall()
-            except psycopg.OperationalError as exc:
-                raise self._failed(exc) from None
+            for attempt in range(2):
+                db = self._connection()
+                try:
+                    return _Connection(db).execute(sql, args).fetchall()
+                except psycopg.OperationalError as exc:
+                    if attempt or not db.broken:
+                        raise self._failed(exc) from None
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def stream(self, sql: str, args: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         """Rows through a server-side cursor on a connection of their own."""
