@@ -18,6 +18,10 @@ from transhub.journal import Journal
 
 DEADLINE = 30.0
 
+#: Every test runs on both journal backends: the default SQLite file, then PostgreSQL
+#: (``TRANSHUB_JOURNAL_URL``: the in-process CLI and the processes started here use it).
+pytestmark = pytest.mark.usefixtures("journal_env")
+
 
 def wait_until(condition, what, timeout=DEADLINE, process=None):
     """Poll ``condition`` until true (bounded); the assertion names what never happened
@@ -45,7 +49,7 @@ def spawn(*argv):
 
 
 def journal(home: Path) -> Journal:
-    return Journal(home / "data" / "jobs.db")
+    return Journal(os.environ.get("TRANSHUB_JOURNAL_URL") or home / "data" / "jobs.db")
 
 
 def expected(text: str, target: str) -> bytes:
