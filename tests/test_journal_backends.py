@@ -249,6 +249,33 @@ def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_
     journal.close()
 
 
+def test_a_channel_given_back_is_announced_to_other_processes(postgres_url: str) -> None:
+    """PostgreSQL: waiters on other machines hear of a release at once (LISTEN/NOTIFY),
+    instead of at their next look."""
+    import psycopg
+    from transhub.testing.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        journal = Journal(url, migrate=False)
+        journal.backend.migrate()
+        channels = Channels("fanyigou", "acct", 1)
+        assert journal.take_channel(channels, "1@a#1", "job") == 0
+        with psycopg.connect(url, autocommit=True) as listener:
+            listener.execute("LISTEN transhub_channels")
+            journal.give_channel(channels, 0, "1@a#1")
+            heard = list(listener.notifies(timeout=DEADLINE, stop_after=1))
+        assert [n.channel for n in heard] == ["transhub_channels"]
+        woken = threading.Event()
+        journal.backend.watch_releases(woken.set)  # what a waiting process runs
+        deadline = time.monotonic() + DEADLINE
+        while not woken.is_set() and time.monotonic() < deadline:
+            journal.take_channel(channels, "1@a#1", "job")  # the watcher may start late:
+            journal.give_channel(channels, 0, "1@a#1")  # announce until it hears one
+            woken.wait(0.05)
+        assert woken.is_set()
+        journal.close()
+
+
 # -- schema versions and secrets -------------------------------------------------------
 
 

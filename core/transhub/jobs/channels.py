@@ -43,8 +43,8 @@ _GIVE = (
     " WHERE provider = ? AND account = ? AND slot = ? AND owner = ?"
 )
 
-#: Wakes this process's waiters when one of its own jobs gives a channel back (other
-#: processes' releases are seen at the next look).
+#: Wakes this process's waiters when a channel is given back: by one of its own jobs,
+#: or by another process (PostgreSQL announces it; on SQLite the next look sees it).
 _freed = threading.Condition()
 
 
@@ -113,9 +113,13 @@ class ChannelStore:
         task may still run remotely, so the channel stays taken by the job until its
         lease lapses, unrenewed."""
         sql = _KEEP if running else _GIVE
-        self._write(lambda db: db.execute(sql, (channels.provider, channels.account, slot, owner)))
-        with _freed:
-            _freed.notify_all()
+
+        def giving(db: Connection) -> None:
+            db.execute(sql, (channels.provider, channels.account, slot, owner))
+            self.backend.announce_release(db)
+
+        self._write(giving)
+        wake()
 
     def channels_in_use(self) -> list[dict[str, Any]]:
         """Every held channel: provider, account, slot, owner, lease and job."""
@@ -141,8 +145,15 @@ def _free(db: Connection, row: Any) -> bool:
     )
 
 
+def wake() -> None:
+    """Wake this process's waiters for a channel (one was given back)."""
+    with _freed:
+        _freed.notify_all()
+
+
 def wait_for_release(timeout: float) -> None:
-    """Wait until this process gives a channel back, or ``timeout`` seconds."""
+    """Wait until a channel is given back (by this process, or announced by the
+    database), or ``timeout`` seconds."""
     with _freed:
         _freed.wait(timeout)
 
@@ -180,7 +191,7 @@ class ChannelLeases:
             if job_id in self._held:
                 return
         deadline = time.monotonic() + self.timeout
-        delay = self.interval
+        delay = min(self.interval, _MAX_LOOK)
         told = False
         while True:
             slot = self.journal.take_channel(channels, self.owner, job_id)
@@ -189,6 +200,7 @@ class ChannelLeases:
                     self._held[job_id] = (channels, slot)
                 self.started()
                 return
+            self.journal.backend.watch_releases(wake)  # other processes' releases
             if waiting is not None and not told:
                 # The same words as a provider's own "busy" wait (polling.retry_while_busy).
                 waiting(f"waiting for a free {channels.provider} channel")

@@ -173,6 +173,17 @@ class Backend(abc.ABC):
         """Inside a claim's transaction, before looking up who holds this work: make
         every other claim of the same work wait until this one commits."""
 
+    @abc.abstractmethod
+    def announce_release(self, db: Connection) -> None:
+        """Inside the transaction that gives a channel back: tell the processes
+        waiting for one (PostgreSQL: a ``NOTIFY`` delivered at commit; SQLite's
+        waiters, all on this machine, look again within half a second)."""
+
+    @abc.abstractmethod
+    def watch_releases(self, wake: Callable[[], None]) -> None:
+        """Call ``wake`` whenever another process gives a channel back (from a thread
+        of its own, started once; nothing on SQLite)."""
+
     def path_value(self, value: str) -> Any:
         """An input path or a result's path as stored (see :func:`to_db`)."""
         return to_db(value)

@@ -55,6 +55,8 @@ _MIGRATE = 7_305_811_001
 _ALL_CLAIMS = 7_305_811_002
 _WORK = 730_581
 _MANY = 32
+#: The notification channel on which a given-back provider channel is announced.
+_RELEASES = "transhub_channels"
 #: Retries of a transaction aborted by a serialization failure or a deadlock.
 _ATTEMPTS = 20
 CONNECT_TIMEOUT = 10
@@ -98,6 +100,8 @@ class PostgresBackend(Backend):
         self.location = location
         self._url = location.url
         self._lock = threading.RLock()
+        self._closed = threading.Event()
+        self._watcher: threading.Thread | None = None
         self._db: psycopg.Connection[DictRow] = self._connect()
 
     def _connect(self) -> psycopg.Connection[DictRow]:
@@ -211,6 +215,38 @@ class PostgresBackend(Backend):
 
         return self.write(upgrade), SCHEMA_VERSION
 
+    def announce_release(self, db: Connection) -> None:
+        """``NOTIFY``: sent when the transaction commits, to every listening process."""
+        db.execute(f"NOTIFY {_RELEASES}")
+
+    def watch_releases(self, wake: Callable[[], None]) -> None:
+        """A daemon thread that ``LISTEN``s on its own connection and calls ``wake``
+        for each release; it ends when this backend is closed (or its database is
+        gone for good)."""
+        with self._lock:
+            if self._watcher is not None:
+                return
+            self._watcher = threading.Thread(
+                target=self._watch, args=(wake,), name="transhub-channels", daemon=True
+            )
+            self._watcher.start()
+
+    def _watch(self, wake: Callable[[], None]) -> None:
+        failures = 0
+        while not self._closed.is_set() and failures < 3:
+            try:
+                with psycopg.connect(
+                    self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT
+                ) as listener:
+                    listener.execute(f"LISTEN {_RELEASES}")
+                    failures = 0
+                    while not self._closed.is_set():
+                        for _ in listener.notifies(timeout=1.0):
+                            wake()
+            except psycopg.Error:
+                failures += 1
+                self._closed.wait(1.0)
+
     def lock_work(self, db: Connection, fingerprints: Sequence[str]) -> None:
         """Advisory locks (released at commit) on the work being claimed: sorted, so
         two claims never wait for each other in a circle."""
@@ -240,6 +276,7 @@ class PostgresBackend(Backend):
         return value
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and stop watching for released channels)."""
+        self._closed.set()
         with self._lock:
             self._db.close()

@@ -110,6 +110,12 @@ class SqliteBackend(Backend):
     def lock_work(self, db: Connection, fingerprints: Sequence[str]) -> None:
         """Nothing to take: ``BEGIN IMMEDIATE`` made this transaction the only writer."""
 
+    def announce_release(self, db: Connection) -> None:
+        """Nothing to send: the waiters, all on this machine, look again shortly."""
+
+    def watch_releases(self, wake: Callable[[], None]) -> None:
+        """Nothing to watch (see :meth:`announce_release`)."""
+
     def read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         """The rows of one query, read on the journal's connection."""
         with self._lock:
