@@ -191,6 +191,57 @@ def test_a_dropped_connection_is_opened_again(postgres_url: str) -> None:
         journal.close()
 
 
+def test_a_transaction_aborted_by_a_deadlock_is_run_again(postgres_url: str) -> None:
+    """Two writes lock two jobs in opposite orders: PostgreSQL aborts one of them as a
+    deadlock, and the journal runs it again from its start — both complete."""
+    from transhub.testing.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        first, second = Journal(url, migrate=False), Journal(url, migrate=False)
+        first.backend.migrate()
+        a, b = (
+            first.create(provider="p", capability="document", request={}, items=[item(n)]).id
+            for n in ("a", "b")
+        )
+        both_hold_one = threading.Barrier(2, timeout=DEADLINE)
+        runs: list[str] = []
+
+        def crossing(mine: str, theirs: str, name: str):
+            def action(db):
+                runs.append(name)
+                db.execute("SELECT id FROM jobs WHERE id = ? FOR UPDATE", (mine,))
+                if runs.count(name) == 1:
+                    both_hold_one.wait()  # the first time only: then they cross
+                db.execute("UPDATE jobs SET message = ? WHERE id = ?", (name, theirs))
+                return name
+
+            return action
+
+        done: dict[str, str] = {}
+        errors: list[BaseException] = []
+
+        def run_write(journal: Journal, action, name: str) -> None:
+            try:
+                done[name] = journal.backend.write(action)
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [
+            threading.Thread(target=run_write, args=(first, crossing(a, b, "x"), "x")),
+            threading.Thread(target=run_write, args=(second, crossing(b, a, "y"), "y")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(DEADLINE)
+        assert not errors, errors
+        assert done == {"x": "x", "y": "y"}
+        assert len(runs) == 3  # one of the two ran again
+        assert {first.get(a).message, first.get(b).message} == {"x", "y"}
+        first.close()
+        second.close()
+
+
 # -- channels --------------------------------------------------------------------------
 
 
