@@ -134,22 +134,26 @@ journal = Journal(sys.argv[1])
 start = float(sys.argv[3])
 while time.time() < start:
     time.sleep(0.001)
+prints = [f"work-{(n * int(sys.argv[2]) * 7) % 40}" for n in range(40)]
+size = int(sys.argv[4])  # inputs per claim: 1, or 40 (a big claim takes one lock for all)
 new = 0
-for n in range(40):
-    fingerprint = f"work-{(n * int(sys.argv[2]) * 7) % 40}"
-    (slot,) = journal.claim(provider="p", capability="document", request=lambda items: {},
-                            items=[Item(0, "/in/" + fingerprint, fingerprint, {})],
-                            owner=f"{sys.argv[2]}@claimer#1")
-    new += slot.new
+for start in range(0, 40, size):
+    slots = journal.claim(provider="p", capability="document", request=lambda items: {},
+                          items=[Item(0, "/in/" + f, f, {}) for f in prints[start:start + size]],
+                          owner=f"{sys.argv[2]}@claimer#1")
+    new += sum(slot.new for slot in slots)
 print(new)
 """
 
 
-def test_four_processes_claiming_the_same_work_make_one_job_of_each(journal_url: str) -> None:
+@pytest.mark.parametrize("size", [1, 40])
+def test_four_processes_claiming_the_same_work_make_one_job_of_each(
+    journal_url: str, size: int
+) -> None:
     start = time.time() + 2.0  # every process connected and waiting by then
     claimers = [
         subprocess.Popen(
-            [sys.executable, "-c", CLAIMER, journal_url, str(n), str(start)],
+            [sys.executable, "-c", CLAIMER, journal_url, str(n), str(start), str(size)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -80,11 +80,17 @@ class ChannelStore:
         key = (channels.provider, channels.account)
 
         def taking(db: Connection) -> int | None:
-            db.executemany(
-                "INSERT INTO channels (provider, account, slot) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [(*key, slot) for slot in range(channels.count)],
-            )
+            made = db.execute(
+                "SELECT COUNT(*) AS n FROM channels WHERE provider = ? AND account = ?"
+                " AND slot < ?",
+                (*key, channels.count),
+            ).fetchone()["n"]
+            if made < channels.count:  # the account's first use (or more channels now)
+                db.executemany(
+                    "INSERT INTO channels (provider, account, slot) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    [(*key, slot) for slot in range(channels.count)],
+                )
             rows = db.execute(
                 "SELECT slot, owner, lease_until, job_id FROM channels"  # noqa: S608 - a fixed clause
                 f" WHERE provider = ? AND account = ? AND slot < ? ORDER BY slot"
