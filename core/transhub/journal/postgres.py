@@ -120,6 +120,8 @@ class PostgresBackend(Backend):
             ) from None
 
     def _connection(self) -> psycopg.Connection[DictRow]:
+        if self._closed.is_set():
+            raise TransientError(f"the journal at {self.location.shown} was closed")
         if self._db.closed or self._db.broken:
             self._db = self._connect()
         return self._db
