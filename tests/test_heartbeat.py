@@ -63,6 +63,8 @@ class RacingJournal:
     """A journal whose renewals find no job, and whose first renewal is overtaken by
     a claim (the claim commits after the renewal read, and calls ``start``)."""
 
+    closed = False
+
     def __init__(self) -> None:
         self.beat: Heartbeat | None = None
         self.renewals = 0
@@ -89,4 +91,14 @@ def test_a_claim_during_a_renewal_that_found_nothing_keeps_the_thread(tmp_path: 
     # It went on after the raced renewal (2nd and 3rd renewals happened), and stopped
     # only when a renewal found nothing with no claim in between.
     assert journal.renewals >= 3
+    assert eventually(lambda: not beat.running)
+
+
+def test_the_thread_stops_when_its_journal_is_closed(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    beat = Heartbeat(journal, lease=0.3)
+    claim_one(journal, "a")  # a live job: renewals would go on for ever
+    beat.start()
+    assert beat.running
+    journal.close()
     assert eventually(lambda: not beat.running)

@@ -156,10 +156,14 @@ class Heartbeat:
         while not self._stop.wait(self.lease / 3):
             with self._lock:
                 self._kicked = False
+            if self.journal.closed:
+                break  # nothing can be renewed through a closed journal
             try:
                 renewed = self.journal.renew(str(this_process()), time.time() + self.lease)
-            except Exception:  # a missed beat is retried at the next one
-                log.debug("lease renewal failed", exc_info=True)
+            except Exception as exc:  # a missed beat is retried at the next one
+                # One line, no traceback: formatting one in this thread would parse
+                # source (Python 3.11's carets) beside the main thread's parsing.
+                log.debug("lease renewal failed: %s", exc)
                 continue
             if renewed:
                 continue
@@ -168,6 +172,8 @@ class Heartbeat:
                     continue  # claimed meanwhile: the next renewal covers it
                 self._thread = None
                 return
+        with self._lock:
+            self._thread = None
 
     def stop(self) -> None:
         """Stop renewing (the leases then lapse on their own)."""

@@ -351,12 +351,16 @@ class Runner:
         landing.unlink(missing_ok=True)
         return landing
 
-    @staticmethod
-    def place(job: Job, landed: Path, destination: Path, sha256: str) -> Path:
+    def place(
+        self, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
+    ) -> Path:
         """Move a downloaded result to its destination without ever replacing a file
         that is not this job's (unless the job was asked to overwrite).  A different
         file that appeared there meanwhile is kept, and the result — paid for — goes
-        to the next free name instead."""
+        to the next free name instead.  The result's path and SHA-256 are recorded
+        first, so the file is known as transhub's from the moment it appears (another
+        process planning the same output never takes it for a stranger's file)."""
+        self.journal.expect_output(destination, sha256, fingerprint, job.id)
         if job.request.get("overwrite"):
             landed.replace(destination)
             return destination

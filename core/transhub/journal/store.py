@@ -62,6 +62,8 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         #: The SQLite file (``None`` for PostgreSQL).
         self.path = location.path
         self.backend: Backend = open_backend(location, migrate=migrate)
+        #: Whether :meth:`close` was called.
+        self.closed = False
 
     @property
     def shown(self) -> str:
@@ -70,6 +72,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
 
     def close(self) -> None:
         """Close the connection."""
+        self.closed = True
         self.backend.close()
 
     def _write(self, action: Any) -> Any:
@@ -223,6 +226,12 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
                 self._index_outputs(db, job_id, row["fingerprint"], fields["outputs"])
 
         self._write(change)
+
+    def expect_output(self, path: Path, sha256: str, fingerprint: str, job_id: str) -> None:
+        """Record a result's path and SHA-256 just before the file is moved there (see
+        :meth:`~transhub.jobs.runner.Runner.place`)."""
+        saved = {"path": str(path.resolve()), "sha256": sha256}
+        self._write(lambda db: self._index_outputs(db, job_id, fingerprint, {"result": saved}))
 
     def forget(self, job_ids: Sequence[str]) -> int:
         """Delete jobs (and their items); return how many were deleted."""

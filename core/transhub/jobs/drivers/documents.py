@@ -168,7 +168,9 @@ class SingleFileDriver(Driver):
             status = runner.wait(job, fetch) if job.state is JobState.RUNNING else None
             destination = Path(job.items[0].plan["document"])
             saved = download(job.task_id or "", runner.landing(job, destination))
-            final = runner.place(job, saved.path, destination, saved.sha256)
+            final = runner.place(
+                job, saved.path, destination, saved.sha256, job.items[0].fingerprint
+            )
         except TranshubError as exc:
             runner.record_failure(job, exc)
             raise

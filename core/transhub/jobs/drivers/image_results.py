@@ -87,7 +87,7 @@ class ImageResults(Driver):
                     outputs={k: Path(v["path"]) for k, v in outputs.items()},
                 )
             sha256, size = file_digest(landed), landed.stat().st_size
-            saved = self.runner.place(job, landed, destination, sha256)
+            saved = self.runner.place(job, landed, destination, sha256, item.fingerprint)
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
             self.journal.update_item(job.id, item.position, outputs=outputs)
         self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
