@@ -363,6 +363,15 @@ def test_a_postgres_journal_behind_is_an_error_naming_migrate(postgres_url: str)
             Journal(url)
 
 
+@pytest.mark.parametrize(
+    "url", ["mysql://u:s3cret@h/db", "host=h password=s3cret dbname=db", "sqlite://h/x.db"]
+)
+def test_an_unsupported_journal_url_is_a_configuration_error(url: str) -> None:
+    result = invoke(["-c", f"journal.url={url}", "jobs", "list"])
+    assert result.exit_code == EXIT_CODES["configuration"]
+    assert "journal.url" in result.stderr and "s3cret" not in result.stderr
+
+
 def test_a_newer_sqlite_journal_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     Journal(path).backend.write(lambda db: db.execute("PRAGMA user_version=99"))

@@ -14,6 +14,7 @@ listing shows, and errors from the database have it removed (:func:`scrub`).
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,13 @@ def parse_location(url: str | Path | None, data_dir: Path | None = None) -> Loca
         return Location("sqlite", path=(data_dir or paths.data_dir()) / "jobs.db")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if not scheme:  # a plain path
-        return Location("sqlite", path=Path(url).expanduser())
+    if not scheme:
+        if re.match(r"\s*\w+\s*=", url):  # libpq's "host=… password=…": may hold a secret
+            raise ConfigurationError(
+                "journal.url: a PostgreSQL journal is named by a URL, "
+                "postgresql://user@host:port/db (not key=value settings)"
+            )
+        return Location("sqlite", path=Path(url).expanduser())  # a plain path
     if scheme in POSTGRES_SCHEMES:
         return Location("postgresql", url=url)
     if scheme == "sqlite":
