@@ -49,6 +49,19 @@ CHANGES = [
     "pass and remembers them by file identity, so the provider's MD5 after the journal's "
     "SHA-256 costs nothing. Row 4 now times the upload call after that hashing, as in a "
     "run, against a target of 1.2× curl (was 1.3×).",
+    "Row 19 (CPU per document): the emulators' server keeps HTTP/1.1 connections alive, as "
+    "the providers' servers do (werkzeug's development server closed every connection, so "
+    "each request paid a new one); `requests` reads the proxy and CA-bundle environment once "
+    "per host instead of per request, and each provider's pool keeps a connection per "
+    "concurrent task; a batch waits for its next outcome on a queue instead of re-watching "
+    "every running item; a landing folder is listed without pattern matching.",
+    "Rows 9 and 20: Alibaba runs `alibaba.max_concurrent_tasks` tasks at once (a setting now, "
+    "4 unless set: the reference gives no limit, the provider page says why 4) and frees a "
+    "slot as soon as its task finishes; the bound is now honest: ⌈tasks/slots⌉ waves of D "
+    "plus one image download (it assumed every task at once).",
+    "Row 16: the Fanyigou emulator's translated PDF is the uploaded PDF with a labelling "
+    "incremental update, as large as the upload and streamed from disk, so the row measures "
+    "a real 50 MB download (it was a small generated PDF, and the row only reported).",
     "New rows: 19 (the client's CPU per document in a 400-document batch; the launcher now "
     "reports CPU time), 20 (Alibaba at 400 URLs; row 9's target is now 1.5× of the bound), "
     "21–23 (a journal of 100,000 completed jobs, seeded by copying a real job's rows). Rows "
