@@ -117,6 +117,10 @@ def _handler_class(connections: set[Any]) -> type[Any]:
         werkzeug's own handling, which closes the connection."""
 
         protocol_version = "HTTP/1.1"
+        # The status line and headers go out in one write, the body in others: with
+        # Nagle's algorithm the body of a kept-alive connection waits for the
+        # client's delayed ACK (40 ms on Linux) — servers answering APIs turn it off.
+        disable_nagle_algorithm = True
 
         def setup(self) -> None:
             super().setup()
