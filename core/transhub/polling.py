@@ -149,7 +149,12 @@ def _sleep(stop: threading.Event | None, seconds: float, clock: Callable[[], flo
     if stop is None:
         time.sleep(seconds)
         return
-    end = clock() + seconds
+    if clock is time.monotonic:
+        # Event.wait returns as soon as ``stop`` is set: one wake-up per wait, where
+        # slices would wake each of a batch's waiting threads ten times a second.
+        stop.wait(seconds)
+        return
+    end = clock() + seconds  # an injected clock (tests) is watched in slices
     while not stop.is_set():
         left = end - clock()
         if left <= 0:
