@@ -39,23 +39,23 @@ class PooledSession(requests.Session):
         adapter = ChunkedAdapter(pool_connections=4, pool_maxsize=connections, max_retries=0)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
-        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._environment: dict[tuple[Any, ...], Any] = {}
         self._environment_lock = threading.Lock()
 
     def merge_environment_settings(
         self,
-        url: str,
+        url: Any,
         proxies: Any,
         stream: Any,
         verify: Any,
         cert: Any,
-    ) -> dict[str, Any]:
+    ) -> Any:
         """``requests``' own merge, computed once per (scheme, host, arguments)."""
-        parts = urlsplit(url)
+        parts = urlsplit(url.decode() if isinstance(url, bytes) else str(url or ""))
         given = tuple(sorted((proxies or {}).items()))
         key = (parts.scheme, parts.netloc, given, stream, verify, repr(cert))
         with self._environment_lock:
-            merged = self._environment.get(key)
+            merged: Any = self._environment.get(key)
         if merged is None:
             merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
             with self._environment_lock:

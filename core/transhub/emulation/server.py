@@ -16,7 +16,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from transhub.emulation.faults import WsgiApp
 
@@ -149,7 +149,7 @@ def _handler_class(connections: set[Any]) -> type[Any]:
                 return
             environ = self.make_environ()
             length = int(self.headers.get("Content-Length") or 0)
-            body = LimitedStream(self.rfile, length)
+            body = LimitedStream(cast(Any, self.rfile), length)
             environ["wsgi.input"] = body
             try:
                 self._answer(environ)

@@ -21,6 +21,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 LABEL = "Fanyigou emulator"
@@ -60,7 +61,7 @@ def pdf_update(source: Path, label: str) -> bytes:
 
     with source.open("rb") as handle:
         reader = PdfReader(handle)
-        size = int(reader.trailer["/Size"])
+        size = int(cast(Any, reader.trailer["/Size"]))
         root = reader.trailer.raw_get("/Root")
         end = handle.seek(0, io.SEEK_END)
         handle.seek(max(0, end - 2048))
