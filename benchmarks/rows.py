@@ -45,6 +45,8 @@ class Settings:
     #: The local provider's rows 13–14: images read, and dictionary look-ups.
     ocr_images: int = 20
     lookups: int = 1_000
+    #: Cluster mode's rows 30–31: documents queued to the workers.
+    cluster_documents: int = 200
 
 
 @dataclass

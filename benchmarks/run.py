@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cluster_rows
 import journal_rows
 import load_rows
 import local_rows
@@ -37,7 +38,7 @@ from rows import Bench, Row, Settings
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SMOKE = Settings(runs=1, warmup=0, task_seconds=0.0, upload_mb=2, pdf_mb=2, docx_mb=2,
                  documents=2, images=21, many_images=41, cpu_documents=3, journal_rows=50,
-                 big_journal_rows=60, ocr_images=2, lookups=20)  # fmt: skip
+                 big_journal_rows=60, ocr_images=2, lookups=20, cluster_documents=4)  # fmt: skip
 #: What the last change to transhub or to the benchmark did, for the report's readers.
 CHANGES = [
     "Input checks and page counts no longer read a whole PDF into memory: pypdf is given "
@@ -83,6 +84,7 @@ GROUPS: dict[tuple[int, ...], Callable[[Bench], list[Row]]] = {
     (19,): load_rows.cpu_per_document,
     (13, 14): local_rows.measure,
     (21, 22, 23): journal_rows.journal_rows,
+    (30, 31): cluster_rows.cluster_rows,
 }
 
 
@@ -110,7 +112,7 @@ def render(rows: list[Row], settings: Settings, notes: list[str], elapsed: float
         "",
         "Written by `nox -s bench` (`benchmarks/run.py`); rows 1–12 and their targets are",
         "issue 8's, rows 15–23 and the tighter targets of rows 4 and 9 issue 17's (13 and 14,",
-        "the local provider's, are issue 16's).",
+        "the local provider's, are issue 16's; 30 and 31, cluster mode's, issue 15's).",
         "Times are medians of runs after a warm-up, compared with baselines measured in the",
         "same run; memory is the peak RSS of the client process. The providers' emulators",
         "run on loopback in the benchmark's process.",

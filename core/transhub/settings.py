@@ -10,6 +10,7 @@ masked, never logged.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
@@ -145,6 +146,16 @@ class JournalSettings(BaseModel):
     )
 
 
+class ResultsSettings(BaseModel):
+    """Cluster mode's results store (the ``[results]`` table, ``TRANSHUB_RESULTS_DIR``)."""
+
+    dir: Path | None = Field(
+        None,
+        description="Cluster mode: the folder every machine mounts where workers keep "
+        "results, by job id (docs/cluster.md).",
+    )
+
+
 class CoreSettings(_Settings):
     """transhub's own settings (top level of the config file, ``TRANSHUB_`` variables;
     a table's keys as ``TRANSHUB_<TABLE>_<KEY>``, e.g. ``TRANSHUB_JOURNAL_URL``)."""
@@ -177,6 +188,10 @@ class CoreSettings(_Settings):
     journal: JournalSettings = Field(
         default_factory=JournalSettings,
         description="The job journal: journal.url = 'postgresql://user@host/db'.",
+    )
+    results: ResultsSettings = Field(
+        default_factory=ResultsSettings,
+        description="Cluster mode's results store: results.dir = '/mnt/transhub-results'.",
     )
 
     def http_options(self) -> Any:

@@ -18,6 +18,7 @@ from transhub.cli.output import (
     output_dir_option,
     overwrite_option,
     provider_option,
+    queue_option,
     table,
     to_option,
 )
@@ -55,6 +56,7 @@ def doc() -> None:
 )
 @overwrite_option
 @batch_options("Documents at once (never more than the provider allows).")
+@queue_option
 @json_option
 @click.pass_obj
 def translate(
@@ -79,6 +81,7 @@ def translate(
     force: bool,
     keep_going: bool,
     quiet: bool,
+    queue: bool,
     mode: OutputMode,
 ) -> int:
     """Translate documents (files, or folders of files) into --to LANG.
@@ -110,7 +113,7 @@ def translate(
     )
     return run_documents(
         runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
-        quiet=quiet, mode=mode, keep_going=keep_going,
+        quiet=quiet, mode=mode, keep_going=keep_going, queue=queue,
     )  # fmt: skip
 
 
@@ -127,6 +130,7 @@ def run_documents(
     records: Records | None = None,
     batch_id: str | None = None,
     keep_going: bool = False,
+    queue: bool = False,
 ) -> int:
     """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
     in the journal first so that ``jobs resume`` can run it again if it is stopped.
@@ -160,6 +164,12 @@ def run_documents(
         keep_going=keep_going,
     )
     skipped(refused)
+    if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
+        from transhub.cli.queued import submit, unbudgeted
+
+        unbudgeted(max_pages=max_pages, confirm=confirm)
+        chosen = [plans[f] for f in files if f in plans]
+        return submit(runtime, lambda s: s.documents(chosen, force=force), mode=mode)
     code = run_batch(
         runtime,
         [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
@@ -310,6 +320,7 @@ def pages(
     "--force", is_flag=True, help="Convert again even if an identical earlier result exists."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@queue_option
 @json_option
 @click.pass_obj
 def convert(
@@ -322,6 +333,7 @@ def convert(
     overwrite: bool,
     force: bool,
     quiet: bool,
+    queue: bool,
     mode: OutputMode,
 ) -> int:
     """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
@@ -340,6 +352,10 @@ def convert(
         )
         for f in expand_paths(paths)
     ]
+    if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
+        from transhub.cli.queued import submit
+
+        return submit(runtime, lambda s: s.conversions(plans, force=force), mode=mode)
     return run_batch(
         runtime, plans, mode=mode, quiet=quiet, record=document_record,
         summary=document_summary, jobs=1, force=force,

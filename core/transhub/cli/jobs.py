@@ -270,9 +270,57 @@ def _outputs(result: Any) -> list[str]:
 @click.pass_obj
 def download(runtime: Runtime, job_id: str, output_dir: Path) -> None:
     """Save a job's results again into a folder: fetched anew from the provider
-    while it keeps them, else copied from the saved files if they are intact."""
+    while it keeps them, else copied from the saved files if they are intact.  A job
+    queued for cluster workers is copied out of the results store (any machine that
+    mounts it), each file checked against its recorded SHA-256."""
+    job = runtime.journal.get(job_id)
+    if job.request.get("queued"):
+        from transhub.store import configured_store
+
+        store = configured_store(runtime.hub.settings)
+        saved = [s for item in job.items for s in item.outputs.values()]
+        if job.state.value != "completed" or not saved:
+            from transhub.errors import InputError
+
+            raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+        for entry in saved:
+            name = Path(entry["path"]).name
+            click.echo(str(store.fetch(job.id, name, entry["sha256"], output_dir / name)))
+        return
     for path in runtime.hub.download_job(job_id, output_dir):
         click.echo(str(path))
+
+
+@jobs.command()
+@click.argument(
+    "job_ids",
+    nargs=-1,
+    required=True,
+    metavar="ID...",
+    shell_complete=completer("complete_job_ids"),
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    metavar="SECONDS",
+    help="Give up waiting after SECONDS (exit 9; the jobs go on).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@json_option
+@click.pass_obj
+def wait(
+    runtime: Runtime, job_ids: tuple[str, ...], timeout: float | None, quiet: bool, mode: OutputMode
+) -> int:
+    """Follow jobs other processes run (cluster workers, `--queue`) until each is final,
+    with the progress display of `doc translate`; then print each job's record (with
+    --json one array).  Exits 0 when all completed, a single job's own failure code,
+    1 when some of several did not complete, 9 after --timeout."""
+    from transhub.cli.wait import wait_for
+
+    interval = min(runtime.hub.settings.poll_max_interval, 0.5)
+    return wait_for(
+        runtime.journal, job_ids, mode=mode, quiet=quiet, timeout=timeout, interval=interval
+    )
 
 
 @jobs.command()

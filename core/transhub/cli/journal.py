@@ -57,12 +57,26 @@ def migrate(runtime: Runtime, mode: OutputMode) -> None:
         before, after = book.backend.migrate()
     finally:
         book.close()
+    queue = _queue_schema(book)
     record = {**_where(book), "from_version": before, "to_version": after}
     with Records(mode, many=False) as records:
         records.add(record)
     if mode is OutputMode.TEXT:
         change = "already current" if before == after else f"migrated from version {before}"
         click.echo(f"journal {record['url']}: schema version {after} ({change})")
+        if queue is not None:
+            click.echo(f"queue: procrastinate's tables {'created' if queue else 'present'}")
+
+
+def _queue_schema(journal: Journal) -> bool | None:
+    """On PostgreSQL, the workers' queue (procrastinate's tables) beside the journal:
+    whether it was created now (``None``: no queue on a SQLite journal)."""
+    url = journal.location.url
+    if journal.location.backend != "postgresql" or url is None:
+        return None
+    from transhub.cluster.queue import apply_schema
+
+    return apply_schema(url)
 
 
 @journal.command()

@@ -358,3 +358,11 @@ def batch_options(jobs_help: str) -> Callable[[F], F]:
         return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
 
     return add
+
+
+queue_option = click.option(
+    "--queue",
+    is_flag=True,
+    help="Cluster mode: record the jobs for `transhub worker` processes, print their ids "
+    "and return (needs a PostgreSQL journal; see docs/cluster.md).",
+)

@@ -173,7 +173,17 @@ class Runner:
             return None
         heartbeat(self.journal)  # after the commit: see Heartbeat
         log.info("adopted job %s (its owner %s stopped)", holder.job_id, holder.owner)
-        return self.journal.get(holder.job_id)
+        job = self.journal.get(holder.job_id)
+        if job.request.get("queued"):  # submitted with --queue: the results store
+            from transhub.cluster.placement import into_store
+            from transhub.store import configured_store
+
+            try:
+                job = into_store(configured_store(self.hub.settings), self.journal, job)
+            except BaseException:
+                self.journal.release(job.id, self.owner)
+                raise
+        return job
 
     @contextmanager
     def working(self, job: Job) -> Iterator[Job]:

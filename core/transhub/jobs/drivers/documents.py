@@ -201,15 +201,27 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
-        request, kind, overwrite = plan.request, plan.kind, plan.overwrite
+        item, job_request = self.parts(plan)
+        return self.run(
+            plan.provider,
+            item,
+            job_request,
+            plan.destination.resolve(),
+            overwrite=plan.overwrite,
+            force=force,
+        )
+
+    @staticmethod
+    def parts(plan: DocumentPlan) -> tuple[Item, dict[str, Any]]:
+        """The journal item and job request a document plan is recorded as."""
+        request, kind = plan.request, plan.kind
         path = request.path.resolve()
-        destination = plan.destination.resolve()
         sha = file_digest(path)
         item = Item(
             position=0,
             input=str(request.path),
             fingerprint=plan.fingerprint,
-            plan={"document": str(destination)},
+            plan={"document": str(plan.destination.resolve())},
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
@@ -219,14 +231,12 @@ class DocumentDriver(SingleFileDriver):
             "source": request.source,
             "options": request.options.model_dump(),
             "kind": kind.value,
-            "overwrite": overwrite,
+            "overwrite": plan.overwrite,
             "prepared_task_id": request.prepared_task_id,
             # The glossary sent (options.glossary_id) and the content it was made from.
             "glossary_digest": request.glossary_digest,
         }
-        return self.run(
-            plan.provider, item, job_request, destination, overwrite=overwrite, force=force
-        )
+        return item, job_request
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
@@ -280,6 +290,19 @@ class ConvertDriver(SingleFileDriver):
 
     def run_plan(self, plan: ConvertPlan, *, force: bool) -> DocumentResult:
         """Convert one document plan (see :meth:`Hub.prepare_convert`)."""
+        item, request = self.parts(plan)
+        return self.run(
+            plan.provider,
+            item,
+            request,
+            plan.destination.resolve(),
+            overwrite=plan.overwrite,
+            force=force,
+        )
+
+    @staticmethod
+    def parts(plan: ConvertPlan) -> tuple[Item, dict[str, Any]]:
+        """The journal item and job request a conversion plan is recorded as."""
         path, destination = plan.path.resolve(), plan.destination.resolve()
         sha = file_digest(path)
         item = Item(
@@ -296,9 +319,7 @@ class ConvertDriver(SingleFileDriver):
             "source": plan.source,
             "overwrite": plan.overwrite,
         }
-        return self.run(
-            plan.provider, item, request, destination, overwrite=plan.overwrite, force=force
-        )
+        return item, request
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a conversion job from its recorded state to completed."""

@@ -95,17 +95,9 @@ class ImageDriver(ImageResults):
         self, plan: ImagePlan, *, force: bool, workers: int, on_settled: Settled | None
     ) -> dict[ImageSource, ImageOutcome]:
         cls, output_dir, overwrite = plan.implementation, plan.output_dir, plan.overwrite
-        target, source, options, stems = plan.target, plan.source, plan.options, plan.stems
-        unique = plan.images
+        stems, unique = plan.stems, plan.images
         provider = cls.provider.name
-        request = {
-            "target": target,
-            "source": source,
-            "options": options.model_dump(),
-            "output_dir": str(output_dir.resolve()),
-            "overwrite": overwrite,
-        }
-        items = self._items(plan)
+        request, items = self.recorded(plan)
         self._channels = threading.BoundedSemaphore(max(1, workers))
         outcomes: dict[ImageSource, ImageOutcome] = {}
 
@@ -156,6 +148,19 @@ class ImageDriver(ImageResults):
                             settle(s, found)
             todo = [s for s in todo if s not in outcomes]
         return outcomes
+
+    @classmethod
+    def recorded(cls, plan: ImagePlan) -> tuple[dict[str, Any], dict[ImageSource, Item]]:
+        """The job request an image plan is recorded with, and each distinct image's
+        item (``--queue`` records them as a batch run would)."""
+        request = {
+            "target": plan.target,
+            "source": plan.source,
+            "options": plan.options.model_dump(),
+            "output_dir": str(plan.output_dir.resolve()),
+            "overwrite": plan.overwrite,
+        }
+        return request, cls._items(plan)
 
     @staticmethod
     def _items(plan: ImagePlan) -> dict[ImageSource, Item]:
