@@ -134,3 +134,13 @@ def test_the_help_stays_free_of_the_queue(tmp_path):
     )
     assert shown.stdout.strip().splitlines()[-1] == "[]"
     assert "worker" in shown.stdout
+
+
+def test_queue_refuses_the_budget_guard_rather_than_ignoring_it(cli, echo, sample):
+    result = cli(
+        "doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "--queue",
+        "--max-pages", "3",
+    )  # fmt: skip
+    assert result.exit_code == EXIT_CODES["usage"], result.output
+    assert "--queue cannot be combined with --max-pages" in result.stderr
+    assert echo.log.count() == 0
