@@ -10,7 +10,6 @@ masked, never logged.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
@@ -149,7 +148,8 @@ class JournalSettings(BaseModel):
 class ResultsSettings(BaseModel):
     """Cluster mode's results store (the ``[results]`` table, ``TRANSHUB_RESULTS_DIR``)."""
 
-    dir: Path | None = Field(
+    # A string (as the config file stores it); transhub.store makes it a path.
+    dir: str | None = Field(
         None,
         description="Cluster mode: the folder every machine mounts where workers keep "
         "results, by job id (docs/cluster.md).",
@@ -268,12 +268,13 @@ def setting_keys(providers: dict[str, type[ProviderSettings]]) -> dict[str, Fiel
     keys: dict[str, FieldInfo | None] = {
         name: field
         for name, field in CoreSettings.model_fields.items()
-        if name not in ("defaults", "routing", "journal")
+        if name not in ("defaults", "routing", "journal", "results")
     }
     keys.update({f"defaults.{c.value}": None for c in Capability})
     # Routing settings are stored as typed (``deepl,fanyigou``) and split when loaded.
     keys.update({f"routing.{name}": None for name in RoutingSettings.model_fields})
     keys.update({f"journal.{n}": f for n, f in JournalSettings.model_fields.items()})
+    keys.update({f"results.{n}": f for n, f in ResultsSettings.model_fields.items()})
     for provider, cls in sorted(providers.items()):
         keys.update({f"{provider}.{name}": field for name, field in cls.model_fields.items()})
     return keys

@@ -111,10 +111,10 @@ class FolderStore(ResultsStore):
 
 def configured_store(settings: Any) -> ResultsStore:
     """The store the ``results.dir`` setting names (a clear error when it is unset)."""
-    results_dir: Path | None = settings.results.dir
-    if results_dir is None:
+    results_dir: str | None = settings.results.dir
+    if not results_dir:
         raise ConfigurationError(
             "cluster mode needs a results store: set results.dir (TRANSHUB_RESULTS_DIR) "
             "to a folder every worker and submitter can read"
         )
-    return FolderStore(results_dir.expanduser().resolve())
+    return FolderStore(Path(results_dir).expanduser().resolve())
