@@ -34,6 +34,11 @@ def _open(runtime: Runtime, *, migrate: bool = False) -> Journal:
 
     url = load_settings(CoreSettings, runtime.overrides.get("", {})).journal.url
     location = parse_location(url.get_secret_value() if url else None)
+    if location.backend == "postgresql":
+        from transhub.extras import require
+
+        # Migrating a PostgreSQL journal also creates the workers' queue.
+        require("cluster", "psycopg", "procrastinate")
     return Journal(location, migrate=migrate and location.backend == "sqlite")
 
 

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import procrastinate
 
+from transhub.extras import require
+
 log = logging.getLogger("transhub.cluster")
 
 #: The one task of the queue: run a journal job (by id) through the runner.
@@ -35,6 +37,7 @@ _SCHEMA_LOCK = 0x7472616E73687562  # "transhub"
 
 def make_app(url: str) -> procrastinate.App:
     """A procrastinate app on the database at ``url`` (not opened)."""
+    require("cluster", "psycopg", "procrastinate")
     import procrastinate
 
     return procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url))
@@ -53,6 +56,7 @@ def apply_schema(url: str) -> bool:
     """Create procrastinate's tables unless they exist (one process at a time, under an
     advisory lock); whether it created them.  Called by ``transhub journal migrate``
     and by ``transhub worker`` at start."""
+    require("cluster", "psycopg", "procrastinate")
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as db:
