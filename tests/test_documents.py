@@ -200,7 +200,7 @@ def test_convert_checks_every_input_first_and_keep_going_converts_the_rest(cli, 
             "echo", "-o", str(tmp_path / "out")]  # fmt: skip
     refused = cli(*argv)
     assert refused.exit_code == EXIT_CODES["input"], refused.stderr
-    assert "2 of 3 inputs cannot be translated; nothing was sent" in refused.stderr
+    assert "2 of 3 inputs cannot be converted; nothing was sent" in refused.stderr
     assert "empty.txt" in refused.stderr and "odd.xyz" in refused.stderr
     assert echo.log.count("/v1/documents") == 0
     kept = cli(*argv, "--keep-going", "--json")

@@ -366,7 +366,7 @@ def convert(
             f, target_format, source=source, provider=provider, output_dir=output_dir,
             overwrite=overwrite,
         ),
-        keep_going=keep_going,
+        keep_going=keep_going, done="converted",
     )  # fmt: skip
     skipped(refused)
     if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
