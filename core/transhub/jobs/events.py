@@ -28,10 +28,9 @@ class Capped:
     @property
     def message(self) -> str:
         """``-j 3 capped to 1: fanyigou allows 1 channel``."""
-        channels = "channel" if self.allowed == 1 else "channels"
         return (
             f"-j {self.requested} capped to {self.allowed}: "
-            f"{self.provider} allows {self.allowed} {channels}"
+            f"{self.provider} allows {counted(self.allowed, 'channel')}"
         )
 
 
