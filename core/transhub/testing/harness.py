@@ -31,12 +31,9 @@ def _no_sleep(_seconds: float) -> None:
 
 
 class Harness:
-    """The set-up of a contract run, in an isolated environment.
-
-    Use as a context manager: entering gives the run its own ``TRANSHUB_HOME`` under
-    ``folder`` and a clean environment (no inherited ``TRANSHUB_*`` variable, only
-    this plugin loaded); leaving stops every emulator and restores the environment.
-    """
+    """The set-up every rule of a contract run shares; a context manager (entering
+    isolates the environment, leaving restores it and stops every emulator), used as
+    :class:`~transhub.testing.contract.ContractRun`."""
 
     def __init__(self, contract: Contract, folder: Path) -> None:
         self.contract = contract
