@@ -82,12 +82,14 @@ def validate_every(
     *,
     keep_going: bool,
     label: Callable[[ItemT], str] = str,
+    done: str = "translated",
 ) -> tuple[dict[ItemT, ResultT], dict[ItemT, TranshubError]]:
     """Each item's plan (``prepare``), every item checked before anything is sent; and
     the items refused, with why.  Bad items refuse the batch all at once, every one
     named — or, with ``keep_going``, are returned beside the plans (unless no item is
     good: then the first problem is raised).  A problem that is not about one item
-    (configuration, credentials…) is raised at once."""
+    (configuration, credentials…) is raised at once.  ``done``: what the batch does to
+    an item, as the refusal says it ("cannot be translated")."""
     plans: dict[ItemT, ResultT] = {}
     bad: dict[ItemT, TranshubError] = {}
     for item in items:
@@ -111,8 +113,8 @@ def validate_every(
         for item, exc in bad.items()
     )
     raise cls(
-        f"{len(bad)} of {len(items)} inputs cannot be translated; nothing was sent "
-        f"(--keep-going translates the others):\n{lines}"
+        f"{len(bad)} of {len(items)} inputs cannot be {done}; nothing was sent "
+        f"(with --keep-going the others are {done}):\n{lines}"
     )
 
 

@@ -145,6 +145,7 @@ def run_images(
     records go to ``records`` when given (an open array), else printed as ``mode`` says."""
     from transhub.capabilities.image import ImageOptions
     from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
+    from transhub.cli.doc import of_inputs
     from transhub.errors import EXIT_CODES
 
     plan = runtime.hub.prepare_images(
@@ -160,12 +161,12 @@ def run_images(
     skipped(plan.refused, lambda s: s.label)
     code = run_batch(
         runtime, [plan], mode=mode, quiet=quiet, record=image_record, summary=image_summary,
-        records=records, noun="images ", single="code", jobs=spec.jobs, force=force,
+        records=records, noun="image", single="code", jobs=spec.jobs, force=force,
         max_images=max_images, confirm=confirm_on_terminal if confirm else None,
         batch_id=batch_id, spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if plan.refused:
-        note(f"{len(plan.refused)} of {len(plan.inputs)} inputs were not translated (see above)")
+        note(f"{of_inputs(len(plan.refused), len(plan.inputs))} not translated (see above)")
         return code or EXIT_CODES["failure"]
     return code
 

@@ -20,6 +20,7 @@ from transhub.cli.output import (
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted, noun
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
 UNFINISHED = ["submitting", "running", "finished"]
@@ -82,7 +83,7 @@ def list_(
             else:
                 _print_row(row, header=shown == 1)
     if more:
-        note(f"the latest {limit} jobs; --limit N or --all for more")
+        note(f"the latest {counted(limit, 'job')}; --limit N or --all for more")
 
 
 def _print_row(row: dict[str, Any], *, header: bool) -> None:
@@ -197,7 +198,7 @@ def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, recor
 
     spec = parse_spec(data)
     inputs = spec.paths if isinstance(spec, DocumentBatch) else spec.inputs
-    note(f"batch {batch_id}: {spec.command} of {len(inputs)} inputs, run again")
+    note(f"batch {batch_id}: {spec.command} of {counted(len(inputs), 'input')}, run again")
     try:
         if isinstance(spec, DocumentBatch):
             code = run_documents(
@@ -330,7 +331,7 @@ def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
     """Remove jobs from the journal (their result files stay)."""
     journal = runtime.journal
     count = journal.forget([journal.get(i).id for i in job_ids])
-    note(f"forgot {count} job{'s' if count != 1 else ''}")
+    note(f"forgot {counted(count, 'job')}")
 
 
 @jobs.command()
@@ -356,13 +357,14 @@ def prune(runtime: Runtime, days: float, dry_run: bool, yes: bool) -> int:
             _print_row(row, header=count == 1)
     if count > PAGE:
         click.echo(f"… and {count - PAGE} more")
-    plural = "s" if count != 1 else ""
     if count == 0 or dry_run:
-        note(f"would prune {count} job{plural}" if dry_run else "pruned 0 jobs")
+        note(f"would prune {counted(count, 'job')}" if dry_run else "pruned 0 jobs")
         return 0
-    if not yes and not click.confirm(f"Remove these {count} job{plural}?", err=True):
+    if not yes and not click.confirm(
+        f"Remove {noun(count, 'this', 'these')} {counted(count, 'job')}?", err=True
+    ):
         note("nothing was removed")
         return 1
     pruned = journal.prune(days)
-    note(f"pruned {pruned} job{'s' if pruned != 1 else ''}")
+    note(f"pruned {counted(pruned, 'job')}")
     return 0

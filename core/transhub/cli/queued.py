@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from transhub.cli.output import OutputMode, Records, note, table
+from transhub.counts import counted
 
 if TYPE_CHECKING:
     from transhub.cli.runtime import Runtime
@@ -34,8 +35,7 @@ def submit(runtime: Runtime, fill: Callable[[Submission], None], *, mode: Output
         )
         jobs = dict.fromkeys(r["job_id"] for r in rows)
         shown = " ".join(list(jobs)[:3]) + (" …" if len(jobs) > 3 else "")
-        plural = "s" if len(jobs) != 1 else ""
-        note(f"queued {len(jobs)} job{plural}: `transhub jobs wait {shown}` follows them")
+        note(f"queued {counted(len(jobs), 'job')}: `transhub jobs wait {shown}` follows them")
     return 0
 
 

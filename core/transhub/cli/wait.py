@@ -11,6 +11,7 @@ import click
 
 from transhub.cli.output import OutputMode, Records, note
 from transhub.cli.progress import Progress
+from transhub.counts import counted
 from transhub.jobs.model import Job
 
 
@@ -108,7 +109,8 @@ def _report(
             else:
                 click.echo(f"{job_id}: {row['state']} {' '.join(row['outputs'])}".rstrip())
     if len(final) < len(ids):
-        note(f"{len(ids) - len(final)} of {len(ids)} jobs not final after {timeout or 0:g}s")
+        waiting = len(ids) - len(final)
+        note(f"{waiting} of {counted(len(ids), 'job')} not final after {timeout or 0:g}s")
         return EXIT_CODES["transient"]
     bad = [job for job in final.values() if job.state.value != "completed"]
     if len(ids) == 1 and bad and stuck(bad[0]):
@@ -118,5 +120,5 @@ def _report(
     if len(ids) == 1:
         kind = bad[0].error_kind or "job-failed"
         return EXIT_CODES.get(kind, EXIT_CODES["job-failed"])
-    note(f"{len(bad)} of {len(ids)} jobs did not complete")
+    note(f"{len(bad)} of {counted(len(ids), 'job')} did not complete")
     return EXIT_CODES["failure"]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from transhub.capabilities.base import Implementation, TaskState, TaskStatus
 from transhub.capabilities.kinds import Capability
+from transhub.counts import counted
 from transhub.errors import (
     Interrupted,
     JobFailedError,
@@ -87,7 +88,7 @@ def unknown_fate(exc: TranshubError) -> bool:
 
 def maybe_submitted(job: Job) -> MaybeSubmittedError:
     """The refusal for a job whose submit may have reached the provider."""
-    what = job.items[0].input if len(job.items) == 1 else f"{len(job.items)} images"
+    what = job.items[0].input if len(job.items) == 1 else counted(len(job.items), "image")
     return MaybeSubmittedError(
         f"job {job.id} ({what}) may have been submitted before the last run stopped; "
         "resubmitting could pay twice. Check with the provider, then "
