@@ -231,11 +231,12 @@ class Runner:
         if self.stop.is_set():
             raise Interrupted("interrupted before submitting")
 
-    def submit(self, job: Job, call: Callable[[], str]) -> str:
+    def submit(self, job: Job, call: Callable[[], str], *, record_failure: bool = True) -> str:
         """Submit, recording the outcome: the task id, a failure that cost nothing, or
         a failure of unknown fate (the job stays ``submitting``: "may have been
         submitted").  ``sending_at`` is written first, and only while this process
-        still owns the job."""
+        still owns the job.  Without ``record_failure``, a failure of known fate is
+        left for the caller to record (the fallback may move the job instead)."""
         self._check_stop()
         self.hold_channel(job)
         if not self.journal.begin_sending(job.id, self.owner):
@@ -255,7 +256,7 @@ class Runner:
                 self.journal.update(
                     job.id, message="may have been submitted", error=str(exc), error_kind=exc.kind
                 )
-            else:
+            elif record_failure:
                 self.fail(job, exc)
             raise
         self.journal.update(
@@ -334,9 +335,11 @@ class Runner:
                 f"the result of {job.provider} task {job.task_id} has expired",
                 provider=job.provider,
             )
-        self.journal.update(
-            job.id, state=JobState.FINISHED, finished_at=now(), pages=status.pages, percent=100.0
-        )
+        fields: dict[str, Any] = {"pages": status.pages, "percent": 100.0}
+        if status.billed_characters is not None:  # what the provider billed, where it says
+            fields["billed_characters"] = status.billed_characters
+            job.billed_characters = status.billed_characters
+        self.journal.update(job.id, state=JobState.FINISHED, finished_at=now(), **fields)
         job.state = JobState.FINISHED
         return status
 
