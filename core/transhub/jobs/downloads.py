@@ -10,7 +10,7 @@ from transhub.capabilities.image import ImageItem, ImageTranslator
 from transhub.capabilities.kinds import Capability
 from transhub.errors import InputError, NotFoundError, ResultExpiredError
 from transhub.jobs.drivers.images import image_source
-from transhub.jobs.runner import copy_saved
+from transhub.jobs.placement import copy_saved
 from transhub.naming import output_name
 
 if TYPE_CHECKING:

@@ -74,6 +74,9 @@ class Item:
     message: str = ""
     artifacts: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Not recorded: the same work's fingerprints at the later candidates, which a
+    #: claim looks at in order after ``fingerprint`` (see transhub.jobs.fallback).
+    alternates: tuple[str, ...] = ()
 
 
 @dataclass

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +33,7 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.files import file_digest
 from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, Job, JobState, now
@@ -355,43 +353,6 @@ class Runner:
                 finished_at=epoch(job.finished_at),
             )
 
-    @staticmethod
-    def landing(job: Job, destination: Path) -> Path:
-        """Where a provider writes a result before the core moves it into place: a
-        hidden file beside the destination, named after the job (a killed run's
-        leftovers there are removed first)."""
-        landing = destination.with_name(f".{destination.name}.{job.id}.download")
-        remove_stale_parts(landing)
-        landing.unlink(missing_ok=True)
-        return landing
-
-    def place(
-        self, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
-    ) -> Path:
-        """Move a downloaded result to its destination without ever replacing a file
-        that is not this job's (unless the job was asked to overwrite).  A different
-        file that appeared there meanwhile is kept, and the result — paid for — goes
-        to the next free name instead.  The result's path and SHA-256 are recorded
-        first, so the file is known as transhub's from the moment it appears (another
-        process planning the same output never takes it for a stranger's file)."""
-        self.journal.expect_output(destination, sha256, fingerprint, job.id)
-        if job.request.get("overwrite"):
-            landed.replace(destination)
-            return destination
-        target = destination
-        while True:
-            try:
-                os.link(landed, target)
-            except FileExistsError:
-                if file_digest(target) == sha256:
-                    break  # this job's own result, saved by a run that died before recording it
-                log.warning("%s appeared meanwhile and is kept; the result goes elsewhere", target)
-                target = unique_path(target)
-                continue
-            break
-        landed.unlink()
-        return target
-
     def record_failure(self, job: Job, exc: TranshubError) -> None:
         """An expired result is final: record it so that it is not retried forever."""
         if isinstance(exc, ResultExpiredError):
@@ -408,28 +369,6 @@ class Runner:
         ):
             return item
         return None
-
-    @staticmethod
-    def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
-        """Copy a prior result's files to these destinations (a file already at its
-        destination stays)."""
-        outputs: dict[str, Any] = {}
-        for artifact, saved in prior.outputs.items():
-            destination = destinations.get(artifact)
-            if destination is None:
-                continue
-            if Path(saved["path"]) != destination.resolve():
-                with (
-                    atomic_writer(destination, overwrite=overwrite) as handle,
-                    Path(saved["path"]).open("rb") as source,
-                ):
-                    shutil.copyfileobj(source, handle)
-            outputs[artifact] = {
-                "path": str(destination.resolve()),
-                "sha256": saved["sha256"],
-                "size": saved.get("size"),
-            }
-        return outputs
 
     def record_reuse(
         self,
@@ -477,26 +416,3 @@ class Runner:
                 self.await_holder(holder, f"job {job.id}")
             job = self.journal.get(job_id)
         return None
-
-
-def copy_saved(job: Job, folder: Path) -> list[Path]:
-    """Copy a job's saved result files into ``folder``, checking each against the
-    SHA-256 recorded when it was saved."""
-    if not any(item.outputs for item in job.items):
-        raise ResultExpiredError(
-            f"job {job.id}: the provider no longer keeps the result, and none was saved"
-        )
-    written = []
-    for item in job.items:
-        for saved in item.outputs.values():
-            path = Path(saved["path"])
-            if not path.is_file() or file_digest(path) != saved["sha256"]:
-                raise ResultExpiredError(
-                    f"job {job.id}: the provider no longer keeps the result and the saved "
-                    f"copy {path} is missing or changed"
-                )
-            destination = folder / path.name
-            with atomic_writer(destination) as handle, path.open("rb") as source:
-                shutil.copyfileobj(source, handle)
-            written.append(destination)
-    return written

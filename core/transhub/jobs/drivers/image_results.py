@@ -12,6 +12,7 @@ from typing import Any
 from transhub.capabilities.image import ImageItem, ImageSource, ImageTaskStatus, ImageTranslator
 from transhub.errors import ResultExpiredError, TranshubError
 from transhub.files import file_digest
+from transhub.jobs import placement
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, Job, JobState
 from transhub.naming import output_name
@@ -69,7 +70,7 @@ class ImageResults(Driver):
             destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
             try:
                 landed = translator.download(
-                    job.task_id or "", result, artifact, self.runner.landing(job, destination)
+                    job.task_id or "", result, artifact, placement.landing(job, destination)
                 )
             except ResultExpiredError:
                 raise  # the whole task's results are gone
@@ -87,7 +88,9 @@ class ImageResults(Driver):
                     outputs={k: Path(v["path"]) for k, v in outputs.items()},
                 )
             sha256, size = file_digest(landed), landed.stat().st_size
-            saved = self.runner.place(job, landed, destination, sha256, item.fingerprint)
+            saved = placement.place(
+                self.journal, job, landed, destination, sha256, item.fingerprint
+            )
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
             self.journal.update_item(job.id, item.position, outputs=outputs)
         self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)

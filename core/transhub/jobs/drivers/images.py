@@ -20,6 +20,7 @@ from transhub.capabilities.image import (
 from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
 from transhub.files import file_digest
+from transhub.jobs import placement
 from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.drivers.image_results import ImageResults
 from transhub.jobs.model import Item, Job, JobState
@@ -342,7 +343,7 @@ class ImageDriver(ImageResults):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = self.runner.copy_outputs(prior, destinations, overwrite)
+        outputs = placement.copy_outputs(prior, destinations, overwrite)
         job = self.runner.record_reuse(provider, "image", request, item, outputs, prior.code)
         return ImageOutcome(
             input=source.label,
