@@ -161,6 +161,20 @@ def test_a_move_claims_the_new_fingerprint_in_the_same_transaction(journal_url: 
     with pytest.raises(ClaimLostError):
         journal.move(second.job_id, "1@elsewhere#1", ["free"], provider="fanyigou")
     assert journal.get(second.job_id).items[0].fingerprint == "b-at-deepl"
+    # A job that gave its work up so is no failure of that work in its batch.
+    batch = journal.open_batch({"kind": "document"})
+    [given] = journal.claim(
+        provider="p",
+        capability="document",
+        request=lambda items: {},
+        items=[item("c")],
+        owner=owner,
+        batch_id=batch,
+    )
+    journal.update(given.job_id, state=JobState.FAILED, error="held", error_kind="superseded")
+    assert journal.failed_in_batch(batch, "print-c") is None
+    journal.update(given.job_id, error_kind="job-failed")
+    assert journal.failed_in_batch(batch, "print-c") == (given.job_id, "held")
     journal.close()
 
 

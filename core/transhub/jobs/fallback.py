@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from transhub.capabilities.kinds import Capability
 from transhub.errors import Interrupted, JobFailedError, TranshubError
-from transhub.jobs.model import Job, now
+from transhub.jobs.model import Job, JobState, now
 from transhub.jobs.runner import ClaimLostError, unknown_fate
 from transhub.polling import busy_fails_fast
 from transhub.router import named_by
@@ -81,8 +81,14 @@ def alternatives(
 
 class HeldElsewhere(JobFailedError):
     """A job could not move to the next candidate: another job already holds the
-    same work there.  This job is recorded failed (nothing of it was paid); the run
-    claims again and reuses, waits for or adopts that job."""
+    same work there.  This job is recorded failed (nothing of it was paid) with the
+    ``error_kind`` :data:`SUPERSEDED` — not a failure of the work, which a batch run
+    again must not skip; the run claims again and reuses, waits for or adopts that
+    job."""
+
+
+#: The ``error_kind`` of a job that gave its work up to another (see HeldElsewhere).
+SUPERSEDED = "superseded"
 
 
 def movable(exc: TranshubError) -> bool:
@@ -232,7 +238,7 @@ def _move(
             f" ({job.provider} refused it: {exc.kind}); run again to use its result",
             provider=provider,
         )
-        runner.fail(job, held)
+        runner.journal.update(job.id, state=JobState.FAILED, error=str(held), error_kind=SUPERSEDED)
         raise held
     return runner.journal.get(job.id)
 
