@@ -118,7 +118,11 @@ class Job:
         data = {"job_id": self.id, **data}
         data["state"] = self.state.value
         data["items"] = [
-            {("status" if k == "state" else k): v for k, v in item.__dict__.items()}
+            {
+                ("status" if k == "state" else k): v
+                for k, v in item.__dict__.items()
+                if k != "alternates"  # not recorded: the claim's look-ahead only
+            }
             for item in self.items
         ]
         return data
