@@ -12,6 +12,7 @@ bound: threads wait on the provider), and no worse with 4.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import secrets
 import subprocess
@@ -19,6 +20,8 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import emulators
 from measure import median
@@ -133,12 +136,13 @@ def _cluster_batch(bench: Bench, server_url: str, workers: int, count: int) -> f
         )
         _check([bench.transhub, "journal", "migrate"], env)
         with _workers(bench, env, workers):
-            began = time.perf_counter()
+            began, wall = time.perf_counter(), time.time()
             submitted = _check(
                 [bench.transhub, "doc", "translate", *documents, "--to", "zh",
                  "--provider", "fanyigou", "--queue", "--json"], env,
             )  # fmt: skip
             ids = sorted({record["job_id"] for record in json.loads(submitted)})
+            queued = time.time()
             _check(
                 [bench.transhub, "jobs", "wait", *ids, "-q", "--timeout", str(BATCH_TIMEOUT)], env
             )
@@ -146,7 +150,76 @@ def _cluster_batch(bench: Bench, server_url: str, workers: int, count: int) -> f
         done = emulator.app.log.count("downloadFile")
         if done != count:
             raise RuntimeError(f"{done} of {count} documents were downloaded")
+        gaps = channel_gaps(emulator.app, bench.s.task_seconds, wall, wall + took)
+    print(
+        f"rows 30-31, {workers} worker(s): {took:.1f} s; submit {queued - wall:.1f} s, "
+        f"{gaps}, {_queue_entries(url)} queue entries for {count} jobs",
+        file=sys.stderr,
+    )
     return took
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Where a batch's time went beyond its channels' bound, from the emulator's own
+    request times: ``first`` the first task's start after the clock started; per
+    hand-off of a channel (a task finished, the next task started on it), ``seen`` the
+    mean wait until the client's status request saw it finished and ``handoff`` the
+    mean wait from that request to the next task's start; ``tail`` from the last
+    task's end to the end of the clock."""
+
+    first: float
+    seen: float
+    handoff: float
+    tail: float
+
+    def __str__(self) -> str:
+        return (
+            f"first task {self.first:.2f} s after the start; per hand-off: seen done "
+            f"{self.seen * 1000:.0f} ms late, next task {self.handoff * 1000:.0f} ms after; "
+            f"tail {self.tail:.2f} s"
+        )
+
+
+def channel_gaps(emulator: Any, duration: float, began: float, ended: float) -> Gaps:
+    """The :class:`Gaps` of a batch (wall-clock ``began`` to ``ended``) from the
+    emulator's tasks (their start, on its monotonic clock) and its request log (each
+    status request's time): a task starts on the channel that was free first (the
+    emulator starts a task only on a free channel)."""
+    offset = time.time() - time.monotonic()
+    polls: dict[str, list[float]] = {}
+    for record in emulator.log.records("queryTransProgress"):
+        polls.setdefault(record.fields.get("tid", ""), []).append(record.time)
+    tasks = emulator.service.tasks.values()
+    starts = sorted((t.started + offset, t.tid) for t in tasks if t.started is not None)
+    free: list[tuple[float, float]] = []  # (finished, seen finished) of each channel's task
+    seen_waits: list[float] = []
+    handoffs: list[float] = []
+    for start, tid in starts:
+        if len(free) >= CHANNELS:
+            finished, seen = heapq.heappop(free)
+            seen_waits.append(seen - finished)
+            handoffs.append(start - seen)
+        end = start + duration
+        later = [t for t in polls.get(str(tid), []) if t >= end]
+        heapq.heappush(free, (end, min(later) if later else end))
+    last = max((end for end, _ in free), default=began)
+    return Gaps(
+        first=starts[0][0] - began if starts else 0.0,
+        seen=sum(seen_waits) / len(seen_waits) if seen_waits else 0.0,
+        handoff=sum(handoffs) / len(handoffs) if handoffs else 0.0,
+        tail=ended - last,
+    )
+
+
+def _queue_entries(url: str) -> int:
+    """How many procrastinate jobs the batch made (a job handed back to the queue is
+    one more)."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        row = db.execute("SELECT COUNT(*) FROM procrastinate_jobs").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _check(argv: list[str], env: dict[str, str]) -> str:

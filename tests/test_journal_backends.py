@@ -371,14 +371,19 @@ def test_a_channel_given_back_is_announced_to_other_processes(postgres_url: str)
             journal.give_channel(channels, 0, "1@a#1")
             heard = list(listener.notifies(timeout=DEADLINE, stop_after=1))
         assert [n.channel for n in heard] == ["transhub_channels"]
-        woken = threading.Event()
-        journal.backend.watch_releases(woken.set)  # what a waiting process runs
-        deadline = time.monotonic() + DEADLINE
-        while not woken.is_set() and time.monotonic() < deadline:
-            journal.take_channel(channels, "1@a#1", "job")  # the watcher may start late:
-            journal.give_channel(channels, 0, "1@a#1")  # announce until it hears one
-            woken.wait(0.05)
-        assert woken.is_set()
+        assert heard[0].payload.endswith(" fanyigou/acct")  # which account's channel
+        woken: list[str] = []
+        heard_one = threading.Event()
+
+        def wake(key: str) -> None:
+            woken.append(key)
+            heard_one.set()
+
+        journal.backend.watch_releases(wake)  # what a waiting process runs: listening now
+        with psycopg.connect(url, autocommit=True) as other:  # another process's release
+            other.execute("SELECT pg_notify('transhub_channels', 'other-1 fanyigou/acct')")
+        assert heard_one.wait(DEADLINE)
+        assert woken == ["fanyigou/acct"]
         journal.close()
 
 

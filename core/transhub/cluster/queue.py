@@ -87,6 +87,20 @@ def enqueue(app: procrastinate.App, jobs: Iterable[tuple[str, str, int]]) -> int
     runs remotely holds a channel, and must not wait behind jobs that wait for one."""
     from procrastinate.exceptions import AlreadyEnqueued
 
+    jobs = list(jobs)
+    if len(jobs) > 1:
+        # One statement for all (a submission's chunk); if one of them waits in the
+        # queue already, none was put, and they are put one by one below.
+        with contextlib.suppress(AlreadyEnqueued):
+            app.job_manager.batch_defer_jobs(
+                jobs=[
+                    app.configure_task(
+                        TASK, queue=provider, queueing_lock=job_id, priority=priority
+                    ).make_new_job(job_id=job_id)
+                    for job_id, provider, priority in jobs
+                ]
+            )
+            return len(jobs)
     count = 0
     for job_id, provider, priority in jobs:
         try:

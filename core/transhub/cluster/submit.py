@@ -11,6 +11,7 @@ result — is that job (the journal's fingerprint claims), and is paid once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from transhub.jobs.plans import ConvertPlan, DocumentPlan
     from transhub.journal import Journal
     from transhub.store import ResultsStore
+
+
+#: The largest number of inputs claimed (and enqueued) in one transaction.
+CHUNK = 32
 
 
 def cluster_url(journal: Journal) -> str:
@@ -84,33 +89,53 @@ class Submission:
         """Record document translations (one job each)."""
         from transhub.jobs.drivers.documents import DocumentDriver
 
-        for plan in plans:
-            item, request = DocumentDriver.parts(plan)
-            self._single(plan.provider, "document", item, request, plan.destination, force)
+        self._singles("document", [(p, *DocumentDriver.parts(p)) for p in plans], force)
 
     def conversions(self, plans: list[ConvertPlan], *, force: bool) -> None:
         """Record conversions (one job each)."""
         from transhub.jobs.drivers.documents import ConvertDriver
 
-        for plan in plans:
-            item, request = ConvertDriver.parts(plan)
-            self._single(plan.provider, "convert", item, request, plan.destination, force)
+        self._singles("convert", [(p, *ConvertDriver.parts(p)) for p in plans], force)
 
-    def _single(
-        self,
-        provider: str,
-        capability: str,
-        item: Item,
-        request: dict[str, Any],
-        destination: Path,
-        force: bool,
+    def _singles(
+        self, capability: str, parts: list[tuple[Any, Item, dict[str, Any]]], force: bool
     ) -> None:
-        assert item.input_sha256 is not None
-        self.store.stage(Path(request["path"]), item.input_sha256)
-        request = {**request, "queued": True, "overwrite": False}
-        # Named only: the worker puts it in the store, under the job's id.
-        item.plan = {"document": destination.name}
-        self._claim(provider, capability, request, [item], per_job=1, force=force)
+        """One job per input, claimed (and enqueued) in chunks that double from one
+        input up to :data:`CHUNK`: the workers start on the first job at once, and a
+        batch of N inputs costs a few dozen transactions, not a few per input."""
+        chunk: list[tuple[str, Item, dict[str, Any]]] = []
+        size = 1
+        for plan, item, request in parts:
+            assert item.input_sha256 is not None
+            self.store.stage(Path(request["path"]), item.input_sha256)
+            # Named only: the worker puts it in the store, under the job's id.
+            item.plan = {"document": plan.destination.name}
+            chunk.append((plan.provider, item, {**request, "queued": True, "overwrite": False}))
+            if len(chunk) >= size:
+                self._claim_singles(capability, chunk, force)
+                chunk, size = [], min(size * 2, CHUNK)
+        self._claim_singles(capability, chunk, force)
+
+    def _claim_singles(
+        self, capability: str, chunk: list[tuple[str, Item, dict[str, Any]]], force: bool
+    ) -> None:
+        """Claim a chunk of single-input jobs, one claim per run of one provider."""
+        start = 0
+        while start < len(chunk):
+            provider = chunk[start][0]
+            end = start
+            while end < len(chunk) and chunk[end][0] == provider:
+                end += 1
+            run = chunk[start:end]
+            # A repeated input is claimed once (by its first occurrence's request).
+            requests: dict[str, dict[str, Any]] = {}
+            for _provider, item, request in run:
+                requests.setdefault(item.fingerprint, request)
+            self._claim(
+                provider, capability, _first_request(requests),
+                [item for _provider, item, _request in run], per_job=1, force=force,
+            )  # fmt: skip
+            start = end
 
     def images(
         self,
@@ -136,7 +161,7 @@ class Submission:
         request = {**request, "queued": True, "output_dir": "", "overwrite": False}
         unique = plan.images
         claimed = self._claim(
-            plan.provider, "image", request, [items[s] for s in unique],
+            plan.provider, "image", lambda _items: request, [items[s] for s in unique],
             per_job=plan.implementation.max_per_task, force=force,
         )  # fmt: skip
         by_source = dict(zip(unique, claimed, strict=True))
@@ -149,7 +174,7 @@ class Submission:
         self,
         provider: str,
         capability: str,
-        request: dict[str, Any],
+        request: Callable[[list[Item]], dict[str, Any]],
         items: list[Item],
         *,
         per_job: int,
@@ -158,20 +183,21 @@ class Submission:
         """Claim ``items``; the new jobs are released at once (unowned: for a worker)
         and go to the outbox, as do orphaned queued jobs that hold the same work."""
         slots = self.journal.claim(
-            provider=provider, capability=capability, request=lambda _items: request,
+            provider=provider, capability=capability, request=request,
             items=items, owner=self.owner, per_job=per_job, force=force,
         )  # fmt: skip
         rows = []
+        new: dict[str, None] = {}
         for item, slot in zip(items, slots, strict=True):
             state = JobState.SUBMITTING.value
             holder = slot.holder
-            if holder is None:
-                if slot.job_id not in self._outbox:
-                    self.journal.release(slot.job_id, self.owner)
+            if holder is None or (holder.owner == self.owner and slot.job_id in new):
+                new[slot.job_id] = None  # this claim's job (or a repeat of its input)
                 self._outbox[slot.job_id] = (provider, 0)
             else:
                 state = self._held(holder, provider)
             rows.append((item.input, slot.job_id, provider, capability, state))
+        self.journal.release_all(list(new), self.owner)  # one transaction
         if capability != "image":
             self.submitted.extend(Submitted(*row) for row in rows)
         self.enqueue()  # committed: the workers may start on these now
@@ -209,3 +235,10 @@ class Submission:
             if self._app is not None:
                 self._app.close()
                 self._app = None
+
+
+def _first_request(
+    requests: dict[str, dict[str, Any]],
+) -> Callable[[list[Item]], dict[str, Any]]:
+    """A single-input job's request: its input's, by fingerprint."""
+    return lambda items: requests[items[0].fingerprint]

@@ -43,9 +43,15 @@ _GIVE = (
     " WHERE provider = ? AND account = ? AND slot = ? AND owner = ?"
 )
 
-#: Wakes this process's waiters when a channel is given back: by one of its own jobs,
-#: or by another process (PostgreSQL announces it; on SQLite the next look sees it).
-_freed = threading.Condition()
+#: The rows of an account's channels, and one of them (to be locked).
+_ROWS = (
+    "SELECT slot, owner, lease_until, job_id FROM channels"
+    " WHERE provider = ? AND account = ? AND slot < ? ORDER BY slot"
+)
+_ROW = (
+    "SELECT slot, owner, lease_until, job_id FROM channels"
+    " WHERE provider = ? AND account = ? AND slot = ?"
+)
 
 
 @dataclass(frozen=True)
@@ -80,34 +86,32 @@ class ChannelStore:
         key = (channels.provider, channels.account)
 
         def taking(db: Connection) -> int | None:
-            made = db.execute(
-                "SELECT COUNT(*) AS n FROM channels WHERE provider = ? AND account = ?"
-                " AND slot < ?",
-                (*key, channels.count),
-            ).fetchone()["n"]
-            if made < channels.count:  # the account's first use (or more channels now)
+            rows = db.execute(_ROWS, (*key, channels.count)).fetchall()
+            if len(rows) < channels.count:  # the account's first use (or more channels now)
                 db.executemany(
                     "INSERT INTO channels (provider, account, slot) VALUES (?, ?, ?)"
                     " ON CONFLICT DO NOTHING",
                     [(*key, slot) for slot in range(channels.count)],
                 )
-            rows = db.execute(
-                "SELECT slot, owner, lease_until, job_id FROM channels"  # noqa: S608 - a fixed clause
-                f" WHERE provider = ? AND account = ? AND slot < ? ORDER BY slot"
-                f"{self.backend.lock_rows}",
-                (*key, channels.count),
-            ).fetchall()
-            chosen = next((r for r in rows if r["job_id"] == job_id), None)
-            if chosen is None:
-                chosen = next((r for r in rows if _free(db, r)), None)
-            if chosen is None:
-                return None
-            db.execute(
-                "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
-                " WHERE provider = ? AND account = ? AND slot = ?",
-                (owner, lease_end(), job_id, *key, chosen["slot"]),
-            )
-            return int(chosen["slot"])
+                rows = db.execute(_ROWS, (*key, channels.count)).fetchall()
+            # Read without locks, then lock one candidate at a time (SKIP LOCKED): racing
+            # takers of two free channels get one each, where locking every row made the
+            # second find none free, and wait for the next release with a channel idle.
+            for candidate in sorted(rows, key=lambda r: r["job_id"] != job_id):
+                if candidate["job_id"] != job_id and not _free(db, candidate):
+                    continue
+                row = db.execute(
+                    f"{_ROW}{self.backend.lock_rows}", (*key, candidate["slot"])
+                ).fetchone()
+                if row is None or (row["job_id"] != job_id and not _free(db, row)):
+                    continue  # another taker has it locked, or took it since the read
+                db.execute(
+                    "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
+                    " WHERE provider = ? AND account = ? AND slot = ?",
+                    (owner, lease_end(), job_id, *key, row["slot"]),
+                )
+                return int(row["slot"])
+            return None
 
         found: int | None = self._write(taking)
         return found
@@ -122,10 +126,10 @@ class ChannelStore:
 
         def giving(db: Connection) -> None:
             db.execute(sql, (channels.provider, channels.account, slot, owner))
-            self.backend.announce_release(db)
+            self.backend.announce_release(db, key_of(channels))
 
         self._write(giving)
-        wake()
+        wake(key_of(channels))
 
     def channels_in_use(self) -> list[dict[str, Any]]:
         """Every held channel: provider, account, slot, owner, lease and job."""
@@ -151,17 +155,62 @@ def _free(db: Connection, row: Any) -> bool:
     )
 
 
-def wake() -> None:
-    """Wake this process's waiters for a channel (one was given back)."""
-    with _freed:
-        _freed.notify_all()
+def key_of(channels: Channels) -> str:
+    """The name of an account's channels in a release's announcement."""
+    return f"{channels.provider}/{channels.account}"
 
 
-def wait_for_release(timeout: float) -> None:
-    """Wait until a channel is given back (by this process, or announced by the
-    database), or ``timeout`` seconds."""
-    with _freed:
-        _freed.wait(timeout)
+class _Releases:
+    """Releases of one account's channels seen by this process: a count, so that a
+    release while a waiter was looking (not yet asleep) is not lost, and a condition
+    that wakes *one* waiter per release — one channel came free, so one waiter may
+    take it; waking them all made each look, and all but one find nothing."""
+
+    def __init__(self) -> None:
+        self.freed = threading.Condition()
+        self.count = 0
+
+    def seen(self) -> int:
+        with self.freed:
+            return self.count
+
+    def wake(self) -> None:
+        with self.freed:
+            self.count += 1
+            self.freed.notify()
+
+    def wait(self, seen: int, timeout: float) -> None:
+        with self.freed:
+            if self.count == seen:
+                self.freed.wait(timeout)
+
+
+_releases: dict[str, _Releases] = {}
+_releases_lock = threading.Lock()
+
+
+def _of(key: str) -> _Releases:
+    with _releases_lock:
+        return _releases.setdefault(key, _Releases())
+
+
+def wake(key: str) -> None:
+    """Wake one of this process's waiters for a channel of ``key`` (see
+    :func:`key_of`): one was given back, here or (announced by the database) by
+    another process."""
+    _of(key).wake()
+
+
+def releases_seen(key: str) -> int:
+    """How many releases of ``key``'s channels this process has seen (for
+    :func:`wait_for_release`)."""
+    return _of(key).seen()
+
+
+def wait_for_release(key: str, seen: int, timeout: float) -> None:
+    """Wait until a channel of ``key`` is given back after ``seen`` releases (at
+    once if one was since), or ``timeout`` seconds."""
+    _of(key).wait(seen, timeout)
 
 
 class ChannelLeases:
@@ -197,16 +246,23 @@ class ChannelLeases:
             if job_id in self._held:
                 return
         deadline = time.monotonic() + self.timeout
-        delay = min(self.interval, _MAX_LOOK)
+        backend = self.journal.backend
+        # Listening before the first look: a release between the look and the wait
+        # wakes this wait (announced releases need no look on a timer, only a slow
+        # safety look for leases that lapse unannounced).
+        backend.watch_releases(wake)
+        longest = _MAX_LOOK_ANNOUNCED if backend.announces else _MAX_LOOK
+        delay = min(self.interval, longest)
+        key = key_of(channels)
         told = False
         while True:
+            seen = releases_seen(key)
             slot = self.journal.take_channel(channels, self.owner, job_id)
             if slot is not None:
                 with self._lock:
                     self._held[job_id] = (channels, slot)
                 self.started()
                 return
-            self.journal.backend.watch_releases(wake)  # other processes' releases
             if waiting is not None and not told:
                 # The same words as a provider's own "busy" wait (polling.retry_while_busy).
                 waiting(f"waiting for a free {channels.provider} channel")
@@ -219,8 +275,8 @@ class ChannelLeases:
                 )
             if self.stop.is_set():
                 raise Interrupted("interrupted while waiting for a provider channel")
-            wait_for_release(min(delay, remaining))
-            delay = min(delay * 1.5, _MAX_LOOK)
+            wait_for_release(key, seen, min(delay, remaining))
+            delay = min(delay * 1.5, longest)
 
     def release(self, job_id: str, *, running: bool = False) -> None:
         """Give back the channel ``job_id`` holds, if any (``running``: its task may
@@ -231,6 +287,8 @@ class ChannelLeases:
             self.journal.give_channel(held[0], held[1], self.owner, running=running)
 
 
-#: The longest wait between two looks for a free channel (another process's release
-#: is seen within it).
+#: The longest wait between two looks for a free channel: where releases are not
+#: announced (SQLite: another process's release is seen within it), and where they are
+#: (PostgreSQL: a lease that lapsed, or a release while the listener reconnected).
 _MAX_LOOK = 0.5
+_MAX_LOOK_ANNOUNCED = 2.0

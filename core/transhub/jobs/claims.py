@@ -426,12 +426,17 @@ class ClaimStore:
     def release(self, job_id: str, owner: str) -> None:
         """Give up a job this process stops working on before it is final: it is an
         orphan at once, for whoever picks it up next."""
-        self._write(
-            lambda db: db.execute(
-                "UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?",
-                (job_id, owner),
+        self.release_all([job_id], owner)
+
+    def release_all(self, job_ids: Sequence[str], owner: str) -> None:
+        """:meth:`release` of many jobs, in one transaction."""
+        if job_ids:
+            self._write(
+                lambda db: db.executemany(
+                    "UPDATE jobs SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?",
+                    [(job_id, owner) for job_id in job_ids],
+                )
             )
-        )
 
 
 def _work(item: Item) -> tuple[str, ...]:

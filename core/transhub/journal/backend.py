@@ -183,16 +183,20 @@ class Backend(abc.ABC):
         """Inside a claim's transaction, before looking up who holds this work: make
         every other claim of the same work wait until this one commits."""
 
-    @abc.abstractmethod
-    def announce_release(self, db: Connection) -> None:
-        """Inside the transaction that gives a channel back: tell the processes
-        waiting for one (PostgreSQL: a ``NOTIFY`` delivered at commit; SQLite's
-        waiters, all on this machine, look again within half a second)."""
+    #: Whether :meth:`announce_release` reaches waiters in other processes.
+    announces = False
 
     @abc.abstractmethod
-    def watch_releases(self, wake: Callable[[], None]) -> None:
-        """Call ``wake`` whenever another process gives a channel back (from a thread
-        of its own, started once; nothing on SQLite)."""
+    def announce_release(self, db: Connection, key: str) -> None:
+        """Inside the transaction that gives a channel of ``key`` back: tell the
+        processes waiting for one (PostgreSQL: a ``NOTIFY`` delivered at commit;
+        SQLite's waiters, all on this machine, look again within half a second)."""
+
+    @abc.abstractmethod
+    def watch_releases(self, wake: Callable[[str], None]) -> None:
+        """Call ``wake(key)`` whenever another process gives a channel of ``key``
+        back (from a thread of its own, started once, listening when this returns;
+        nothing on SQLite)."""
 
     def path_value(self, value: str) -> Any:
         """An input path or a result's path as stored (see :func:`to_db`)."""

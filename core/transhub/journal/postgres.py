@@ -21,6 +21,8 @@ numbered migrations under an advisory lock, and opening a journal that is behind
 
 from __future__ import annotations
 
+import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -55,8 +57,10 @@ _MIGRATE = 7_305_811_001
 _ALL_CLAIMS = 7_305_811_002
 _WORK = 730_581
 _MANY = 32
-#: The notification channel on which a given-back provider channel is announced.
+#: The notification channel on which a given-back provider channel is announced, and
+#: this process's name in the announcements (its own were already heard in-process).
 _RELEASES = "transhub_channels"
+_THIS_PROCESS = f"{os.getpid()}-{secrets.token_hex(4)}"
 #: Retries of a transaction aborted by a serialization failure or a deadlock.
 _ATTEMPTS = 20
 CONNECT_TIMEOUT = 10
@@ -94,6 +98,7 @@ class PostgresBackend(Backend):
     same = "IS NOT DISTINCT FROM"
     row_order = "seq"
     lock_rows = " FOR UPDATE SKIP LOCKED"
+    announces = True
 
     def __init__(self, location: Location) -> None:
         assert location.url is not None
@@ -102,6 +107,7 @@ class PostgresBackend(Backend):
         self._lock = threading.RLock()
         self._closed = threading.Event()
         self._watcher: threading.Thread | None = None
+        self._listening = threading.Event()
         self._db: psycopg.Connection[DictRow] = self._connect()
 
     def _connect(self) -> psycopg.Connection[DictRow]:
@@ -217,23 +223,25 @@ class PostgresBackend(Backend):
 
         return self.write(upgrade), SCHEMA_VERSION
 
-    def announce_release(self, db: Connection) -> None:
-        """``NOTIFY``: sent when the transaction commits, to every listening process."""
-        db.execute(f"NOTIFY {_RELEASES}")
+    def announce_release(self, db: Connection, key: str) -> None:
+        """``NOTIFY``: sent when the transaction commits, to every listening process
+        (the payload: this process, then ``key``)."""
+        db.execute("SELECT pg_notify(?, ?)", (_RELEASES, f"{_THIS_PROCESS} {key}"))
 
-    def watch_releases(self, wake: Callable[[], None]) -> None:
+    def watch_releases(self, wake: Callable[[str], None]) -> None:
         """A daemon thread that ``LISTEN``s on its own connection and calls ``wake``
-        for each release; it ends when this backend is closed (or its database is
-        gone for good)."""
+        for each release by another process; it ends when this backend is closed (or
+        its database is gone for good).  Returns once it listens (or could not, after
+        the connection's timeout: the waiters' looks still find released channels)."""
         with self._lock:
-            if self._watcher is not None:
-                return
-            self._watcher = threading.Thread(
-                target=self._watch, args=(wake,), name="transhub-channels", daemon=True
-            )
-            self._watcher.start()
+            if self._watcher is None:
+                self._watcher = threading.Thread(
+                    target=self._watch, args=(wake,), name="transhub-channels", daemon=True
+                )
+                self._watcher.start()
+        self._listening.wait(CONNECT_TIMEOUT)
 
-    def _watch(self, wake: Callable[[], None]) -> None:
+    def _watch(self, wake: Callable[[str], None]) -> None:
         failures = 0
         while not self._closed.is_set() and failures < 3:
             try:
@@ -241,13 +249,17 @@ class PostgresBackend(Backend):
                     self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT
                 ) as listener:
                     listener.execute(f"LISTEN {_RELEASES}")
+                    self._listening.set()
                     failures = 0
                     while not self._closed.is_set():
-                        for _ in listener.notifies(timeout=1.0):
-                            wake()
+                        for notice in listener.notifies(timeout=1.0):
+                            origin, _, key = notice.payload.partition(" ")
+                            if origin != _THIS_PROCESS:
+                                wake(key)
             except psycopg.Error:
                 failures += 1
                 self._closed.wait(1.0)
+        self._listening.set()  # nobody waits for a listener that is not coming
 
     def lock_work(self, db: Connection, fingerprints: Sequence[str]) -> None:
         """Advisory locks (released at commit) on the work being claimed: sorted, so

@@ -110,10 +110,10 @@ class SqliteBackend(Backend):
     def lock_work(self, db: Connection, fingerprints: Sequence[str]) -> None:
         """Nothing to take: ``BEGIN IMMEDIATE`` made this transaction the only writer."""
 
-    def announce_release(self, db: Connection) -> None:
+    def announce_release(self, db: Connection, key: str) -> None:
         """Nothing to send: the waiters, all on this machine, look again shortly."""
 
-    def watch_releases(self, wake: Callable[[], None]) -> None:
+    def watch_releases(self, wake: Callable[[str], None]) -> None:
         """Nothing to watch (see :meth:`announce_release`)."""
 
     def read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
