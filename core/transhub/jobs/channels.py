@@ -234,6 +234,10 @@ class ChannelLeases:
         self.timeout = timeout
         #: Called after a channel is taken (starts the heartbeat that renews it).
         self.started = started
+        #: When set (a worker's slot), asked each time ``timeout`` lapses: whether the
+        #: wait should end (other work waits for this slot) or go on, up to ``limit``.
+        self.give_way: Callable[[], bool] | None = None
+        self.limit = timeout
         self._held: dict[str, tuple[Channels, int]] = {}
         self._lock = threading.Lock()
 
@@ -245,7 +249,8 @@ class ChannelLeases:
         with self._lock:
             if job_id in self._held:
                 return
-        deadline = time.monotonic() + self.timeout
+        began = time.monotonic()
+        deadline = began + self.timeout
         backend = self.journal.backend
         # Listening before the first look: a release between the look and the wait
         # wakes this wait (announced releases need no look on a timer, only a slow
@@ -268,6 +273,13 @@ class ChannelLeases:
                 waiting(f"waiting for a free {channels.provider} channel")
                 told = True
             remaining = deadline - time.monotonic()
+            if (
+                remaining <= 0
+                and self.give_way is not None
+                and time.monotonic() < began + self.limit
+                and not self.give_way()
+            ):
+                deadline, remaining = deadline + self.timeout, self.timeout
             if remaining <= 0:
                 raise TransientError(
                     f"every {channels.provider} channel stayed in use for {self.timeout:g}s; "
