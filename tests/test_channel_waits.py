@@ -91,11 +91,19 @@ def test_a_release_in_another_process_wakes_the_waiter_without_a_look(
         journal.close()
 
 
-def test_a_slot_waits_on_while_nothing_else_needs_it(journal_url: str) -> None:
+def busy_slot(journal_url: str) -> tuple[Journal, Channels, ChannelLeases]:
+    """A journal whose one channel another machine holds, and a worker slot's leases
+    that wait 0.01 s before asking whether to give way (for at most DEADLINE)."""
     journal = Journal(journal_url)
     channels = Channels("fanyigou", "acct", 1)
     assert journal.take_channel(channels, "1@elsewhere#1", "first") == 0
     leases = leases_of(journal, timeout=0.01)
+    leases.limit = DEADLINE  # the whole wait's bound (a worker's: task_timeout)
+    return journal, channels, leases
+
+
+def test_a_slot_waits_on_while_nothing_else_needs_it(journal_url: str) -> None:
+    journal, channels, leases = busy_slot(journal_url)
     asked = threading.Event()
     answers: list[bool] = []
 
@@ -106,7 +114,6 @@ def test_a_slot_waits_on_while_nothing_else_needs_it(journal_url: str) -> None:
         return False  # no queued job needs this slot: wait on
 
     leases.give_way = give_way
-    leases.limit = DEADLINE  # the whole wait's bound (a worker's: task_timeout)
     done = threading.Event()
     waiter = threading.Thread(target=lambda: (leases.hold("second", channels, None), done.set()))
     waiter.start()
@@ -119,13 +126,9 @@ def test_a_slot_waits_on_while_nothing_else_needs_it(journal_url: str) -> None:
 
 
 def test_a_slot_gives_way_when_queued_work_needs_it(journal_url: str) -> None:
-    journal = Journal(journal_url)
-    channels = Channels("fanyigou", "acct", 1)
-    assert journal.take_channel(channels, "1@elsewhere#1", "first") == 0
-    leases = leases_of(journal, timeout=0.01)
+    journal, channels, leases = busy_slot(journal_url)
     asked: list[int] = []
     leases.give_way = lambda: asked.append(1) is None  # a running job waits for a slot
-    leases.limit = DEADLINE
     with pytest.raises(TransientError, match="channel stayed in use"):
         leases.hold("second", channels, None)
     assert asked == [1]
