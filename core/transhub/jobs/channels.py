@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from transhub.errors import TransientError
 from transhub.jobs.claims import lease_end, owner_alive
 
 if TYPE_CHECKING:
@@ -213,6 +214,12 @@ def wait_for_release(key: str, seen: int, timeout: float) -> None:
     _of(key).wait(seen, timeout)
 
 
+class ChannelsBusyError(TransientError):
+    """Every channel of the account stayed in use for the whole wait: nothing was
+    sent, so nothing is recorded against the job (a worker hands it back to the
+    queue; a local run says to run again later)."""
+
+
 class ChannelLeases:
     """The channels one runner's jobs hold: taken before a job's task starts (or when
     an adopted job's task is found running), given back when it is done remotely."""
@@ -244,7 +251,7 @@ class ChannelLeases:
     def hold(self, job_id: str, channels: Channels, waiting: Callable[[str], None] | None) -> None:
         """Take a channel for ``job_id`` (idempotent), waiting while every channel is
         busy — said once to ``waiting`` — up to ``timeout``."""
-        from transhub.errors import Interrupted, TransientError
+        from transhub.errors import Interrupted
 
         with self._lock:
             if job_id in self._held:
@@ -281,7 +288,7 @@ class ChannelLeases:
             ):
                 deadline, remaining = deadline + self.timeout, self.timeout
             if remaining <= 0:
-                raise TransientError(
+                raise ChannelsBusyError(
                     f"every {channels.provider} channel stayed in use for {self.timeout:g}s; "
                     "run the command again later"
                 )

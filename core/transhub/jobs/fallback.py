@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from transhub.capabilities.kinds import Capability
 from transhub.errors import Interrupted, JobFailedError, TranshubError
+from transhub.jobs.channels import ChannelsBusyError
 from transhub.jobs.model import Job, JobState, now
 from transhub.jobs.runner import ClaimLostError, unknown_fate
 from transhub.polling import busy_fails_fast
@@ -183,8 +184,9 @@ def guarded(
     try:
         with submitting(job):
             step()
-    except (Interrupted, ClaimLostError, HeldElsewhere):
-        raise  # stopped, or the job is another process's now: nothing to record
+    except (Interrupted, ClaimLostError, HeldElsewhere, ChannelsBusyError):
+        raise  # stopped, the job is another process's now, or no channel came free
+        # (nothing was sent): nothing to record
     except TranshubError as exc:
         moved = move(runner, job, exc)
         if moved is None:
