@@ -37,12 +37,13 @@ from transhub.errors import (
 from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
 from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
-from transhub.jobs.model import Item, Job, JobState, now
+from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
     from transhub.jobs.drivers import Driver
     from transhub.jobs.plans import Plan
+    from transhub.jobs.requests import JobRequest
     from transhub.journal import Journal
     from transhub.pool import ProviderPool
 
@@ -139,11 +140,11 @@ class Runner:
         work was done).  Batches of plans: :class:`~transhub.jobs.batch.BatchRunner`."""
         return self.driver(plan.capability).run_plan(plan, force=force)
 
-    def driver(self, capability: Capability | str) -> Driver:
+    def driver(self, capability: Capability) -> Driver:
         """The driver of one capability's jobs."""
         from transhub.jobs.drivers import DRIVERS
 
-        return DRIVERS[Capability(capability)](self)
+        return DRIVERS[capability](self)
 
     # -- claims ----------------------------------------------------------------------
 
@@ -361,7 +362,7 @@ class Runner:
         first, so the file is known as transhub's from the moment it appears (another
         process planning the same output never takes it for a stranger's file)."""
         self.journal.expect_output(destination, sha256, fingerprint, job.id)
-        if job.request.get("overwrite"):
+        if job.request.overwrite:
             landed.replace(destination)
             return destination
         target = destination
@@ -420,15 +421,15 @@ class Runner:
     def record_reuse(
         self,
         provider: str,
-        capability: str,
-        request: dict[str, Any],
+        capability: Capability,
+        request: JobRequest,
         item: Item,
         outputs: dict[str, Any],
         code: str | None = None,
     ) -> Job:
         """A completed job recording that ``item``'s result was copied from identical
         work — written in one transaction, so no process ever sees it half-made."""
-        item.state = "reused"
+        item.state = ItemStatus.REUSED
         item.outputs = outputs
         item.code = code
         item.message = "reused the result of an identical earlier job"
@@ -449,9 +450,7 @@ class Runner:
         working on it (then wait for that one instead)."""
         job = self.journal.get(job_id)
         while not job.state.is_final:
-            holder = Holder(
-                job.id, 0, job.state, "pending", job.owner, job.lease_until, job.sending_at
-            )
+            holder = Holder(job.id, 0, job.state, job.owner, job.lease_until, job.sending_at)
             if holder.orphan:
                 adopted = self.adopt(holder)
                 if adopted is not None:

@@ -11,7 +11,6 @@ from transhub.capabilities.base import TaskStatus
 from transhub.capabilities.document import (
     ConvertFormat,
     DocumentConverter,
-    DocumentOptions,
     DocumentRequest,
     DocumentTranslator,
     OutputKind,
@@ -21,8 +20,9 @@ from transhub.capabilities.kinds import Capability
 from transhub.errors import Interrupted, JobFailedError, TranshubError
 from transhub.files import atomic_writer, file_digest
 from transhub.jobs.drivers import Driver
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
+from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest
 from transhub.jobs.runner import fingerprint, maybe_submitted
 from transhub.results import DocumentResult
 
@@ -67,10 +67,9 @@ class SingleFileDriver(Driver):
         self,
         provider: str,
         item: Item,
-        request: dict[str, Any],
+        request: DocumentJobRequest | ConvertJobRequest,
         destination: Path,
         *,
-        overwrite: bool,
         force: bool,
     ) -> DocumentResult:
         """The result of ``item``'s work saved at ``destination``, paid at most once:
@@ -84,7 +83,7 @@ class SingleFileDriver(Driver):
         while True:
             slot = runner.claim(
                 provider=provider,
-                capability=self.capability.value,
+                capability=self.capability,
                 request=lambda _items: request,
                 items=[item],
                 force=force,
@@ -104,7 +103,7 @@ class SingleFileDriver(Driver):
                 if adopted is not None:
                     with runner.working(adopted) as job:
                         result = cast(DocumentResult, self.drive(job, resubmit=runner.resubmit))
-                    return self.deliver(result, destination, overwrite)
+                    return self.deliver(result, destination, request.overwrite)
             else:
                 state = runner.await_holder(holder, item.input)
                 if state in (JobState.FAILED, JobState.EXPIRED):
@@ -118,7 +117,7 @@ class SingleFileDriver(Driver):
     def reused(
         self,
         provider: str,
-        request: dict[str, Any],
+        request: DocumentJobRequest | ConvertJobRequest,
         item: Item,
         prior: Item,
         prior_job: str,
@@ -126,11 +125,9 @@ class SingleFileDriver(Driver):
     ) -> DocumentResult:
         """Identical earlier work's result, copied to ``destination`` (and recorded)."""
         key = next(iter(prior.outputs))
-        outputs = self.runner.copy_outputs(
-            prior, {key: destination}, bool(request.get("overwrite"))
-        )
+        outputs = self.runner.copy_outputs(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
-            provider, self.capability.value, request, Item(**item.__dict__), outputs
+            provider, self.capability, request, Item(**item.__dict__), outputs
         )
         return DocumentResult(
             input=Path(item.input),
@@ -178,7 +175,7 @@ class SingleFileDriver(Driver):
         outputs = {
             "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
         }
-        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
+        self.journal.update_item(job.id, 0, state=ItemStatus.COMPLETED, outputs=outputs)
         self.journal.update(job.id, state=JobState.COMPLETED)
         pages = status.pages if status else self.journal.get(job.id).pages
         return DocumentResult(
@@ -201,7 +198,7 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
-        request, kind, overwrite = plan.request, plan.kind, plan.overwrite
+        request = plan.request
         path = request.path.resolve()
         destination = plan.destination.resolve()
         sha = file_digest(path)
@@ -213,20 +210,18 @@ class DocumentDriver(SingleFileDriver):
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
-        job_request = {
-            "path": str(path),
-            "target": request.target,
-            "source": request.source,
-            "options": request.options.model_dump(),
-            "kind": kind.value,
-            "overwrite": overwrite,
-            "prepared_task_id": request.prepared_task_id,
+        job_request = DocumentJobRequest(
+            path=path,
+            target=request.target,
+            source=request.source,
+            options=request.options,
+            kind=plan.kind,
+            overwrite=plan.overwrite,
+            prepared_task_id=request.prepared_task_id,
             # The glossary sent (options.glossary_id) and the content it was made from.
-            "glossary_digest": request.glossary_digest,
-        }
-        return self.run(
-            plan.provider, item, job_request, destination, overwrite=overwrite, force=force
+            glossary_digest=request.glossary_digest,
         )
+        return self.run(plan.provider, item, job_request, destination, force=force)
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
@@ -236,15 +231,8 @@ class DocumentDriver(SingleFileDriver):
             self.hub.route(Capability.DOCUMENT, provider=job.provider),
         )
         translator = self.hub.instance(cls)
-        spec = job.request
-        request = DocumentRequest(
-            path=Path(spec["path"]),
-            target=spec["target"],
-            source=spec["source"],
-            options=DocumentOptions(**spec["options"]),
-            prepared_task_id=job.prepared_task_id or spec.get("prepared_task_id"),
-            glossary_digest=spec.get("glossary_digest"),
-        )
+        spec = self.request(job, DocumentJobRequest)
+        request = spec.document(job.prepared_task_id)
         if job.state is JobState.SUBMITTING:
             safe = request.prepared_task_id is not None and translator.idempotent_submit
             if job.may_have_been_submitted and not (resubmit or safe):
@@ -269,8 +257,9 @@ class DocumentDriver(SingleFileDriver):
             runner.submit(job, lambda: translator.submit(request))
         else:
             runner.remind(translator, job)
-        kind = OutputKind(spec["kind"])
-        return self.finish(job, translator.status, lambda t, d: translator.download(t, d, kind))
+        return self.finish(
+            job, translator.status, lambda t, d: translator.download(t, d, spec.kind)
+        )
 
 
 class ConvertDriver(SingleFileDriver):
@@ -290,15 +279,10 @@ class ConvertDriver(SingleFileDriver):
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
-        request = {
-            "path": str(path),
-            "format": plan.format.value,
-            "source": plan.source,
-            "overwrite": plan.overwrite,
-        }
-        return self.run(
-            plan.provider, item, request, destination, overwrite=plan.overwrite, force=force
+        request = ConvertJobRequest(
+            path=path, format=plan.format, source=plan.source, overwrite=plan.overwrite
         )
+        return self.run(plan.provider, item, request, destination, force=force)
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a conversion job from its recorded state to completed."""
@@ -307,16 +291,11 @@ class ConvertDriver(SingleFileDriver):
             self.hub.route(Capability.CONVERT, provider=job.provider),
         )
         converter = self.hub.instance(cls)
-        spec = job.request
+        spec = self.request(job, ConvertJobRequest)
         if job.state is JobState.SUBMITTING:
             if job.may_have_been_submitted and not resubmit:
                 raise maybe_submitted(job)
-            self.runner.submit(
-                job,
-                lambda: converter.submit(
-                    Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
-                ),
-            )
+            self.runner.submit(job, lambda: converter.submit(spec.path, spec.format, spec.source))
         else:
             self.runner.remind(converter, job)
         return self.finish(job, converter.status, converter.download)

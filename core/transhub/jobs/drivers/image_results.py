@@ -13,7 +13,8 @@ from transhub.capabilities.image import ImageItem, ImageSource, ImageTaskStatus,
 from transhub.errors import ResultExpiredError, TranshubError
 from transhub.files import file_digest
 from transhub.jobs.drivers import Driver
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
+from transhub.jobs.requests import ImageJobRequest
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -44,7 +45,7 @@ class ImageResults(Driver):
     def _save_item(
         self, job: Job, translator: ImageTranslator[Any, Any], item: Item, source: ImageSource
     ) -> ImageOutcome:
-        if item.state == "failed":
+        if item.state is ItemStatus.FAILED:
             return ImageOutcome(
                 input=item.input,
                 provider=job.provider,
@@ -54,7 +55,7 @@ class ImageResults(Driver):
                 code=item.code,
                 message=item.message,
             )
-        output_dir, target = Path(job.request["output_dir"]), job.request["target"]
+        spec = self.request(job, ImageJobRequest)
         outputs = dict(item.outputs)
         result = ImageItem(
             source=source,
@@ -66,7 +67,9 @@ class ImageResults(Driver):
         for artifact, reference in item.artifacts.items():
             if artifact in outputs:
                 continue  # saved before the last run stopped
-            destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
+            destination = output_name(
+                spec.output_dir, item.plan["stem"], spec.target, artifact, reference
+            )
             try:
                 landed = translator.download(
                     job.task_id or "", result, artifact, self.runner.landing(job, destination)
@@ -90,7 +93,7 @@ class ImageResults(Driver):
             saved = self.runner.place(job, landed, destination, sha256, item.fingerprint)
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
             self.journal.update_item(job.id, item.position, outputs=outputs)
-        self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
+        self.journal.update_item(job.id, item.position, state=ItemStatus.COMPLETED, outputs=outputs)
         return ImageOutcome(
             input=item.input,
             provider=job.provider,
@@ -114,7 +117,7 @@ class ImageResults(Driver):
             self.journal.update_item(
                 job.id,
                 item.position,
-                state="pending" if result.success else "failed",
+                state=ItemStatus.PENDING if result.success else ItemStatus.FAILED,
                 code=result.code,
                 message=result.message,
                 artifacts=result.artifacts,

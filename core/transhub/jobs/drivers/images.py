@@ -22,7 +22,8 @@ from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
 from transhub.files import file_digest
 from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.drivers.image_results import ImageResults
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
+from transhub.jobs.requests import ImageJobRequest
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
@@ -98,13 +99,13 @@ class ImageDriver(ImageResults):
         target, source, options, stems = plan.target, plan.source, plan.options, plan.stems
         unique = plan.images
         provider = cls.provider.name
-        request = {
-            "target": target,
-            "source": source,
-            "options": options.model_dump(),
-            "output_dir": str(output_dir.resolve()),
-            "overwrite": overwrite,
-        }
+        request = ImageJobRequest(
+            target=target,
+            source=source,
+            options=options,
+            output_dir=output_dir.resolve(),
+            overwrite=overwrite,
+        )
         items = self._items(plan)
         self._channels = threading.BoundedSemaphore(max(1, workers))
         outcomes: dict[ImageSource, ImageOutcome] = {}
@@ -121,7 +122,7 @@ class ImageDriver(ImageResults):
         while todo:
             slots = self.runner.claim(
                 provider=provider,
-                capability=self.capability.value,
+                capability=self.capability,
                 request=lambda _items: request,
                 items=[items[s] for s in todo],
                 per_job=cls.max_per_task,
@@ -137,12 +138,7 @@ class ImageDriver(ImageResults):
                     if prior is None:
                         ignore.add(holder.job_id)
                     else:
-                        settle(
-                            s,
-                            self._reused(
-                                provider, s, stems[s], prior, request, output_dir, overwrite
-                            ),
-                        )
+                        settle(s, self._reused(provider, s, stems[s], prior, request))
                 else:
                     self._schedule(work, slot, s.label)
             results: dict[str, Any] = {}
@@ -261,7 +257,7 @@ class ImageDriver(ImageResults):
         slot: Slot,
         source: ImageSource,
         stem: str,
-        request: dict[str, Any],
+        request: ImageJobRequest,
         results: dict[str, Any],
         errors: dict[str, TranshubError],
     ) -> ImageOutcome | None:
@@ -274,7 +270,7 @@ class ImageDriver(ImageResults):
         own = (
             item.plan.get("stem") == stem
             and item.input == source.label
-            and job.request.get("output_dir") == request["output_dir"]
+            and self.request(job, ImageJobRequest).output_dir == request.output_dir
         )
         exc = errors.get(job.id)
         done = results.get(job.id)
@@ -282,7 +278,7 @@ class ImageDriver(ImageResults):
             return cast(ImageOutcome, done[slot.position])
         if (
             exc is not None
-            or item.state == "failed"
+            or item.state is ItemStatus.FAILED
             or job.state in (JobState.FAILED, JobState.EXPIRED)
         ):
             message = str(exc) if exc is not None else item.message or job.error or job.state.value
@@ -298,7 +294,7 @@ class ImageDriver(ImageResults):
                 code=code,
                 message=message,
             )
-        if own and item.state == "completed" and item.outputs:
+        if own and item.state is ItemStatus.COMPLETED and item.outputs:
             return ImageOutcome(
                 input=source.label,
                 provider=provider,
@@ -317,14 +313,11 @@ class ImageDriver(ImageResults):
         source: ImageSource,
         stem: str,
         prior: Item,
-        request: dict[str, Any],
-        output_dir: Path,
-        overwrite: bool,
+        request: ImageJobRequest,
     ) -> ImageOutcome:
         """An identical earlier image's result copied to this batch's names."""
-        target = request["target"]
         destinations = {
-            artifact: output_name(output_dir, stem, target, artifact, saved["path"])
+            artifact: output_name(request.output_dir, stem, request.target, artifact, saved["path"])
             for artifact, saved in prior.outputs.items()
         }
         item = Item(
@@ -337,8 +330,10 @@ class ImageDriver(ImageResults):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = self.runner.copy_outputs(prior, destinations, overwrite)
-        job = self.runner.record_reuse(provider, "image", request, item, outputs, prior.code)
+        outputs = self.runner.copy_outputs(prior, destinations, request.overwrite)
+        job = self.runner.record_reuse(
+            provider, self.capability, request, item, outputs, prior.code
+        )
         return ImageOutcome(
             input=source.label,
             provider=provider,
@@ -400,8 +395,7 @@ class ImageDriver(ImageResults):
         """Submit (if not yet), wait until the task is done and record each image's
         result; the images' outcomes if the task failed, else ``None``."""
         runner = self.runner
-        spec = job.request
-        options = ImageOptions(**spec["options"])
+        spec = self.request(job, ImageJobRequest)
         if job.state is JobState.SUBMITTING:
             window = translator.idempotency_window
             recognised = translator.idempotent_submit and (
@@ -410,7 +404,7 @@ class ImageDriver(ImageResults):
             if job.may_have_been_submitted and not (resubmit or recognised):
                 raise maybe_submitted(job)
             runner.submit(
-                job, lambda: translator.submit(sources, spec["target"], spec["source"], options)
+                job, lambda: translator.submit(sources, spec.target, spec.source, spec.options)
             )
         else:
             runner.remind(translator, job)
@@ -421,7 +415,7 @@ class ImageDriver(ImageResults):
                 )
                 self._record_items(job, status, translator)
             elif job.state is JobState.FINISHED and any(
-                i.state == "pending" and not i.artifacts for i in job.items
+                i.state is ItemStatus.PENDING and not i.artifacts for i in job.items
             ):
                 status = translator.status(job.task_id or "", sources)
                 if status.state is TaskState.EXPIRED:
@@ -435,7 +429,7 @@ class ImageDriver(ImageResults):
             if isinstance(exc, JobFailedError):
                 for item in job.items:
                     self.journal.update_item(
-                        job.id, item.position, state="failed", message=str(exc)
+                        job.id, item.position, state=ItemStatus.FAILED, message=str(exc)
                     )
                 return [
                     ImageOutcome(
