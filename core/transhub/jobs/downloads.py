@@ -12,7 +12,7 @@ from transhub.errors import InputError, NotFoundError, ResultExpiredError
 from transhub.jobs.drivers.images import image_source
 from transhub.jobs.model import JobState
 from transhub.jobs.requests import DocumentJobRequest, ImageJobRequest
-from transhub.jobs.runner import copy_saved
+from transhub.jobs.runner import Runner, copy_saved
 from transhub.naming import output_name
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list
         request = job.request
         if not isinstance(request, ImageJobRequest):
             impl = hub.instance(hub.route(job.capability, provider=job.provider))
+            Runner.remind(impl, job)
             destination = folder / Path(job.items[0].plan["document"]).name
             if isinstance(impl, DocumentTranslator) and isinstance(request, DocumentJobRequest):
                 written.append(impl.download(job.task_id, destination, request.kind).path)
@@ -46,6 +47,7 @@ def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list
                     hub.route(Capability.IMAGE, provider=job.provider),
                 )
             )
+            Runner.remind(translator, job)
             for item in job.items:
                 result = ImageItem(
                     source=image_source(item), success=True, artifacts=item.artifacts

@@ -221,9 +221,12 @@ class Runner:
         if self.stop.is_set():
             raise Interrupted("interrupted before submitting")
 
-    def submit(self, job: Job, call: Callable[[], str]) -> str:
-        """Submit, recording the outcome: the task id, a failure that cost nothing, or
-        a failure of unknown fate (the job stays ``submitting``: "may have been
+    def submit(
+        self, job: Job, implementation: Implementation[Any, Any], call: Callable[[], str]
+    ) -> str:
+        """Submit through ``implementation``, recording the outcome: the task id (in
+        the journal and in the provider's task memory), a failure that cost nothing,
+        or a failure of unknown fate (the job stays ``submitting``: "may have been
         submitted").  ``sending_at`` is written first, and only while this process
         still owns the job."""
         self._check_stop()
@@ -248,16 +251,18 @@ class Runner:
             else:
                 self.fail(job, exc)
             raise
+        stamp = now()
         self.journal.update(
             job.id,
             state=JobState.RUNNING,
             task_id=task_id,
-            submitted_at=now(),
+            submitted_at=stamp,
             message="",
             error=None,
             error_kind=None,
         )
-        job.task_id, job.state = task_id, JobState.RUNNING
+        implementation.tasks.submitted(task_id, epoch(stamp))
+        job.task_id, job.state, job.submitted_at = task_id, JobState.RUNNING, stamp
         self._submitted_here.add(job.id)
         return task_id
 
@@ -285,9 +290,15 @@ class Runner:
         self.journal.update(job.id, state=JobState.FAILED, error=str(exc), error_kind=exc.kind)
         job.state = JobState.FAILED
 
-    def wait(self, job: Job, fetch: Callable[[str], TaskStatus]) -> TaskStatus:
-        """Poll a running job's task until final; record it finished (or failed, or
-        expired, raising the matching error)."""
+    def wait(
+        self,
+        job: Job,
+        implementation: Implementation[Any, Any],
+        fetch: Callable[[str], TaskStatus],
+    ) -> TaskStatus:
+        """Poll a running job's task until final; record it finished — in the journal
+        and in the provider's task memory — or failed, or expired (raising the
+        matching error)."""
         assert job.task_id is not None
 
         def update(task_id: str, status: TaskStatus) -> None:
@@ -324,23 +335,24 @@ class Runner:
                 f"the result of {job.provider} task {job.task_id} has expired",
                 provider=job.provider,
             )
+        stamp = now()
         self.journal.update(
-            job.id, state=JobState.FINISHED, finished_at=now(), pages=status.pages, percent=100.0
+            job.id, state=JobState.FINISHED, finished_at=stamp, pages=status.pages, percent=100.0
         )
-        job.state = JobState.FINISHED
+        implementation.tasks.finished(job.task_id, datetime.fromisoformat(stamp).timestamp())
+        job.state, job.finished_at = JobState.FINISHED, stamp
         return status
 
     @staticmethod
     def remind(implementation: Implementation[Any, Any], job: Job) -> None:
-        """Before resuming in a new process, tell the implementation what the journal
-        knows of the task (a provider that forgets finished results can then tell
-        "expired" from "unknown")."""
+        """Before resuming, adopting or downloading a journalled task, hand the
+        provider's task memory what the journal knows of it (a provider that forgets
+        finished results can then tell "expired" from "unknown", in any process)."""
         if job.task_id:
-            implementation.remember(
-                job.task_id,
-                submitted_at=epoch(job.submitted_at),
-                finished_at=epoch(job.finished_at),
-            )
+            implementation.tasks.submitted(job.task_id, epoch(job.submitted_at))
+            finished = epoch(job.finished_at)
+            if finished is not None:
+                implementation.tasks.finished(job.task_id, finished)
 
     @staticmethod
     def landing(job: Job, destination: Path) -> Path:

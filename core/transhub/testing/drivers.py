@@ -8,12 +8,13 @@ A driver reads everything from the implementation's declarations and the contrac
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transhub.capabilities.base import TaskStatus
+from transhub.capabilities.base import TaskState, TaskStatus
 from transhub.capabilities.kinds import Capability
 from transhub.testing import inputs, make_image
 
@@ -86,16 +87,33 @@ class Driver:
 
 
 class TaskDriver(Driver):
-    """A capability that runs remote tasks: documents, conversions, images."""
+    """A capability that runs remote tasks: documents, conversions, images.
+
+    The implementation is called directly, and its task memory fed as the runner
+    feeds it (:mod:`transhub.capabilities.tasks`): the submit, and the first time
+    the task is seen done."""
 
     produces_files = True
 
     def submit(self, implementation: Any) -> Task:
         """Start the sample's remote task."""
-        raise NotImplementedError
+        task = self.start(implementation)
+        implementation.tasks.submitted(task.task_id, time.time())
+        return task
 
     def status(self, implementation: Any, task: Task) -> TaskStatus:
         """The task's status, as the implementation reports it."""
+        status = self.poll(implementation, task)
+        if status.state is TaskState.DONE:
+            implementation.tasks.finished(task.task_id, time.time())
+        return status
+
+    def start(self, implementation: Any) -> Task:
+        """Call the implementation's submit for the sample."""
+        raise NotImplementedError
+
+    def poll(self, implementation: Any, task: Task) -> TaskStatus:
+        """Call the implementation's status for the task."""
         raise NotImplementedError
 
     def download(self, implementation: Any, task: Task, status: TaskStatus, into: Path) -> None:
@@ -139,7 +157,7 @@ class DocumentDriver(TaskDriver):
         sample = self.sample()
         return calls | self._wrong_target(lambda hub, to: translate(sample, to)(hub))
 
-    def submit(self, implementation: Any) -> Task:
+    def start(self, implementation: Any) -> Task:
         from transhub.capabilities.document import DocumentRequest
 
         path = self.sample()
@@ -147,7 +165,7 @@ class DocumentDriver(TaskDriver):
         request = DocumentRequest(path=path, target=target, source=source)
         return Task(implementation.submit(request), {"suffix": path.suffix})
 
-    def status(self, implementation: Any, task: Task) -> TaskStatus:
+    def poll(self, implementation: Any, task: Task) -> TaskStatus:
         result: TaskStatus = implementation.status(task.task_id)
         return result
 
@@ -230,11 +248,11 @@ class ConvertDriver(TaskDriver):
                     return calls
         return calls
 
-    def submit(self, implementation: Any) -> Task:
+    def start(self, implementation: Any) -> Task:
         fmt, path = self.choice()
         return Task(implementation.submit(path, fmt, None), {"extension": fmt.extension})
 
-    def status(self, implementation: Any, task: Task) -> TaskStatus:
+    def poll(self, implementation: Any, task: Task) -> TaskStatus:
         result: TaskStatus = implementation.status(task.task_id)
         return result
 
@@ -307,7 +325,7 @@ class ImageDriver(TaskDriver):
             return [ImageSource(url=sample)]
         return [ImageSource(path=Path(sample))]
 
-    def submit(self, implementation: Any) -> Task:
+    def start(self, implementation: Any) -> Task:
         from transhub.capabilities.image import ImageOptions
 
         images = self._sources()
@@ -315,7 +333,7 @@ class ImageDriver(TaskDriver):
         task_id = implementation.submit(images, target, source, ImageOptions())
         return Task(task_id, {"images": images})
 
-    def status(self, implementation: Any, task: Task) -> TaskStatus:
+    def poll(self, implementation: Any, task: Task) -> TaskStatus:
         result: TaskStatus = implementation.status(task.task_id, task.context["images"])
         return result
 

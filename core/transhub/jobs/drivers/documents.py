@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from transhub.capabilities.base import TaskStatus
+from transhub.capabilities.base import Implementation, TaskStatus
 from transhub.capabilities.document import (
     ConvertFormat,
     DocumentConverter,
@@ -156,13 +156,15 @@ class SingleFileDriver(Driver):
     def finish(
         self,
         job: Job,
+        implementation: Implementation[Any, Any],
         fetch: Callable[[str], TaskStatus],
         download: Callable[[str, Path], SavedDocument],
     ) -> DocumentResult:
         """Wait for a one-file job (if still running), save its result, record it."""
         runner = self.runner
         try:
-            status = runner.wait(job, fetch) if job.state is JobState.RUNNING else None
+            running = job.state is JobState.RUNNING
+            status = runner.wait(job, implementation, fetch) if running else None
             destination = Path(job.items[0].plan["document"])
             saved = download(job.task_id or "", runner.landing(job, destination))
             final = runner.place(
@@ -254,11 +256,11 @@ class DocumentDriver(SingleFileDriver):
                     raise
                 self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
                 request = request.model_copy(update={"prepared_task_id": count.task_id})
-            runner.submit(job, lambda: translator.submit(request))
+            runner.submit(job, translator, lambda: translator.submit(request))
         else:
             runner.remind(translator, job)
         return self.finish(
-            job, translator.status, lambda t, d: translator.download(t, d, spec.kind)
+            job, translator, translator.status, lambda t, d: translator.download(t, d, spec.kind)
         )
 
 
@@ -295,7 +297,9 @@ class ConvertDriver(SingleFileDriver):
         if job.state is JobState.SUBMITTING:
             if job.may_have_been_submitted and not resubmit:
                 raise maybe_submitted(job)
-            self.runner.submit(job, lambda: converter.submit(spec.path, spec.format, spec.source))
+            self.runner.submit(
+                job, converter, lambda: converter.submit(spec.path, spec.format, spec.source)
+            )
         else:
             self.runner.remind(converter, job)
-        return self.finish(job, converter.status, converter.download)
+        return self.finish(job, converter, converter.status, converter.download)

@@ -5,7 +5,6 @@ lands, so that ``jobs resume`` fetches only what is missing."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,14 +104,7 @@ class ImageResults(Driver):
             outputs={k: Path(v["path"]) for k, v in outputs.items()},
         )
 
-    def _record_items(
-        self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]
-    ) -> None:
-        finished = translator.finished_at(job.task_id or "")
-        if finished is not None:
-            self.journal.update(
-                job.id, finished_at=datetime.fromtimestamp(finished).astimezone().isoformat()
-            )
+    def _record_items(self, job: Job, status: ImageTaskStatus) -> None:
         for item, result in zip(job.items, status.items, strict=False):
             self.journal.update_item(
                 job.id,

@@ -404,16 +404,19 @@ class ImageDriver(ImageResults):
             if job.may_have_been_submitted and not (resubmit or recognised):
                 raise maybe_submitted(job)
             runner.submit(
-                job, lambda: translator.submit(sources, spec.target, spec.source, spec.options)
+                job,
+                translator,
+                lambda: translator.submit(sources, spec.target, spec.source, spec.options),
             )
         else:
             runner.remind(translator, job)
         try:
             if job.state is JobState.RUNNING:
                 status = cast(
-                    ImageTaskStatus, runner.wait(job, lambda t: translator.status(t, sources))
+                    ImageTaskStatus,
+                    runner.wait(job, translator, lambda t: translator.status(t, sources)),
                 )
-                self._record_items(job, status, translator)
+                self._record_items(job, status)
             elif job.state is JobState.FINISHED and any(
                 i.state is ItemStatus.PENDING and not i.artifacts for i in job.items
             ):
@@ -423,7 +426,7 @@ class ImageDriver(ImageResults):
                         f"the result of {job.provider} task {job.task_id} has expired",
                         provider=job.provider,
                     )
-                self._record_items(job, status, translator)
+                self._record_items(job, status)
         except TranshubError as exc:
             runner.record_failure(job, exc)
             if isinstance(exc, JobFailedError):

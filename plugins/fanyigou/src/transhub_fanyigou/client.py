@@ -41,7 +41,7 @@ from transhub.http import Download, HttpClient, check_endpoint, parse_json
 from transhub.retrying import unknown_fate
 
 from transhub_fanyigou import answers, codes, signing
-from transhub_fanyigou.known import KnownTasks
+from transhub_fanyigou.known import TaskNotes
 from transhub_fanyigou.languages import AUTO, detected
 from transhub_fanyigou.settings import FanyigouSettings
 
@@ -110,8 +110,8 @@ class FanyigouClient:
         )
         #: Monotonic clock, replaceable in tests together with ``http.sleep``.
         self.clock: Callable[[], float] = time.monotonic
-        #: The tasks this process submitted or was told about, shared by every capability.
-        self.known = KnownTasks()
+        #: Document types and poll times of tasks, shared by every capability.
+        self.notes = TaskNotes()
 
     def __repr__(self) -> str:
         # Never the key: only what identifies the client.
@@ -281,7 +281,7 @@ class FanyigouClient:
                 answers.data_object(answer, call="uploadTranslate"), call="uploadTranslate"
             )
 
-        return self._note(self._wait_for_channel(submit, "uploadTranslate"))
+        return self._wait_for_channel(submit, "uploadTranslate")
 
     def detect_doc_page(self, path: Path) -> tuple[str, int]:
         """``detectDocPage``: upload to count pages (nothing is charged, so a lost
@@ -310,9 +310,7 @@ class FanyigouClient:
             )
             return answer.code != codes.DUPLICATE
 
-        fresh = self._wait_for_channel(submit, "submitForDetectDoc")
-        self._note(task_id)
-        return fresh
+        return self._wait_for_channel(submit, "submitForDetectDoc")
 
     def query_progress(self, task_id: str) -> answers.Progress:
         """``queryTransProgress``: a document translation, count or conversion."""
@@ -331,9 +329,7 @@ class FanyigouClient:
             "from": source or "",
         }
         answer = self._call("convert", params, idempotent=False, upload=path, starts_task=True)
-        return self._note(
-            answers.task_id(answers.data_object(answer, call="convert"), call="convert")
-        )
+        return answers.task_id(answers.data_object(answer, call="convert"), call="convert")
 
     # -- images and OCR ----------------------------------------------------------------
 
@@ -342,7 +338,7 @@ class FanyigouClient:
         call = "image/uploadTranslateImage"
         params = {"md5": digests(path).md5, "from": source or AUTO, "to": target}
         answer = self._call(call, params, idempotent=False, upload=path, starts_task=True)
-        return self._note(answers.task_id(answers.data_object(answer, call=call), call=call))
+        return answers.task_id(answers.data_object(answer, call=call), call=call)
 
     def query_image_progress(self, task_id: str) -> answers.Progress:
         """``image/queryImageTransProgress``."""
@@ -379,11 +375,6 @@ class FanyigouClient:
         )
 
     # -- shared ------------------------------------------------------------------------
-
-    def _note(self, task_id: str) -> str:
-        """Remember a task this process started (see :class:`KnownTasks`)."""
-        self.known.submitted(task_id)
-        return task_id
 
     def _progress(self, call: str, task_id: str) -> answers.Progress:
         answer = self._call(call, {"tid": answers.checked_task_id(task_id)}, idempotent=True)
