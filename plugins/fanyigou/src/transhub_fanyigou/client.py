@@ -34,11 +34,12 @@ from transhub.errors import (
     ProviderError,
     RateLimitError,
     ResponseFormatError,
+    TranshubError,
     TransientError,
 )
 from transhub.files import digests
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
-from transhub.retrying import unknown_fate
+from transhub.retrying import call_with_retries, unknown_fate
 
 from transhub_fanyigou import answers, codes, signing
 from transhub_fanyigou.known import TaskNotes
@@ -169,30 +170,22 @@ class FanyigouClient:
         starts_task: bool = False,
     ) -> answers.Answer:
         """Send a call and return its successful answer (or one of the ``accept``-ed
-        codes), waiting out 108 answers; any other code raises its typed error.
-        ``starts_task``: the call starts a paid task (see :meth:`_json`)."""
-        attempt = 0
-        while True:
+        codes), 108 answers retried under the core's policy; any other code raises its
+        typed error.  ``starts_task``: the call starts a paid task (see :meth:`_json`)."""
+
+        def attempt() -> answers.Answer:
             response = self._send(
                 call, params, idempotent=idempotent, upload=upload, starts_task=starts_task
             )
             payload = self._json(response, call, idempotent=idempotent, starts_task=starts_task)
             answer = answers.read_answer(payload, call=call)
-            if answer.code in accept:
-                return answer
-            try:
+            if answer.code not in accept:
                 codes.outcome(answer.code, answer.message, call=call)
-            except RateLimitError as exc:
-                if (
-                    isinstance(exc, codes.ChannelOccupiedError)
-                    or attempt >= self.http.options.retries
-                ):
-                    raise
-                # 108 refuses the request before processing it: resending is safe.
-                self.http.sleep(self.http.options.delay(attempt, exc.retry_after))
-                attempt += 1
-                continue
             return answer
+
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, retry=_rate_limited
+        )
 
     def _json(
         self,
@@ -415,6 +408,13 @@ class FanyigouClient:
                 attempt += 1
                 continue
             return SavedFile(download=saved, detected_language=detected(language))
+
+
+def _rate_limited(exc: TranshubError) -> bool:
+    """A 108 answer: it refuses the request before processing it, so resending is safe.
+    (320 waits for a channel in :meth:`FanyigouClient._wait_for_channel`; errors of the
+    HTTP layer have had its retries already.)"""
+    return isinstance(exc, RateLimitError) and not isinstance(exc, codes.ChannelOccupiedError)
 
 
 def _header_text(value: str | None) -> str | None:
