@@ -6,7 +6,9 @@ one class per capability it offers, deriving from that capability's base class
 (:class:`~transhub.capabilities.document.DocumentTranslator`, …).  What the
 implementation supports is declared as class attributes — data the core reads to
 route requests and to validate input before any request is sent — and its methods
-hold only the provider's wire protocol.
+hold only the provider's wire protocol.  Waiting for a task, retrying a refusal and
+remembering which tasks transhub submitted are the core's
+(:mod:`transhub.polling`, :mod:`transhub.retrying`, :mod:`transhub.capabilities.tasks`).
 """
 
 from __future__ import annotations
