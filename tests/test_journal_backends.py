@@ -34,9 +34,8 @@ def item(name: str, fingerprint: str | None = None) -> Item:
 def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
     journal = Journal(journal_url)
     first = Item(0, ODD, "fp", {"document": "/o/a"}, input_size=3, input_sha256="abc")
-    job = journal.create(
-        provider="echo", capability="document", request={"k": [1, "é"]}, items=[first]
-    )
+    request = DocumentJobRequest(path=Path(ODD), target="zh", source="fr")
+    job = journal.create(provider="echo", capability="document", request=request, items=[first])
     journal.update(
         job.id,
         state=JobState.RUNNING,
@@ -52,7 +51,7 @@ def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
     journal.update_item(job.id, 0, state="completed", outputs=saved)
     again = journal.get(job.id[:5])  # a unique prefix
     assert again.id == job.id and again.state is JobState.RUNNING
-    assert again.request == {"k": [1, "é"]} and again.task_id == "t-1"
+    assert again.request == request and again.task_id == "t-1"
     assert (again.percent, again.pages, again.lease_until) == (12.5, 3, 1234.125)
     assert again.billed_characters == 50_000
     assert again.attempts == [{"provider": "deepl", "error": "quota"}]
