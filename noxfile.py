@@ -87,7 +87,8 @@ def bench(session: nox.Session) -> None:
     editable, bytecode compiled), with the vendor SDK and trustme for row 5.
     """
     plugins = [f"{plugin}[sandbox]" for plugin in PLUGINS]
-    session.install(".", *plugins, "qingxun-openapi-python-sdk", "trustme")
+    # The cluster extra: rows 30-31 run transhub workers on a throw-away PostgreSQL.
+    session.install(".[cluster]", *plugins, "qingxun-openapi-python-sdk", "trustme")
     # A reused environment gets the current sources, not the last run's build.
     session.install("--no-deps", "--force-reinstall", ".", *plugins)
     session.run("python", "benchmarks/run.py", *session.posargs)

@@ -166,15 +166,21 @@ def test_python_api(echo, sample, tmp_path):
     assert hub.translate_text("hi", "fr", provider="echo").text == "[fr] hi"
 
 
+def good_empty_odd(folder: Path) -> tuple[Path, Path, Path]:
+    """A good text file, an empty one and one of a type no provider takes."""
+    good = folder / "good.txt"
+    good.write_text("fine\n", encoding="utf-8")
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")
+    odd = folder / "odd.xyz"
+    odd.write_text("?\n", encoding="utf-8")
+    return good, empty, odd
+
+
 def test_a_batch_reports_every_bad_input_at_once_and_keep_going_translates_the_rest(
     cli, echo, tmp_path
 ):
-    good = tmp_path / "good.txt"
-    good.write_text("fine\n", encoding="utf-8")
-    empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
-    odd = tmp_path / "odd.xyz"
-    odd.write_text("?\n", encoding="utf-8")
+    good, empty, odd = good_empty_odd(tmp_path)
     argv = ["doc", "translate", str(good), str(empty), str(odd), "--to", "zh", "--provider",
             "echo", "-o", "out"]  # fmt: skip
     refused = cli(*argv)
@@ -186,3 +192,26 @@ def test_a_batch_reports_every_bad_input_at_once_and_keep_going_translates_the_r
     assert kept.exit_code == EXIT_CODES["failure"], kept.stderr
     assert "skipped" in kept.stderr and "2 of 3 inputs were not translated" in kept.stderr
     assert (tmp_path / "out" / "good.zh.txt").exists() and echo.log.count("/v1/documents") == 1
+
+
+def test_convert_checks_every_input_first_and_keep_going_converts_the_rest(cli, echo, tmp_path):
+    good, empty, odd = good_empty_odd(tmp_path)
+    argv = ["doc", "convert", str(empty), str(good), str(odd), "--format", "pdf", "--provider",
+            "echo", "-o", str(tmp_path / "out")]  # fmt: skip
+    refused = cli(*argv)
+    assert refused.exit_code == EXIT_CODES["input"], refused.stderr
+    assert "2 of 3 inputs cannot be converted; nothing was sent" in refused.stderr
+    assert "empty.txt" in refused.stderr and "odd.xyz" in refused.stderr
+    assert echo.log.count("/v1/documents") == 0
+    kept = cli(*argv, "--keep-going", "--json")
+    assert kept.exit_code == EXIT_CODES["failure"], kept.stderr
+    assert "skipped" in kept.stderr and "2 of 3 inputs were not converted" in kept.stderr
+    records = json.loads(kept.stdout)
+    assert [(r["input"], r["status"]) for r in records] == [
+        (str(empty), "failed"),
+        (str(good), "completed"),
+        (str(odd), "failed"),
+    ]
+    assert [r["code"] for r in records] == ["input", None, "input"]
+    assert records[1]["output"] == str(tmp_path / "out" / "good.pdf")
+    assert echo.log.count("/v1/documents") == 1

@@ -209,6 +209,6 @@ def test_the_python_api_batch_has_the_budget_guard(echo, tmp_path):
     with pytest.raises(Declined):
         hub.run_batch([plan], confirm=lambda q: questions.append(q) or False)
     assert len(questions) == 1 and re.fullmatch(
-        r"Translate 1 documents \(about \d+ pages\)\?", questions[0]
+        r"Translate 1 document \(about \d+ pages\)\?", questions[0]
     )
     assert echo.log.count("/v1/documents") == 0

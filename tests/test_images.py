@@ -74,4 +74,4 @@ def test_one_image_failing_for_throttling_exits_with_the_throttling_code(cli, ec
     result = cli("image", "translate", "https://img.example/a.png", "--to", "en",
                  "--provider", "echo")  # fmt: skip
     assert result.exit_code == EXIT_CODES["rate-limit"], result.stdout + result.stderr
-    assert "failed" in result.stdout and "1 of 1 images failed" in result.stderr
+    assert "failed" in result.stdout and "1 of 1 image failed" in result.stderr

@@ -5,6 +5,7 @@ checks, and no password anywhere.  Real processes where concurrency matters."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -446,3 +447,26 @@ def test_config_accepts_the_journal_url_key(journal_url: str) -> None:
     status = json.loads(result.stdout)
     assert status["backend"] == journal_url.split(":", maxsplit=1)[0]
     assert status["schema_version"] == SCHEMA_VERSION
+
+
+def test_sandbox_mode_never_uses_the_shared_journal(tmp_path: Path) -> None:
+    # A team's journal named by journal.url (here one that cannot even be reached) is
+    # left alone in sandbox mode: the sandbox's local journal takes the jobs.
+    env = {
+        **os.environ,
+        "TRANSHUB_HOME": str(tmp_path / "home"),
+        "TRANSHUB_JOURNAL_URL": "postgresql://team:s3cret@127.0.0.1:9/journal",
+    }
+    shown = subprocess.run(
+        [sys.executable, "-m", "transhub", "--sandbox", "journal", "status", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    status = json.loads(shown.stdout)
+    assert status["backend"] == "sqlite"
+    assert "sandbox" in status["url"] and "s3cret" not in shown.stdout + shown.stderr
+    plain = subprocess.run(
+        [sys.executable, "-m", "transhub", "journal", "status", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert plain.returncode != 0 and "s3cret" not in plain.stdout + plain.stderr

@@ -527,7 +527,7 @@ def test_alibaba_html_or_malformed_answer_is_a_readable_error_and_resumable(
     assert "Traceback" not in result.stdout + result.stderr
     (row,) = [line for line in result.lines if line.startswith("https://")]
     assert "failed" in row and said in row, row
-    assert result.stderr.strip() == "1 of 1 images failed"
+    assert result.stderr.strip() == "1 of 1 image failed"
     # The submit is idempotent (CustomTaskId): resuming finishes the job, one task.
     resumed = invoke(["jobs", "resume"])
     assert resumed.exit_code == 0, resumed.stderr

@@ -8,9 +8,10 @@ stops the others.  Outcomes are yielded as they finish.
 from __future__ import annotations
 
 import fnmatch
+import queue
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Generator, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -81,12 +82,14 @@ def validate_every(
     *,
     keep_going: bool,
     label: Callable[[ItemT], str] = str,
+    done: str = "translated",
 ) -> tuple[dict[ItemT, ResultT], dict[ItemT, TranshubError]]:
     """Each item's plan (``prepare``), every item checked before anything is sent; and
     the items refused, with why.  Bad items refuse the batch all at once, every one
     named — or, with ``keep_going``, are returned beside the plans (unless no item is
     good: then the first problem is raised).  A problem that is not about one item
-    (configuration, credentials…) is raised at once."""
+    (configuration, credentials…) is raised at once.  ``done``: what the batch does to
+    an item, as the refusal says it ("cannot be translated")."""
     plans: dict[ItemT, ResultT] = {}
     bad: dict[ItemT, TranshubError] = {}
     for item in items:
@@ -110,8 +113,8 @@ def validate_every(
         for item, exc in bad.items()
     )
     raise cls(
-        f"{len(bad)} of {len(items)} inputs cannot be translated; nothing was sent "
-        f"(--keep-going translates the others):\n{lines}"
+        f"{len(bad)} of {len(items)} inputs cannot be {done}; nothing was sent "
+        f"(with --keep-going the others are {done}):\n{lines}"
     )
 
 
@@ -141,15 +144,21 @@ def run_concurrently(
     iterator early cancels the items not started and sets ``stop`` *before* waiting
     for the running ones, so they can end at their next step."""
     pending: dict[Future[ResultT], ItemT] = {}
+    # Each finished future queues itself: one wake-up per outcome, where
+    # concurrent.futures.wait() would watch every pending future again each time
+    # (the get() is interruptible: Ctrl-C still arrives here).
+    finished: queue.SimpleQueue[Future[ResultT]] = queue.SimpleQueue()
     iterator = iter(items)
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="transhub-batch") as pool:
         try:
             for item in iterator:
-                pending[pool.submit(work, item)] = item
+                future = pool.submit(work, item)
+                pending[future] = item
+                future.add_done_callback(finished.put)
                 if len(pending) >= jobs:
-                    yield from _drain(pending, FIRST_COMPLETED)
+                    yield _outcome(pending, finished.get())
             while pending:
-                yield from _drain(pending, FIRST_COMPLETED)
+                yield _outcome(pending, finished.get())
         finally:
             if stop is not None and pending:
                 stop.set()
@@ -157,11 +166,11 @@ def run_concurrently(
                 future.cancel()
 
 
-def _drain(pending: dict[Future[ResultT], ItemT], how: str) -> Iterator[Outcome[ItemT, ResultT]]:
-    done, _ = wait(pending, return_when=how)
-    for future in done:
-        item = pending.pop(future)
-        try:
-            yield Outcome(item, result=future.result())
-        except TranshubError as exc:
-            yield Outcome(item, error=exc)
+def _outcome(
+    pending: dict[Future[ResultT], ItemT], future: Future[ResultT]
+) -> Outcome[ItemT, ResultT]:
+    item = pending.pop(future)
+    try:
+        return Outcome(item, result=future.result())
+    except TranshubError as exc:
+        return Outcome(item, error=exc)

@@ -143,19 +143,20 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
 def remove_stale_parts(destination: Path) -> int:
     """Delete temporary files :func:`atomic_writer` left beside ``destination`` when a
     process was killed mid-write; return how many were removed."""
-    removed = 0
-    if destination.parent.is_dir():
-        for stale in destination.parent.glob(f".{glob_escape(destination.name)}.*.part"):
-            stale.unlink(missing_ok=True)
-            removed += 1
+    # One pass over the folder's names, no pattern matching: a batch lands hundreds
+    # of results in one folder, and this runs once for each (issue 17).
+    prefix, removed = f".{destination.name}.", 0
+    try:
+        entries = os.scandir(destination.parent)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(prefix) and name.endswith(".part") and len(name) > len(prefix) + 5:
+                Path(entry.path).unlink(missing_ok=True)
+                removed += 1
     return removed
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with glob wildcards escaped."""
-    import glob
-
-    return glob.escape(name)
 
 
 def atomic_write_bytes(destination: Path, data: bytes, *, overwrite: bool = False) -> Path:

@@ -91,6 +91,9 @@ class HttpOptions:
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     #: The headers a server names its requested delay in, first match wins.
     retry_after_headers: tuple[RetryAfterHeader, ...] = ()
+    #: Connections kept alive per host: the provider's concurrent tasks, and their
+    #: downloads (the hub sizes it to the provider's limit).
+    connections: int = 32
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based).
@@ -149,22 +152,9 @@ class HttpClient:
         """The shared ``requests`` session, created on first use."""
         with self._lock:
             if self._session is None:
-                import requests
-                from requests.adapters import HTTPAdapter
+                from transhub.sessions import PooledSession
 
-                class Adapter(HTTPAdapter):
-                    """Sends request bodies in pieces of CHUNK_SIZE (http.client's
-                    default of 16 KiB makes a large upload much slower than curl's)."""
-
-                    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-                        kwargs["blocksize"] = CHUNK_SIZE
-                        super().init_poolmanager(*args, **kwargs)
-
-                session = requests.Session()
-                # Enough pooled connections for the concurrent tasks of a batch.
-                adapter = Adapter(pool_connections=4, pool_maxsize=32, max_retries=0)
-                session.mount("http://", adapter)
-                session.mount("https://", adapter)
+                session = PooledSession(self.options.connections)
                 session.headers["User-Agent"] = self.options.user_agent
                 session.headers.update(self.options.extra_headers)
                 session.verify = self.options.verify

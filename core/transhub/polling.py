@@ -87,12 +87,14 @@ def wait_for(
 ) -> StatusT:
     """Call ``fetch`` until it reports a final state, and return that status.
 
-    The wait between calls starts at ``interval`` and grows by half each time up to
-    ``max_interval`` — unless the provider reports a rising percent, in which case
-    the next request is timed for when the task should be done (so a task is seen
-    finished soon after it finishes, with few requests).  ``fresh`` says the task was
-    just submitted: the first request waits ``interval`` and progress is measured
-    from 0% now.  ``on_update``
+    Requests go out ``interval``, 1.5×, 2.25×… that after the first (the waits grow
+    by half, from half of ``interval`` after the first, up to ``max_interval``): a
+    task is seen finished at most half its duration late, with a request count that
+    grows with the logarithm of the duration — unless the provider reports a rising
+    percent, in which case the next request is timed for when the task should be
+    done (so a task is seen finished soon after it finishes, with few requests).
+    ``fresh`` says the task was just submitted: the first request waits ``interval``
+    and progress is measured from 0% now.  ``on_update``
     sees every status whose state or percent changed.  After ``timeout`` seconds a
     :class:`TransientError` says the task is still running (it can be resumed later;
     nothing is lost).  When ``stop`` is set (Ctrl-C) the wait ends with
@@ -100,7 +102,10 @@ def wait_for(
     """
     start = clock()
     deadline = start + timeout
-    delay = interval
+    # After the first wait of ``interval`` (before the first request of a fresh task),
+    # the waits restart at half of it and grow by half.
+    delay = interval / 2 if fresh else interval
+    halved = fresh
     last: tuple[object, object] | None = None
     baseline: tuple[float, float] | None = (start, 0.0) if fresh else None
     if fresh:
@@ -133,7 +138,10 @@ def wait_for(
             elif baseline is None:
                 baseline = (now, percent)
         _sleep(stop, min(wait, remaining), clock)
-        delay = min(delay * 1.5, max_interval)
+        # Geometric request times (see above); the old schedule (waits of 1, 1.5,
+        # 2.25… s) saw a 1.5 s task only at 2.5 s, each wave of a batch that late.
+        delay = min(delay * 1.5 if halved else interval / 2, max_interval)
+        halved = True
 
 
 def _sleep(stop: threading.Event | None, seconds: float, clock: Callable[[], float]) -> None:
@@ -141,7 +149,12 @@ def _sleep(stop: threading.Event | None, seconds: float, clock: Callable[[], flo
     if stop is None:
         time.sleep(seconds)
         return
-    end = clock() + seconds
+    if clock is time.monotonic:
+        # Event.wait returns as soon as ``stop`` is set: one wake-up per wait, where
+        # slices would wake each of a batch's waiting threads ten times a second.
+        stop.wait(seconds)
+        return
+    end = clock() + seconds  # an injected clock (tests) is watched in slices
     while not stop.is_set():
         left = end - clock()
         if left <= 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -147,7 +148,10 @@ class ProviderPool:
     ) -> ProviderContext[Any, Any]:
         info = cls.provider
         if info.name not in self._contexts:
-            http = HttpClient(info.name, self.settings.http_options())
+            options = self.settings.http_options()
+            # A connection kept alive for each concurrent task and for its downloads.
+            connections = max(options.connections, 2 * info.max_concurrent_tasks(settings))
+            http = HttpClient(info.name, replace(options, connections=connections))
             client = info.connect(settings, http)
             self._contexts[info.name] = ProviderContext(
                 info=info, settings=settings, http=http, client=client

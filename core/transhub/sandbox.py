@@ -24,27 +24,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from transhub.registry import Registry
 
-#: The command that installs what the emulators need.
-EXTRAS_HINT = "pip install 'transhub[sandbox]' (the emulators need werkzeug; --tls needs trustme)"
-
 
 def require_extras(*modules: str) -> None:
     """A :class:`~transhub.errors.ConfigurationError` naming the install command
     when a module the sandbox needs is missing."""
-    import importlib
+    from transhub.extras import require
 
-    from transhub.errors import ConfigurationError
-
-    absent = []
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            absent.append(module)
-    if absent:
-        raise ConfigurationError(
-            f"the sandbox needs {', '.join(absent)}, which is not installed: {EXTRAS_HINT}"
-        )
+    require("sandbox", *modules)
 
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

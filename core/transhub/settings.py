@@ -145,6 +145,17 @@ class JournalSettings(BaseModel):
     )
 
 
+class ResultsSettings(BaseModel):
+    """Cluster mode's results store (the ``[results]`` table, ``TRANSHUB_RESULTS_DIR``)."""
+
+    # A string (as the config file stores it); transhub.store makes it a path.
+    dir: str | None = Field(
+        None,
+        description="Cluster mode: the folder every machine mounts where workers keep "
+        "results, by job id (docs/cluster.md).",
+    )
+
+
 class CoreSettings(_Settings):
     """transhub's own settings (top level of the config file, ``TRANSHUB_`` variables;
     a table's keys as ``TRANSHUB_<TABLE>_<KEY>``, e.g. ``TRANSHUB_JOURNAL_URL``)."""
@@ -177,6 +188,10 @@ class CoreSettings(_Settings):
     journal: JournalSettings = Field(
         default_factory=JournalSettings,
         description="The job journal: journal.url = 'postgresql://user@host/db'.",
+    )
+    results: ResultsSettings = Field(
+        default_factory=ResultsSettings,
+        description="Cluster mode's results store: results.dir = '/mnt/transhub-results'.",
     )
 
     def http_options(self) -> Any:
@@ -253,12 +268,13 @@ def setting_keys(providers: dict[str, type[ProviderSettings]]) -> dict[str, Fiel
     keys: dict[str, FieldInfo | None] = {
         name: field
         for name, field in CoreSettings.model_fields.items()
-        if name not in ("defaults", "routing", "journal")
+        if name not in ("defaults", "routing", "journal", "results")
     }
     keys.update({f"defaults.{c.value}": None for c in Capability})
     # Routing settings are stored as typed (``deepl,fanyigou``) and split when loaded.
     keys.update({f"routing.{name}": None for name in RoutingSettings.model_fields})
     keys.update({f"journal.{n}": f for n, f in JournalSettings.model_fields.items()})
+    keys.update({f"results.{n}": f for n, f in ResultsSettings.model_fields.items()})
     for provider, cls in sorted(providers.items()):
         keys.update({f"{provider}.{name}": field for name, field in cls.model_fields.items()})
     return keys

@@ -12,6 +12,7 @@ import click
 from transhub.cli.output import OutputMode, Records, batch_records, note
 from transhub.cli.progress import Progress
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted
 
 if TYPE_CHECKING:
     from transhub.jobs.batch import Entry
@@ -38,7 +39,7 @@ def run_batch(
     record: Callable[[ItemFinished], dict[str, Any]],
     summary: Callable[[list[ItemFinished]], None],
     records: Records | None = None,
-    noun: str = "",
+    noun: str = "input",
     single: str = "raise",
     **options: Any,
 ) -> int:
@@ -51,7 +52,7 @@ def run_batch(
     after the batch.
     Ctrl-C stops new submits, leaves running remote tasks in the journal, says how
     to resume and exits 130 (the array closed).  Returns the exit code: 0, or 1 when
-    any input failed (``"N of M {noun}failed"``).  A batch of one input that failed
+    any input failed (``"N of M {noun}s failed"``).  A batch of one input that failed
     raises its error as is (``single="raise"``), or (``single="code"``) exits with
     the code of its class of failure: either way its own exit code applies."""
     from transhub.errors import EXIT_CODES
@@ -99,7 +100,7 @@ def run_batch(
     failed = [done for done in finished if done.status == "failed"]
     if not failed:
         return EXIT_CODES["ok"]
-    note(f"{len(failed)} of {len(finished)} {noun}failed")
+    note(f"{len(failed)} of {counted(len(finished), noun)} failed")
     kind = failed[0].error_kind
     if alone and kind is not None and kind in EXIT_CODES:
         return EXIT_CODES[kind]  # one input: its own class of failure

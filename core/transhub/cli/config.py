@@ -105,11 +105,13 @@ def _entries(runtime: Runtime) -> list[Entry]:
     from transhub.journal.backend import mask_url
 
     url = core.pop("journal").url
+    results = core.pop("results").dir
     tables: dict[str, dict[str, Any]] = {
         "defaults": core.pop("defaults", {}) or {},
         "routing": core.pop("routing").model_dump(),
         # The URL is shown with its password masked (the rest says where the journal is).
         "journal": {"url": mask_url(url.get_secret_value()) if url is not None else None},
+        "results": {"dir": str(results) if results is not None else None},
     }
     from transhub.settings import CoreSettings
 
@@ -122,6 +124,7 @@ def _entries(runtime: Runtime) -> list[Entry]:
         "defaults": [c.value for c in Capability],
         "routing": list(tables["routing"]),
         "journal": ["url"],
+        "results": ["dir"],
     }
     for table, values in tables.items():
         given = runtime.overrides.get("", {}).get(table, {})

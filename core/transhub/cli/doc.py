@@ -18,11 +18,13 @@ from transhub.cli.output import (
     output_dir_option,
     overwrite_option,
     provider_option,
+    queue_option,
     table,
     to_option,
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted, noun
 
 
 @click.group(cls=WholeSummaries)
@@ -55,6 +57,7 @@ def doc() -> None:
 )
 @overwrite_option
 @batch_options("Documents at once (never more than the provider allows).")
+@queue_option
 @json_option
 @click.pass_obj
 def translate(
@@ -79,6 +82,7 @@ def translate(
     force: bool,
     keep_going: bool,
     quiet: bool,
+    queue: bool,
     mode: OutputMode,
 ) -> int:
     """Translate documents (files, or folders of files) into --to LANG.
@@ -110,7 +114,7 @@ def translate(
     )
     return run_documents(
         runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
-        quiet=quiet, mode=mode, keep_going=keep_going,
+        quiet=quiet, mode=mode, keep_going=keep_going, queue=queue,
     )  # fmt: skip
 
 
@@ -127,6 +131,7 @@ def run_documents(
     records: Records | None = None,
     batch_id: str | None = None,
     keep_going: bool = False,
+    queue: bool = False,
 ) -> int:
     """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
     in the journal first so that ``jobs resume`` can run it again if it is stopped.
@@ -160,6 +165,12 @@ def run_documents(
         keep_going=keep_going,
     )
     skipped(refused)
+    if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
+        from transhub.cli.queued import submit, unbudgeted
+
+        unbudgeted(max_pages=max_pages, confirm=confirm)
+        chosen = [plans[f] for f in files if f in plans]
+        return submit(runtime, lambda s: s.documents(chosen, force=force), mode=mode)
     code = run_batch(
         runtime,
         [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
@@ -169,9 +180,15 @@ def run_documents(
         spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if refused:
-        note(f"{len(refused)} of {len(files)} inputs were not translated (see above)")
+        note(f"{of_inputs(len(refused), len(files))} not translated (see above)")
         return code or EXIT_CODES["failure"]
     return code
+
+
+def of_inputs(part: int, total: int) -> str:
+    """``1 of 2 inputs was`` / ``2 of 3 inputs were``: how many of a batch's inputs
+    a closing note is about."""
+    return f"{part} of {counted(total, 'input')} {noun(part, 'was', 'were')}"
 
 
 def document_record(done: Any) -> dict[str, Any]:
@@ -239,7 +256,7 @@ def own_inputs(
     )  # fmt: skip
     if skipped:
         note(
-            f"skipped {len(skipped)} file{'s' if len(skipped) != 1 else ''} transhub wrote "
+            f"skipped {counted(len(skipped), 'file')} transhub wrote "
             "(earlier results); name one to translate it anyway"
         )
     named = {Path(p) for p in paths if not Path(p).is_dir()}
@@ -290,7 +307,7 @@ def pages(
         else:
             table(rows, ("input", "pages", "billed_characters", "exact"))
         if len(rows) > 1:
-            click.echo(f"total: {total} pages")
+            click.echo(f"total: {counted(total, 'page')}")
 
 
 @doc.command()
@@ -309,7 +326,13 @@ def pages(
 @click.option(
     "--force", is_flag=True, help="Convert again even if an identical earlier result exists."
 )
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Convert the valid inputs and report the others (default: refuse the batch).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@queue_option
 @json_option
 @click.pass_obj
 def convert(
@@ -321,26 +344,42 @@ def convert(
     output_dir: Path,
     overwrite: bool,
     force: bool,
+    keep_going: bool,
     quiet: bool,
+    queue: bool,
     mode: OutputMode,
 ) -> int:
-    """Convert documents to another format (e.g. PDF to Word, Word to PDF)."""
-    from transhub.batch import expand_paths
-    from transhub.cli.batch import run_batch
+    """Convert documents to another format (e.g. PDF to Word, Word to PDF).
+
+    Every file is checked before anything is uploaded: bad files refuse the batch,
+    every one named, unless --keep-going converts the others."""
+    from transhub.batch import expand_paths, validate_every
+    from transhub.cli.batch import run_batch, skipped
+    from transhub.errors import EXIT_CODES
+    from transhub.jobs.batch import Refused
 
     hub = runtime.hub
-    plans = [
-        hub.prepare_convert(
-            f,
-            target_format,
-            source=source,
-            provider=provider,
-            output_dir=output_dir,
+    files = expand_paths(paths)
+    plans, refused = validate_every(
+        files,
+        lambda f: hub.prepare_convert(
+            f, target_format, source=source, provider=provider, output_dir=output_dir,
             overwrite=overwrite,
-        )
-        for f in expand_paths(paths)
-    ]
-    return run_batch(
-        runtime, plans, mode=mode, quiet=quiet, record=document_record,
-        summary=document_summary, jobs=1, force=force,
+        ),
+        keep_going=keep_going, done="converted",
     )  # fmt: skip
+    skipped(refused)
+    if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
+        from transhub.cli.queued import submit
+
+        chosen = [plans[f] for f in files if f in plans]
+        return submit(runtime, lambda s: s.conversions(chosen, force=force), mode=mode)
+    code = run_batch(
+        runtime, [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
+        mode=mode, quiet=quiet, record=document_record, summary=document_summary, jobs=1,
+        force=force,
+    )  # fmt: skip
+    if refused:
+        note(f"{of_inputs(len(refused), len(files))} not converted (see above)")
+        return code or EXIT_CODES["failure"]
+    return code

@@ -16,6 +16,7 @@ from transhub.cli.output import (
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted
 
 
 @click.group(cls=WholeSummaries)
@@ -56,7 +57,7 @@ def create(
         click.echo(info.glossary_id)
         note(
             f"{'reused' if reused else 'created'} glossary {info.glossary_id} "
-            f"({info.source} → {info.target}, {info.entries} terms)"
+            f"({info.source} → {info.target}, {counted(info.entries, 'term')})"
         )
 
 
@@ -103,7 +104,7 @@ def show(runtime: Runtime, glossary_id: str, provider: str | None, mode: OutputM
             }
         )
     if mode is OutputMode.TEXT:
-        note(f"{info.name}: {info.source} → {info.target}, {info.entries} terms")
+        note(f"{info.name}: {info.source} → {info.target}, {counted(info.entries, 'term')}")
         table(terms, ("source", "target"))
 
 

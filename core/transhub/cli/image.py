@@ -17,6 +17,7 @@ from transhub.cli.output import (
     output_dir_option,
     overwrite_option,
     provider_option,
+    queue_option,
     table,
     to_option,
 )
@@ -53,6 +54,7 @@ def image() -> None:
 )
 @overwrite_option
 @batch_options("Tasks at once (never more than the provider allows).")
+@queue_option
 @json_option
 @click.pass_obj
 def translate(
@@ -74,6 +76,7 @@ def translate(
     force: bool,
     keep_going: bool,
     quiet: bool,
+    queue: bool,
     mode: OutputMode,
 ) -> int:
     """Translate images, given as local files, folders of files, or http(s) URLs.
@@ -94,6 +97,19 @@ def translate(
             given.extend(str(f) for f in sorted(f for f in files if Path(item) in f.parents))
         else:
             given.append(item)
+    if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
+        from transhub.capabilities.image import ImageOptions
+        from transhub.cli.queued import submit, unbudgeted
+
+        unbudgeted(confirm=confirm)
+        options = ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity)
+        return submit(
+            runtime,
+            lambda s: s.images(
+                given, target, source=source, provider=provider, options=options, force=force,
+            ),
+            mode=mode,
+        )  # fmt: skip
     spec = ImageBatch(
         inputs=[i if "://" in i else str(Path(i).resolve()) for i in given],
         target=target,
@@ -129,6 +145,7 @@ def run_images(
     records go to ``records`` when given (an open array), else printed as ``mode`` says."""
     from transhub.capabilities.image import ImageOptions
     from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
+    from transhub.cli.doc import of_inputs
     from transhub.errors import EXIT_CODES
 
     plan = runtime.hub.prepare_images(
@@ -144,12 +161,12 @@ def run_images(
     skipped(plan.refused, lambda s: s.label)
     code = run_batch(
         runtime, [plan], mode=mode, quiet=quiet, record=image_record, summary=image_summary,
-        records=records, noun="images ", single="code", jobs=spec.jobs, force=force,
+        records=records, noun="image", single="code", jobs=spec.jobs, force=force,
         max_images=max_images, confirm=confirm_on_terminal if confirm else None,
         batch_id=batch_id, spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if plan.refused:
-        note(f"{len(plan.refused)} of {len(plan.inputs)} inputs were not translated (see above)")
+        note(f"{of_inputs(len(plan.refused), len(plan.inputs))} not translated (see above)")
         return code or EXIT_CODES["failure"]
     return code
 

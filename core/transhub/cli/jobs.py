@@ -20,6 +20,7 @@ from transhub.cli.output import (
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted, noun
 
 STATES = ["submitting", "running", "finished", "completed", "failed", "expired"]
 UNFINISHED = ["submitting", "running", "finished"]
@@ -82,7 +83,7 @@ def list_(
             else:
                 _print_row(row, header=shown == 1)
     if more:
-        note(f"the latest {limit} jobs; --limit N or --all for more")
+        note(f"the latest {counted(limit, 'job')}; --limit N or --all for more")
 
 
 def _print_row(row: dict[str, Any], *, header: bool) -> None:
@@ -197,7 +198,7 @@ def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, recor
 
     spec = parse_spec(data)
     inputs = spec.paths if isinstance(spec, DocumentBatch) else spec.inputs
-    note(f"batch {batch_id}: {spec.command} of {len(inputs)} inputs, run again")
+    note(f"batch {batch_id}: {spec.command} of {counted(len(inputs), 'input')}, run again")
     try:
         if isinstance(spec, DocumentBatch):
             code = run_documents(
@@ -270,9 +271,57 @@ def _outputs(result: Any) -> list[str]:
 @click.pass_obj
 def download(runtime: Runtime, job_id: str, output_dir: Path) -> None:
     """Save a job's results again into a folder: fetched anew from the provider
-    while it keeps them, else copied from the saved files if they are intact."""
+    while it keeps them, else copied from the saved files if they are intact.  A job
+    queued for cluster workers is copied out of the results store (any machine that
+    mounts it), each file checked against its recorded SHA-256."""
+    job = runtime.journal.get(job_id)
+    if job.request.queued:
+        from transhub.store import configured_store
+
+        store = configured_store(runtime.hub.settings)
+        saved = [s for item in job.items for s in item.outputs.values()]
+        if job.state.value != "completed" or not saved:
+            from transhub.errors import InputError
+
+            raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+        for entry in saved:
+            name = Path(entry["path"]).name
+            click.echo(str(store.fetch(job.id, name, entry["sha256"], output_dir / name)))
+        return
     for path in runtime.hub.download_job(job_id, output_dir):
         click.echo(str(path))
+
+
+@jobs.command()
+@click.argument(
+    "job_ids",
+    nargs=-1,
+    required=True,
+    metavar="ID...",
+    shell_complete=completer("complete_job_ids"),
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    metavar="SECONDS",
+    help="Give up waiting after SECONDS (exit 9; the jobs go on).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@json_option
+@click.pass_obj
+def wait(
+    runtime: Runtime, job_ids: tuple[str, ...], timeout: float | None, quiet: bool, mode: OutputMode
+) -> int:
+    """Follow jobs other processes run (cluster workers, `--queue`) until each is final,
+    with the progress display of `doc translate`; then print each job's record (with
+    --json one array).  Exits 0 when all completed, a single job's own failure code,
+    1 when some of several did not complete, 9 after --timeout."""
+    from transhub.cli.wait import wait_for
+
+    interval = min(runtime.hub.settings.poll_max_interval, 0.5)
+    return wait_for(
+        runtime.journal, job_ids, mode=mode, quiet=quiet, timeout=timeout, interval=interval
+    )
 
 
 @jobs.command()
@@ -282,7 +331,7 @@ def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
     """Remove jobs from the journal (their result files stay)."""
     journal = runtime.journal
     count = journal.forget([journal.get(i).id for i in job_ids])
-    note(f"forgot {count} job{'s' if count != 1 else ''}")
+    note(f"forgot {counted(count, 'job')}")
 
 
 @jobs.command()
@@ -308,13 +357,14 @@ def prune(runtime: Runtime, days: float, dry_run: bool, yes: bool) -> int:
             _print_row(row, header=count == 1)
     if count > PAGE:
         click.echo(f"… and {count - PAGE} more")
-    plural = "s" if count != 1 else ""
     if count == 0 or dry_run:
-        note(f"would prune {count} job{plural}" if dry_run else "pruned 0 jobs")
+        note(f"would prune {counted(count, 'job')}" if dry_run else "pruned 0 jobs")
         return 0
-    if not yes and not click.confirm(f"Remove these {count} job{plural}?", err=True):
+    if not yes and not click.confirm(
+        f"Remove {noun(count, 'this', 'these')} {counted(count, 'job')}?", err=True
+    ):
         note("nothing was removed")
         return 1
     pruned = journal.prune(days)
-    note(f"pruned {pruned} job{'s' if pruned != 1 else ''}")
+    note(f"pruned {counted(pruned, 'job')}")
     return 0

@@ -34,6 +34,11 @@ def _open(runtime: Runtime, *, migrate: bool = False) -> Journal:
 
     url = load_settings(CoreSettings, runtime.overrides.get("", {})).journal.url
     location = parse_location(url.get_secret_value() if url else None)
+    if location.backend == "postgresql":
+        from transhub.extras import require
+
+        # Migrating a PostgreSQL journal also creates the workers' queue.
+        require("cluster", "psycopg", "procrastinate")
     return Journal(location, migrate=migrate and location.backend == "sqlite")
 
 
@@ -57,12 +62,26 @@ def migrate(runtime: Runtime, mode: OutputMode) -> None:
         before, after = book.backend.migrate()
     finally:
         book.close()
+    queue = _queue_schema(book)
     record = {**_where(book), "from_version": before, "to_version": after}
     with Records(mode, many=False) as records:
         records.add(record)
     if mode is OutputMode.TEXT:
         change = "already current" if before == after else f"migrated from version {before}"
         click.echo(f"journal {record['url']}: schema version {after} ({change})")
+        if queue is not None:
+            click.echo(f"queue: procrastinate's tables {'created' if queue else 'present'}")
+
+
+def _queue_schema(journal: Journal) -> bool | None:
+    """On PostgreSQL, the workers' queue (procrastinate's tables) beside the journal:
+    whether it was created now (``None``: no queue on a SQLite journal)."""
+    url = journal.location.url
+    if journal.location.backend != "postgresql" or url is None:
+        return None
+    from transhub.cluster.queue import apply_schema
+
+    return apply_schema(url)
 
 
 @journal.command()

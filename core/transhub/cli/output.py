@@ -24,6 +24,8 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
+from transhub.counts import counted
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -253,7 +255,8 @@ def result_folder(output_dir: Path) -> Iterator[Path]:
         files = sorted(p for p in Path(folder).rglob("*") if p.is_file())
         if len(files) != 1:
             raise click.UsageError(
-                f"-o - writes a single result to standard output; this run made {len(files)}"
+                "-o - writes a single result to standard output; this run made "
+                + counted(len(files), "file")
             )
         write_to_stdout(files[0])
 
@@ -358,3 +361,11 @@ def batch_options(jobs_help: str) -> Callable[[F], F]:
         return click.option("-q", "--quiet", is_flag=True, help="No progress display.")(func)
 
     return add
+
+
+queue_option = click.option(
+    "--queue",
+    is_flag=True,
+    help="Cluster mode: record the jobs for `transhub worker` processes, print their ids "
+    "and return (needs a PostgreSQL journal; see docs/cluster.md).",
+)

@@ -8,6 +8,7 @@ import click
 
 from transhub.cli.output import OutputMode, Records, json_option, note, table
 from transhub.cli.runtime import Runtime
+from transhub.counts import counted
 
 
 @click.command()
@@ -116,6 +117,6 @@ def _doctor(runtime: Runtime, *, online: bool, mode: OutputMode) -> int:
         )
     problems = sum(1 for f in findings if not f.ok)
     if problems:
-        note(f"{problems} problem{'s' if problems != 1 else ''} found")
+        note(f"{counted(problems, 'problem')} found")
         return 1
     return 0

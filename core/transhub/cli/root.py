@@ -33,6 +33,7 @@ CORE_COMMANDS = {
     "sandbox": "transhub.cli.sandbox:sandbox",
     "text": "transhub.cli.text:text",
     "uninstall": "transhub.cli.install:uninstall",
+    "worker": "transhub.cli.worker:worker",
     "completion": "transhub.cli.completion:completion",
 }
 

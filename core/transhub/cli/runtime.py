@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 #: The core's own tables of settings (``-c defaults.text=…``, ``-c routing.order=…``,
 #: ``-c journal.url=…``).
-CORE_TABLES = ("defaults", "routing", "journal")
+CORE_TABLES = ("defaults", "routing", "journal", "results")
 
 
 @dataclass

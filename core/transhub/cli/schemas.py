@@ -141,6 +141,32 @@ class ResumedJobRecord(_Record):
     error: str | None
 
 
+class QueuedRecord(_Record):
+    """One input of a batch submitted with ``--queue`` (``doc translate``, ``doc
+    convert``, ``image translate``); the array is in input order.  An input whose work
+    a job already holds (a duplicate, another submitter's, an earlier result) names
+    that job."""
+
+    input: str
+    job_id: str
+    provider: str
+    capability: str = Field(description="document, convert or image.")
+    state: str = Field(description="The job's state: submitting (queued), running, completed…")
+
+
+class WaitedJobRecord(_Record):
+    """One job ``jobs wait`` followed, in the order given, once it is final (or at
+    ``--timeout``)."""
+
+    job_id: str
+    provider: str
+    capability: str
+    state: str = Field(description="completed, failed, expired; or still live after --timeout.")
+    input: str | None = Field(description="The job's first input.")
+    outputs: list[Path] = Field(description="Absolute paths of the results (in the store).")
+    error: str | None
+
+
 class JobItemRecord(_Record):
     """One input of a recorded job."""
 
@@ -246,6 +272,8 @@ COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
     "image translate": (ImageItemRecord, True),
     "jobs show": (JobRecord, False),
     "jobs resume": (ResumedJobRecord, True),
+    "jobs wait": (WaitedJobRecord, True),
+    "doc translate --queue": (QueuedRecord, True),
     "journal migrate": (JournalMigrateRecord, False),
     "journal status": (JournalStatusRecord, False),
 }

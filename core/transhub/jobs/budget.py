@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from transhub.capabilities.kinds import Capability
+from transhub.counts import counted
 from transhub.errors import Declined, InputError, QuotaError
 from transhub.jobs.events import BatchEvent, Estimated
 from transhub.jobs.plans import DocumentPlan, ImagePlan
@@ -86,14 +87,16 @@ def guard(
     distinct = sum(len(plan.images) for plan in images)
     if max_images is not None and distinct > max_images:
         raise InputError(
-            f"the batch has {distinct} distinct images, over --max-images {max_images}"
+            f"the batch has {counted(distinct, 'distinct image')}, over --max-images {max_images}"
         )
     if max_pages is None and confirm is None:
         return list(entries)
     quotes = quote_documents(hub, documents)
     total = sum(q.pages for q in quotes)
     if max_pages is not None and total > max_pages:
-        raise InputError(f"the batch is estimated at {total} pages, over --max-pages {max_pages}")
+        raise InputError(
+            f"the batch is estimated at {counted(total, 'page')}, over --max-pages {max_pages}"
+        )
     kept = {id(plan): q.prepared for plan, q in zip(documents, quotes, strict=True)}
     for provider in dict.fromkeys(q.provider for q in quotes):
         mine = [q for q in quotes if q.provider == provider]
@@ -112,9 +115,9 @@ def guard(
     if confirm is not None:
         what = []
         if documents:
-            what.append(f"{len(documents)} documents (about {total} pages)")
+            what.append(f"{counted(len(documents), 'document')} (about {counted(total, 'page')})")
         if images:
-            what.append(f"{distinct} images")
+            what.append(counted(distinct, "image"))
         if not confirm(f"Translate {' and '.join(what) or 'nothing'}?"):
             raise Declined("you answered no: nothing was sent")
     return [kept.get(id(e), e) for e in entries]

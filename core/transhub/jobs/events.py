@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from transhub.counts import counted, in_unit
+
 if TYPE_CHECKING:
     from transhub.capabilities.account import Balance
     from transhub.errors import TranshubError
@@ -26,10 +28,9 @@ class Capped:
     @property
     def message(self) -> str:
         """``-j 3 capped to 1: fanyigou allows 1 channel``."""
-        channels = "channel" if self.allowed == 1 else "channels"
         return (
             f"-j {self.requested} capped to {self.allowed}: "
-            f"{self.provider} allows {self.allowed} {channels}"
+            f"{self.provider} allows {counted(self.allowed, 'channel')}"
         )
 
 
@@ -48,12 +49,12 @@ class Estimated:
     def message(self) -> str:
         """``echo: estimate 6 pages; balance 100 pages``."""
         if self.images is not None:
-            estimate = f"{self.images} images"
+            estimate = counted(self.images, "image")
         else:
-            estimate = f"{self.pages} pages"
+            estimate = counted(self.pages, "page")
             if self.characters:
-                estimate += f", {self.characters} billed characters"
-        shown = f"{self.balance.balance} {self.balance.unit}" if self.balance else "unknown"
+                estimate += ", " + counted(self.characters, "billed character")
+        shown = in_unit(self.balance.balance, self.balance.unit) if self.balance else "unknown"
         return f"{self.provider}: estimate {estimate}; balance {shown}"
 
 

@@ -42,6 +42,9 @@ class _Request(BaseModel):
 
     #: Whether the job may replace files at its destinations.
     overwrite: bool = False
+    #: Submitted with ``--queue``: its inputs and results are in the results store,
+    #: placed by the worker that adopts it (:mod:`transhub.cluster.placement`).
+    queued: bool = False
 
 
 class DocumentJobRequest(_Request):
@@ -94,7 +97,15 @@ class ImageJobRequest(_Request):
     target: str
     source: str | None = None
     options: ImageOptions = Field(default_factory=ImageOptions)
-    output_dir: Path
+    #: The folder results go to; ``None`` for a queued job until a worker places it.
+    output_dir: Path | None
+
+    @property
+    def folder(self) -> Path:
+        """The folder results go to (a queued job is driven only once placed)."""
+        if self.output_dir is None:
+            raise RuntimeError("a queued image job has no results folder until a worker places it")
+        return self.output_dir
 
     @field_validator("options", mode="before")
     @classmethod

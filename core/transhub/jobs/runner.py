@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from transhub.capabilities.base import Implementation, TaskState, TaskStatus
 from transhub.capabilities.kinds import Capability
+from transhub.counts import counted
 from transhub.errors import (
     Interrupted,
     JobFailedError,
@@ -34,10 +33,11 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.files import file_digest
 from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
+from transhub.jobs.saving import move_into_place
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def unknown_fate(exc: TranshubError) -> bool:
 
 def maybe_submitted(job: Job) -> MaybeSubmittedError:
     """The refusal for a job whose submit may have reached the provider."""
-    what = job.items[0].input if len(job.items) == 1 else f"{len(job.items)} images"
+    what = job.items[0].input if len(job.items) == 1 else counted(len(job.items), "image")
     return MaybeSubmittedError(
         f"job {job.id} ({what}) may have been submitted before the last run stopped; "
         "resubmitting could pay twice. Check with the provider, then "
@@ -174,7 +174,17 @@ class Runner:
             return None
         heartbeat(self.journal)  # after the commit: see Heartbeat
         log.info("adopted job %s (its owner %s stopped)", holder.job_id, holder.owner)
-        return self.journal.get(holder.job_id)
+        job = self.journal.get(holder.job_id)
+        if job.request.queued:  # submitted with --queue: the results store
+            from transhub.cluster.placement import into_store
+            from transhub.store import configured_store
+
+            try:
+                job = into_store(configured_store(self.hub.settings), self.journal, job)
+            except BaseException:
+                self.journal.release(job.id, self.owner)
+                raise
+        return job
 
     @contextmanager
     def working(self, job: Job) -> Iterator[Job]:
@@ -354,16 +364,6 @@ class Runner:
             if finished is not None:
                 implementation.tasks.finished(job.task_id, finished)
 
-    @staticmethod
-    def landing(job: Job, destination: Path) -> Path:
-        """Where a provider writes a result before the core moves it into place: a
-        hidden file beside the destination, named after the job (a killed run's
-        leftovers there are removed first)."""
-        landing = destination.with_name(f".{destination.name}.{job.id}.download")
-        remove_stale_parts(landing)
-        landing.unlink(missing_ok=True)
-        return landing
-
     def place(
         self, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
     ) -> Path:
@@ -374,22 +374,7 @@ class Runner:
         first, so the file is known as transhub's from the moment it appears (another
         process planning the same output never takes it for a stranger's file)."""
         self.journal.expect_output(destination, sha256, fingerprint, job.id)
-        if job.request.overwrite:
-            landed.replace(destination)
-            return destination
-        target = destination
-        while True:
-            try:
-                os.link(landed, target)
-            except FileExistsError:
-                if file_digest(target) == sha256:
-                    break  # this job's own result, saved by a run that died before recording it
-                log.warning("%s appeared meanwhile and is kept; the result goes elsewhere", target)
-                target = unique_path(target)
-                continue
-            break
-        landed.unlink()
-        return target
+        return move_into_place(landed, destination, sha256, overwrite=job.request.overwrite)
 
     def record_failure(self, job: Job, exc: TranshubError) -> None:
         """An expired result is final: record it so that it is not retried forever."""
@@ -407,28 +392,6 @@ class Runner:
         ):
             return item
         return None
-
-    @staticmethod
-    def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
-        """Copy a prior result's files to these destinations (a file already at its
-        destination stays)."""
-        outputs: dict[str, Any] = {}
-        for artifact, saved in prior.outputs.items():
-            destination = destinations.get(artifact)
-            if destination is None:
-                continue
-            if Path(saved["path"]) != destination.resolve():
-                with (
-                    atomic_writer(destination, overwrite=overwrite) as handle,
-                    Path(saved["path"]).open("rb") as source,
-                ):
-                    shutil.copyfileobj(source, handle)
-            outputs[artifact] = {
-                "path": str(destination.resolve()),
-                "sha256": saved["sha256"],
-                "size": saved.get("size"),
-            }
-        return outputs
 
     def record_reuse(
         self,
@@ -474,26 +437,3 @@ class Runner:
                 self.await_holder(holder, f"job {job.id}")
             job = self.journal.get(job_id)
         return None
-
-
-def copy_saved(job: Job, folder: Path) -> list[Path]:
-    """Copy a job's saved result files into ``folder``, checking each against the
-    SHA-256 recorded when it was saved."""
-    if not any(item.outputs for item in job.items):
-        raise ResultExpiredError(
-            f"job {job.id}: the provider no longer keeps the result, and none was saved"
-        )
-    written = []
-    for item in job.items:
-        for saved in item.outputs.values():
-            path = Path(saved["path"])
-            if not path.is_file() or file_digest(path) != saved["sha256"]:
-                raise ResultExpiredError(
-                    f"job {job.id}: the provider no longer keeps the result and the saved "
-                    f"copy {path} is missing or changed"
-                )
-            destination = folder / path.name
-            with atomic_writer(destination) as handle, path.open("rb") as source:
-                shutil.copyfileobj(source, handle)
-            written.append(destination)
-    return written

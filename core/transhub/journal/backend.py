@@ -65,12 +65,16 @@ class Location:
 
 
 def parse_location(url: str | Path | None, data_dir: Path | None = None) -> Location:
-    """The journal named by ``journal.url`` (``None``: ``jobs.db`` in the data folder)."""
+    """The journal named by ``journal.url`` (``None``: ``jobs.db`` in the data folder).
+
+    In sandbox mode a URL is ignored: the journal is the sandbox's own local file, so
+    emulated results never land in a team's journal, where real work with the same
+    fingerprint would reuse them."""
+    from transhub import paths
+
     if isinstance(url, Path):
         return Location("sqlite", path=url)
-    if not url:
-        from transhub import paths
-
+    if not url or paths.sandboxed():
         return Location("sqlite", path=(data_dir or paths.data_dir()) / "jobs.db")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -227,6 +231,9 @@ def open_backend(location: Location, *, migrate: bool = True) -> Backend:
     to date as it opens (nothing to run); a PostgreSQL database never does — one that
     is behind is an error naming ``transhub journal migrate`` (so is a newer one)."""
     if location.backend == "postgresql":
+        from transhub.extras import require
+
+        require("cluster", "psycopg")
         from transhub.journal.postgres import PostgresBackend
 
         backend: Backend = PostgresBackend(location)

@@ -185,14 +185,20 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             "batch_id",
             "billed_characters",
             "attempts",
+            "request",
         }
     )
 
     def update(self, job_id: str, **fields: Any) -> None:
-        """Change a job's columns (``state`` may be a :class:`JobState`)."""
+        """Change a job's columns (``state`` may be a :class:`JobState`, ``request``
+        is a :data:`~transhub.jobs.requests.JobRequest`)."""
         unknown = set(fields) - self._JOB_FIELDS
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        if "request" in fields:
+            from transhub.jobs.requests import request_json
+
+            fields["request"] = request_json(fields["request"])
         text = self.backend.text_value
         values = {k: text(v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
         if "attempts" in values:

@@ -203,3 +203,34 @@ def test_debug_output_never_shows_the_secret(service: Any, tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert "TranslateImageBatch" in result.stderr  # the debug log did run
     assert TEST_ACCESS_KEY_SECRET not in result.stdout + result.stderr
+
+
+def test_no_more_tasks_run_at_once_than_the_setting_allows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``alibaba.max_concurrent_tasks`` bounds the tasks in flight: a slot is taken
+    again only after its task was seen finished, so at the emulator no task starts
+    while that many others are still running (timestamps from the emulator's clock)."""
+    from transhub.emulation import EmulatorServer
+
+    from transhub_alibaba.emulator import EmulatorOptions, create_emulator
+    from transhub_alibaba.sandbox import environment
+
+    duration = 0.5
+    app = create_emulator(EmulatorOptions(task_seconds=duration))
+    with EmulatorServer(app) as server:
+        for key, value in environment(server.url).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("TRANSHUB_POLL_INTERVAL", "0.05")
+        options = ["--to", "en", "--provider", "alibaba", "-o", str(tmp_path / "out")]
+        result = invoke(
+            ["-c", "alibaba.max_concurrent_tasks=2", "image", "translate", *urls(100), *options]
+        )
+    assert result.exit_code == 0, result.stderr
+    starts = sorted(task.created_at for task in app.emulator.tasks.values())
+    assert len(starts) == 5
+    for start in starts:
+        running = [s for s in starts if s < start < s + duration]
+        assert len(running) <= 1, (start, starts)
+    # Two at once, not one: the first two tasks overlapped.
+    assert starts[1] < starts[0] + duration

@@ -130,3 +130,17 @@ def test_secrets_are_masked_in_repr_and_public_dict(monkeypatch: pytest.MonkeyPa
     assert SECRET not in str(settings.public_dict())
     assert settings.public_dict()["access_key_secret"] == "********"
     assert set(AlibabaSettings.secret_names()) == {"access_key_secret", "security_token"}
+
+
+def test_tasks_at_once_is_a_setting_with_the_documented_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from transhub_alibaba.provider import PROVIDER
+
+    assert PROVIDER.max_concurrent_tasks(AlibabaSettings()) == 4
+    monkeypatch.setenv("TRANSHUB_ALIBABA_MAX_CONCURRENT_TASKS", "7")
+    assert PROVIDER.max_concurrent_tasks(AlibabaSettings()) == 7
+    with pytest.raises(ValidationError, match="max_concurrent_tasks"):
+        AlibabaSettings(max_concurrent_tasks=0)

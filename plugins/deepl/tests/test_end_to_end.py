@@ -255,7 +255,7 @@ def test_confirm_shows_billed_characters_and_refuses_past_the_allowance(
 ) -> None:
     docx = make_docx(tmp_path / "short.docx", "tiny")
     shown = transhub_cli("doc", "translate", str(docx), "--to", "de", "--confirm", input="n\n")
-    assert "deepl: estimate 1 pages, 50000 billed characters; balance 500000 characters" in (
+    assert "deepl: estimate 1 page, 50000 billed characters; balance 500000 characters" in (
         shown.stderr
     )
     assert service.count("document.upload") == 0

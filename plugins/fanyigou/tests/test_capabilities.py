@@ -37,7 +37,7 @@ from transhub_fanyigou.capabilities.image import FanyigouImages, FanyigouOcr
 from transhub_fanyigou.capabilities.text import FanyigouDictionary, FanyigouText
 from transhub_fanyigou.client import FanyigouClient
 from transhub_fanyigou.codes import ChannelOccupiedError
-from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator
+from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator, outputs
 from transhub_fanyigou.provider import FANYIGOU, connect
 from transhub_fanyigou.settings import FanyigouSettings
 
@@ -127,6 +127,44 @@ def test_a_pdf_comes_back_as_pdf_for_same_and_for_pdf(
         .startswith(b"%PDF")
     )
     assert [r.fields["dtype"] for r in emulator.log.records("downloadFile")] == ["2", "2"]
+
+
+def test_a_translated_pdf_is_the_upload_labelled_and_as_large(
+    context: Context, samples: Any, tmp_path: Path, emulator: FanyigouEmulator
+) -> None:
+    """The emulator's translated PDF is the uploaded file with a labelling update
+    appended (so a large upload gives a large download, streamed by both sides),
+    still a valid PDF of the same pages."""
+    from pypdf import PdfReader
+
+    documents = FanyigouDocuments(context)
+    path = samples.pdf(pages=4)
+    task_id = documents.submit(DocumentRequest(path=path, target="zh", source="en"))
+    finish(documents.status, task_id)
+    saved = documents.download(task_id, tmp_path / "report.zh.pdf", OutputKind.SAME).path
+    original = path.read_bytes()
+    assert saved.read_bytes().startswith(original)
+    assert 0 < saved.stat().st_size - len(original) < 1024
+    reader = PdfReader(saved, strict=True)
+    assert len(reader.pages) == 4
+    assert reader.metadata is not None
+    assert reader.metadata.title == "[zh] Fanyigou emulator translation of report.pdf"
+
+
+def test_a_large_text_result_is_streamed_with_the_same_bytes(
+    context: Context, samples: Any, tmp_path: Path
+) -> None:
+    """The text result written a line at a time is byte for byte what
+    ``prefix_lines`` makes of the whole file (a BOM, CRLF, a lone CR, a form feed,
+    an invalid byte)."""
+    documents = FanyigouDocuments(context)
+    text = b"\xef\xbb\xbfone\r\ntwo\rthree\x0cfour\n\xffbad\n" + b"line of text\n" * 50_000
+    path = samples.folder / "long.txt"
+    path.write_bytes(text)
+    task_id = documents.submit(DocumentRequest(path=path, target="zh", source="en"))
+    finish(documents.status, task_id)
+    saved = documents.download(task_id, tmp_path / "long.zh.txt", OutputKind.SAME).path
+    assert saved.read_bytes() == outputs.prefix_lines(text, "zh")
 
 
 def test_a_docx_keeps_its_kind_with_every_run_labelled(

@@ -24,6 +24,7 @@ from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
 from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest
 from transhub.jobs.runner import fingerprint, maybe_submitted
+from transhub.jobs.saving import copy_outputs, landing
 from transhub.results import DocumentResult
 
 
@@ -125,7 +126,7 @@ class SingleFileDriver(Driver):
     ) -> DocumentResult:
         """Identical earlier work's result, copied to ``destination`` (and recorded)."""
         key = next(iter(prior.outputs))
-        outputs = self.runner.copy_outputs(prior, {key: destination}, request.overwrite)
+        outputs = copy_outputs(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, Item(**item.__dict__), outputs
         )
@@ -166,7 +167,7 @@ class SingleFileDriver(Driver):
             running = job.state is JobState.RUNNING
             status = runner.wait(job, implementation, fetch) if running else None
             destination = Path(job.items[0].plan["document"])
-            saved = download(job.task_id or "", runner.landing(job, destination))
+            saved = download(job.task_id or "", landing(job, destination))
             final = runner.place(
                 job, saved.path, destination, saved.sha256, job.items[0].fingerprint
             )
@@ -200,15 +201,20 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
+        item, request = self.parts(plan)
+        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
+
+    @staticmethod
+    def parts(plan: DocumentPlan) -> tuple[Item, DocumentJobRequest]:
+        """The journal item and job request a document plan is recorded as."""
         request = plan.request
         path = request.path.resolve()
-        destination = plan.destination.resolve()
         sha = file_digest(path)
         item = Item(
             position=0,
             input=str(request.path),
             fingerprint=plan.fingerprint,
-            plan={"document": str(destination)},
+            plan={"document": str(plan.destination.resolve())},
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
@@ -223,7 +229,7 @@ class DocumentDriver(SingleFileDriver):
             # The glossary sent (options.glossary_id) and the content it was made from.
             glossary_digest=request.glossary_digest,
         )
-        return self.run(plan.provider, item, job_request, destination, force=force)
+        return item, job_request
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
@@ -271,6 +277,12 @@ class ConvertDriver(SingleFileDriver):
 
     def run_plan(self, plan: ConvertPlan, *, force: bool) -> DocumentResult:
         """Convert one document plan (see :meth:`Hub.prepare_convert`)."""
+        item, request = self.parts(plan)
+        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
+
+    @staticmethod
+    def parts(plan: ConvertPlan) -> tuple[Item, ConvertJobRequest]:
+        """The journal item and job request a conversion plan is recorded as."""
         path, destination = plan.path.resolve(), plan.destination.resolve()
         sha = file_digest(path)
         item = Item(
@@ -284,7 +296,7 @@ class ConvertDriver(SingleFileDriver):
         request = ConvertJobRequest(
             path=path, format=plan.format, source=plan.source, overwrite=plan.overwrite
         )
-        return self.run(plan.provider, item, request, destination, force=force)
+        return item, request
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a conversion job from its recorded state to completed."""

@@ -14,6 +14,7 @@ from transhub.files import file_digest
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.requests import ImageJobRequest
+from transhub.jobs.saving import landing
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -67,11 +68,11 @@ class ImageResults(Driver):
             if artifact in outputs:
                 continue  # saved before the last run stopped
             destination = output_name(
-                spec.output_dir, item.plan["stem"], spec.target, artifact, reference
+                spec.folder, item.plan["stem"], spec.target, artifact, reference
             )
             try:
                 landed = translator.download(
-                    job.task_id or "", result, artifact, self.runner.landing(job, destination)
+                    job.task_id or "", result, artifact, landing(job, destination)
                 )
             except ResultExpiredError:
                 raise  # the whole task's results are gone

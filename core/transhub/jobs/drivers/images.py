@@ -25,6 +25,7 @@ from transhub.jobs.drivers.image_results import ImageResults
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.requests import ImageJobRequest
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
+from transhub.jobs.saving import copy_outputs
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -95,18 +96,9 @@ class ImageDriver(ImageResults):
     def _translate(
         self, plan: ImagePlan, *, force: bool, workers: int, on_settled: Settled | None
     ) -> dict[ImageSource, ImageOutcome]:
-        cls, output_dir, overwrite = plan.implementation, plan.output_dir, plan.overwrite
-        target, source, options, stems = plan.target, plan.source, plan.options, plan.stems
-        unique = plan.images
+        cls, stems, unique = plan.implementation, plan.stems, plan.images
         provider = cls.provider.name
-        request = ImageJobRequest(
-            target=target,
-            source=source,
-            options=options,
-            output_dir=output_dir.resolve(),
-            overwrite=overwrite,
-        )
-        items = self._items(plan)
+        request, items = self.recorded(plan)
         self._channels = threading.BoundedSemaphore(max(1, workers))
         outcomes: dict[ImageSource, ImageOutcome] = {}
 
@@ -152,6 +144,19 @@ class ImageDriver(ImageResults):
                             settle(s, found)
             todo = [s for s in todo if s not in outcomes]
         return outcomes
+
+    @classmethod
+    def recorded(cls, plan: ImagePlan) -> tuple[ImageJobRequest, dict[ImageSource, Item]]:
+        """The job request an image plan is recorded with, and each distinct image's
+        item (``--queue`` records them as a batch run would)."""
+        request = ImageJobRequest(
+            target=plan.target,
+            source=plan.source,
+            options=plan.options,
+            output_dir=plan.output_dir.resolve(),
+            overwrite=plan.overwrite,
+        )
+        return request, cls._items(plan)
 
     @staticmethod
     def _items(plan: ImagePlan) -> dict[ImageSource, Item]:
@@ -317,7 +322,7 @@ class ImageDriver(ImageResults):
     ) -> ImageOutcome:
         """An identical earlier image's result copied to this batch's names."""
         destinations = {
-            artifact: output_name(request.output_dir, stem, request.target, artifact, saved["path"])
+            artifact: output_name(request.folder, stem, request.target, artifact, saved["path"])
             for artifact, saved in prior.outputs.items()
         }
         item = Item(
@@ -330,7 +335,7 @@ class ImageDriver(ImageResults):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = self.runner.copy_outputs(prior, destinations, request.overwrite)
+        outputs = copy_outputs(prior, destinations, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, item, outputs, prior.code
         )

@@ -40,6 +40,8 @@ STANDARD_ENV: dict[str, str] = {
 }
 
 DEFAULT_REGION = "cn-hangzhou"
+#: Image tasks in flight at once unless set (docs/providers/alibaba.md says why).
+DEFAULT_CONCURRENT_TASKS = 4
 
 #: Regions with their own Machine Translation endpoint; the others share the central one.
 REGION_ENDPOINTS: dict[str, str] = {
@@ -96,6 +98,14 @@ class AlibabaSettings(ProviderSettings):
         None,
         description="Full base URL overriding the region's endpoint "
         "(plain http:// only on loopback, for the emulator).",
+    )
+    # The reference gives no limit on tasks in flight; four keeps a batch polite
+    # towards the per-user throttle (Throttling.User) and is fast enough.
+    max_concurrent_tasks: int = Field(
+        DEFAULT_CONCURRENT_TASKS,
+        ge=1,
+        le=64,
+        description="Image tasks (of up to 20 URLs each) running at once.",
     )
 
     # The names given explicitly to the constructor (``-c`` overrides), so errors

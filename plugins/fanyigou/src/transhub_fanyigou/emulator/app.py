@@ -111,8 +111,9 @@ class FanyigouApp:
         )
         if isinstance(result, FileAnswer):
             response = Response(
-                result.data, status=200, content_type="application/octet-stream;charset=UTF-8"
+                result.pieces(), status=200, content_type="application/octet-stream;charset=UTF-8"
             )
+            response.content_length = result.size
             response.headers["Content-Disposition"] = (
                 f"attachment; filename*=UTF-8''{_quote(result.filename)}"
             )

@@ -2,8 +2,11 @@
 
 * Text comes back with each line prefixed ``[<target>] ``.
 * Word, PowerPoint and Excel files (OOXML) come back with every text run prefixed.
-* A PDF (``dtype`` 2, or a conversion to PDF) is generated: one page per counted page,
-  saying which file it stands for.
+* A translated PDF is the uploaded PDF with an incremental update appended whose
+  document information (title, subject) says which file it stands for: as large as
+  the upload, as a real translation is, and streamed from disk, never held in memory.
+* A PDF of another kind (``dtype`` 2 of a Word file, or a conversion to PDF) is
+  generated: one page per counted page, saying which file it stands for.
 * A Word file generated from a PDF (``dtype`` 3 of a PDF, or a conversion to Word) and
   an Excel sheet (conversion to Excel) are minimal valid documents with the same label.
 * A conversion to PPTX or OFD is a ZIP container holding the label (a real slide deck
@@ -18,6 +21,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 LABEL = "Fanyigou emulator"
@@ -35,6 +39,55 @@ def prefix_lines(data: bytes, target: str) -> bytes:
     text = data[len(bom) :].decode("utf-8", errors="replace")
     lines = text.splitlines(keepends=True)
     return bom + "".join(f"[{target}] {line}" for line in lines).encode("utf-8")
+
+
+def prefix_text_file(source: Path, destination: Path, target: str) -> None:
+    """:func:`prefix_lines` from file to file, a line at a time, never the whole
+    file in memory.  The same bytes: every break :meth:`str.splitlines` finds lies
+    inside a piece cut at ``\\n``, and no UTF-8 character contains that byte."""
+    with source.open("rb") as original, destination.open("wb") as copy:
+        first = True
+        for line in original:
+            bom = b"\xef\xbb\xbf" if first and line.startswith(b"\xef\xbb\xbf") else b""
+            first = False
+            copy.write(bom + prefix_lines(line[len(bom) :], target))
+
+
+def pdf_update(source: Path, label: str) -> bytes:
+    """The incremental update that labels a copy of the PDF at ``source``: a new
+    document information dictionary and the cross-reference section and trailer
+    pointing at it (``/Prev``: the original's).  Only the trailer is read."""
+    from pypdf import PdfReader
+
+    with source.open("rb") as handle:
+        reader = PdfReader(handle)
+        size = int(cast(Any, reader.trailer["/Size"]))
+        root = reader.trailer.raw_get("/Root")
+        end = handle.seek(0, io.SEEK_END)
+        handle.seek(max(0, end - 2048))
+        previous = int(re.findall(rb"startxref\s+(\d+)", handle.read())[-1])
+    shown = _pdf_text(label)
+    update = io.BytesIO()
+    update.write(b"\n")
+    info = end + update.tell()
+    update.write(
+        b"%d 0 obj\n<< /Title (%s) /Subject (%s) /Producer (%s) >>\nendobj\n"
+        % (size, shown, shown, _pdf_text(LABEL))
+    )
+    xref = end + update.tell()
+    # Object 0's entry first, as writers put it (strict readers expect it).
+    update.write(b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (size, info))
+    update.write(
+        b"trailer\n<< /Size %d /Root %d %d R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n"
+        % (size + 1, root.idnum, root.generation, size, previous, xref)
+    )
+    return update.getvalue()
+
+
+def _pdf_text(text: str) -> bytes:
+    """``text`` as the inside of a PDF literal string (ASCII; anything else ``?``)."""
+    shown = text.encode("ascii", "replace")
+    return shown.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
 def prefix_ooxml(source: Path, destination: Path, target: str) -> None:
@@ -68,9 +121,7 @@ def pdf(lines_per_page: list[list[str]]) -> bytes:
     for lines in lines_per_page or [[LABEL]]:
         commands = ["BT /F1 12 Tf 56 780 Td 16 TL"]
         for line in lines:
-            shown = line.encode("ascii", "replace").decode("ascii")
-            shown = shown.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            commands.append(f"({shown}) Tj T*")
+            commands.append(f"({_pdf_text(line).decode('ascii')}) Tj T*")
         commands.append("ET")
         stream = "\n".join(commands).encode("ascii")
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
@@ -188,10 +239,14 @@ def labelled_zip(name: str, lines: list[str]) -> bytes:
 
 
 def _zip(members: dict[str, str]) -> bytes:
+    """The members zipped with a fixed date: the same result asked twice (a download
+    retried after a cut) is the same bytes, as the service's stored file is."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
-            archive.writestr(name, text.encode("utf-8"))
+            member = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, text.encode("utf-8"))
     return out.getvalue()
 
 

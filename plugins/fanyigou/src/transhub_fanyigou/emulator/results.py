@@ -3,6 +3,8 @@ stand-ins for translated and converted documents, never translations."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,13 +27,38 @@ _EXTENSIONS = {"word": "docx", "excel": "xlsx", "pptx": "pptx", "pdf": "pdf", "o
 CONVERSIONS = {code: (name, _EXTENSIONS[name]) for code, name in facts.CONVERSION_FORMATS.items()}
 
 
+#: Pieces a stored result is streamed in.
+_PIECE = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class FileAnswer:
-    """A result to send as ``application/octet-stream``."""
+    """A result to send as ``application/octet-stream``: the file at ``path``
+    streamed from disk (when given), then ``data``."""
 
     data: bytes
     filename: str
     headers: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+    #: Whether ``path`` was written for this answer (removed once sent).
+    temporary: bool = False
+
+    @property
+    def size(self) -> int:
+        """The length of the answer's body."""
+        return (self.path.stat().st_size if self.path else 0) + len(self.data)
+
+    def pieces(self) -> Iterator[bytes]:
+        """The body, a piece at a time."""
+        if self.path is not None:
+            try:
+                with self.path.open("rb") as handle:
+                    while piece := handle.read(_PIECE):
+                        yield piece
+            finally:
+                if self.temporary:
+                    self.path.unlink(missing_ok=True)
+        yield self.data
 
 
 def document_result(  # noqa: PLR0911 - one answer per kind of result
@@ -57,34 +84,65 @@ def document_result(  # noqa: PLR0911 - one answer per kind of result
     if dtype == "2":
         if kind not in _WORD_KINDS | {"pdf"}:
             return answer(302, msg="该文件类型不支持下载pdf")
+        if kind == "pdf":  # the upload itself, labelled by an incremental update
+            return file_answer(task, outputs.pdf_update(task.file, label), "pdf", path=task.file)
         pages = [[label, f"page {n} of {task.pages}"] for n in range(1, task.pages + 1)]
         return file_answer(task, outputs.pdf(pages), "pdf")
     if dtype != "3":
         return answer(106, msg="dtype错误")
     if kind == "txt":
-        return file_answer(task, outputs.prefix_lines(task.file.read_bytes(), task.target), "txt")
+        result = _result_file(folder, task, "txt")
+        outputs.prefix_text_file(task.file, result, task.target)
+        return file_answer(task, b"", "txt", path=result, temporary=True)
     if kind == "pdf":
         # dtype 3 of a PDF is a Word file (the reference: "word文件(支持格式:word、pdf)").
         return file_answer(task, outputs.docx([label]), "docx")
     if kind in _OOXML:
-        result = folder / f"result-{task.tid}.{kind}"
+        result = _result_file(folder, task, kind)
         try:
             outputs.prefix_ooxml(task.file, result, task.target)
         except (OSError, ValueError, KeyError):
+            result.unlink(missing_ok=True)
             return answer(329)
-        return file_answer(task, result.read_bytes(), kind)
+        return file_answer(task, b"", kind, path=result, temporary=True)
     # Legacy binary formats: returned as they are, labelled by a header.
-    return file_answer(task, task.file.read_bytes(), kind, unchanged=True)
+    return file_answer(task, b"", kind, unchanged=True, path=task.file)
 
 
-def file_answer(task: Task, data: bytes, extension: str, *, unchanged: bool = False) -> FileAnswer:
-    """A result file, with the emulator's label and any detected language in its headers."""
+def _result_file(folder: Path, task: Task, extension: str) -> Path:
+    """A new file for one download's result (two downloads of a task may overlap)."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(
+        prefix=f"result-{task.tid}-", suffix=f".{extension}", dir=folder
+    )
+    os.close(handle)
+    return Path(name)
+
+
+def file_answer(
+    task: Task,
+    data: bytes,
+    extension: str,
+    *,
+    unchanged: bool = False,
+    path: Path | None = None,
+    temporary: bool = False,
+) -> FileAnswer:
+    """A result file (``path`` streamed, then ``data``), with the emulator's label
+    and any detected language in its headers."""
     headers = {"X-Emulator": "transhub-fanyigou" + ("; content unchanged" if unchanged else "")}
     if task.kind in ("translate", "image") and task.source in ("", "auto"):
         detected = inspection.detect(task.file, task.doc_type)
         if detected:
             headers["detectLanguage"] = detected
-    return FileAnswer(data=data, filename=f"{task.title}.{extension}", headers=headers)
+    return FileAnswer(
+        data=data,
+        filename=f"{task.title}.{extension}",
+        headers=headers,
+        path=path,
+        temporary=temporary,
+    )
 
 
 def progress(task: Task, now: float, duration: float, image_done_status: int) -> dict[str, Any]:

@@ -1,0 +1,51 @@
+"""``--queue``: the batch commands' branch that records their jobs for cluster
+workers and returns at once, printing the job ids (``docs/cluster.md``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from transhub.cli.output import OutputMode, Records, note, table
+from transhub.counts import counted
+
+if TYPE_CHECKING:
+    from transhub.cli.runtime import Runtime
+    from transhub.cluster.submit import Submission
+
+
+def submit(runtime: Runtime, fill: Callable[[Submission], None], *, mode: OutputMode) -> int:
+    """Record the jobs ``fill`` adds (every claim committed), then enqueue them, and
+    print one record per input: its ``job_id`` and that job's ``state``."""
+    from transhub.cluster.submit import Submission
+
+    submission = Submission(runtime.hub)
+    try:
+        fill(submission)
+    finally:
+        submission.close()  # what was recorded is enqueued, whatever stopped the rest
+    rows = [s.record() for s in submission.submitted]
+    with Records(mode, many=True) as records:
+        for row in rows:
+            records.add(row)
+    if mode is OutputMode.TEXT:
+        table(
+            [(r["input"], r["job_id"], r["provider"], r["state"]) for r in rows],
+            ("input", "job_id", "provider", "state"),
+        )
+        jobs = dict.fromkeys(r["job_id"] for r in rows)
+        shown = " ".join(list(jobs)[:3]) + (" …" if len(jobs) > 3 else "")
+        note(f"queued {counted(len(jobs), 'job')}: `transhub jobs wait {shown}` follows them")
+    return 0
+
+
+def unbudgeted(*, max_pages: int | None = None, confirm: bool = False) -> None:
+    """``--queue`` records the jobs without quoting them: the budget guard's options are
+    refused with it rather than ignored."""
+    from transhub.errors import UsageError
+
+    if max_pages is not None or confirm:
+        raise UsageError(
+            "--queue cannot be combined with --max-pages or --confirm: quote the batch "
+            "first (`transhub doc pages`), then queue it"
+        )

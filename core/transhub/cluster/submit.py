@@ -1,0 +1,215 @@
+"""Submitting to the cluster (``--queue``): validated plans recorded in the journal as
+unowned jobs in ``submitting`` (nothing sent), then put on the queue.
+
+The journal row is the truth and the queue an outbox: each claim commits first, and
+only then are the new jobs enqueued (``queueing_lock=job_id``: at most once in the
+queue).  A submitter killed between the two leaves unowned jobs that no queue entry
+names; the reconciler of every ``transhub worker`` enqueues them.  An input whose work
+a job already holds — a duplicate in this submission, another submitter's, an earlier
+result — is that job (the journal's fingerprint claims), and is paid once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transhub.cluster.queue import priority
+from transhub.errors import ConfigurationError
+from transhub.jobs.claims import Holder, this_process
+from transhub.jobs.model import Item, JobState
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from transhub.api import Hub
+    from transhub.capabilities.image import ImageOptions
+    from transhub.jobs.plans import ConvertPlan, DocumentPlan
+    from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, JobRequest
+    from transhub.journal import Journal
+    from transhub.store import ResultsStore
+
+
+def cluster_url(journal: Journal) -> str:
+    """The PostgreSQL URL of a cluster journal; a one-line error for any other."""
+    url = str(getattr(getattr(journal, "location", None), "url", None) or "")
+    if not url.startswith(("postgresql://", "postgres://")):
+        shown = getattr(journal, "shown", None) or getattr(journal, "path", "")
+        raise ConfigurationError(
+            f"--queue and `transhub worker` need a PostgreSQL journal, and this one is "
+            f"{shown}: set journal.url (TRANSHUB_JOURNAL_URL) to postgresql://… "
+            "(see docs/cluster.md)"
+        )
+    return url
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One input of a submission and the job that holds its work."""
+
+    input: str
+    job_id: str
+    provider: str
+    capability: str
+    state: str
+
+    def record(self) -> dict[str, Any]:
+        """The input's record (``--json``), in the shared vocabulary."""
+        return {
+            "input": self.input,
+            "job_id": self.job_id,
+            "provider": self.provider,
+            "capability": self.capability,
+            "state": self.state,
+        }
+
+
+class Submission:
+    """Plans recorded as queued jobs; :meth:`enqueue` after every claim committed."""
+
+    def __init__(self, hub: Hub) -> None:
+        from transhub.store import configured_store
+
+        self.hub = hub
+        self.journal = hub.journal
+        self.url = cluster_url(self.journal)
+        self.store: ResultsStore = configured_store(hub.settings)
+        self.owner = str(this_process())
+        self.submitted: list[Submitted] = []
+        #: ``job_id -> (provider, priority)`` to put on the queue (the outbox).
+        self._outbox: dict[str, tuple[str, int]] = {}
+        self._app: procrastinate.App | None = None
+
+    def documents(self, plans: list[DocumentPlan], *, force: bool) -> None:
+        """Record document translations (one job each)."""
+        from transhub.jobs.drivers.documents import DocumentDriver
+
+        for plan in plans:
+            item, request = DocumentDriver.parts(plan)
+            self._single(plan.provider, "document", item, request, plan.destination, force)
+
+    def conversions(self, plans: list[ConvertPlan], *, force: bool) -> None:
+        """Record conversions (one job each)."""
+        from transhub.jobs.drivers.documents import ConvertDriver
+
+        for plan in plans:
+            item, request = ConvertDriver.parts(plan)
+            self._single(plan.provider, "convert", item, request, plan.destination, force)
+
+    def _single(
+        self,
+        provider: str,
+        capability: str,
+        item: Item,
+        request: DocumentJobRequest | ConvertJobRequest,
+        destination: Path,
+        force: bool,
+    ) -> None:
+        assert item.input_sha256 is not None
+        self.store.stage(request.path, item.input_sha256)
+        request = request.model_copy(update={"queued": True, "overwrite": False})
+        # Named only: the worker puts it in the store, under the job's id.
+        item.plan = {"document": destination.name}
+        self._claim(provider, capability, request, [item], per_job=1, force=force)
+
+    def images(
+        self,
+        inputs: list[str],
+        target: str,
+        *,
+        source: str | None,
+        provider: str | None,
+        options: ImageOptions,
+        force: bool,
+    ) -> None:
+        """Record an image batch: tasks of the provider's size, as a local run makes."""
+        from transhub.jobs.drivers.images import ImageDriver
+
+        # Validated and routed as a local run; the results go to the store, not here.
+        plan = self.hub.prepare_images(
+            inputs, target, source=source, provider=provider, options=options, overwrite=True
+        )
+        request, items = ImageDriver.recorded(plan)
+        for item in items.values():
+            if item.input_sha256:
+                self.store.stage(Path(item.plan["path"]), item.input_sha256)
+        # The folder is the store's, set by the worker that places the job.
+        request = request.model_copy(
+            update={"queued": True, "output_dir": None, "overwrite": False}
+        )
+        unique = plan.images
+        claimed = self._claim(
+            plan.provider, "image", request, [items[s] for s in unique],
+            per_job=plan.implementation.max_per_task, force=force,
+        )  # fmt: skip
+        by_source = dict(zip(unique, claimed, strict=True))
+        # In input order, repeats included (each is its first occurrence's job).
+        self.submitted.extend(
+            Submitted(s.label, *by_source[s][1:]) for s in plan.inputs if s in by_source
+        )  # fmt: skip
+
+    def _claim(
+        self,
+        provider: str,
+        capability: str,
+        request: JobRequest,
+        items: list[Item],
+        *,
+        per_job: int,
+        force: bool,
+    ) -> list[tuple[str, str, str, str, str]]:
+        """Claim ``items``; the new jobs are released at once (unowned: for a worker)
+        and go to the outbox, as do orphaned queued jobs that hold the same work."""
+        slots = self.journal.claim(
+            provider=provider, capability=capability, request=lambda _items: request,
+            items=items, owner=self.owner, per_job=per_job, force=force,
+        )  # fmt: skip
+        rows = []
+        for item, slot in zip(items, slots, strict=True):
+            state = JobState.SUBMITTING.value
+            holder = slot.holder
+            if holder is None:
+                if slot.job_id not in self._outbox:
+                    self.journal.release(slot.job_id, self.owner)
+                self._outbox[slot.job_id] = (provider, 0)
+            else:
+                state = self._held(holder, provider)
+            rows.append((item.input, slot.job_id, provider, capability, state))
+        if capability != "image":
+            self.submitted.extend(Submitted(*row) for row in rows)
+        self.enqueue()  # committed: the workers may start on these now
+        return rows
+
+    def _held(self, holder: Holder, provider: str) -> str:
+        """The state of the job that holds an input's work; an orphaned queued one is
+        put on the queue again (its worker died before the reconciler saw it)."""
+        if (
+            holder.orphan
+            and not holder.may_have_been_submitted
+            and self.journal.get(holder.job_id).request.queued
+        ):
+            self._outbox[holder.job_id] = (provider, priority(holder.state.value))
+        return holder.state.value
+
+    def enqueue(self) -> int:
+        """Put the recorded jobs not yet on the queue on their providers' queues; how
+        many were put.  Called after each claim (so workers start on the first jobs
+        while later ones are still being recorded) and at the end."""
+        from transhub.cluster.queue import enqueue, make_app
+
+        if not self._outbox:
+            return 0
+        if self._app is None:
+            self._app = make_app(self.url).open()
+        outbox, self._outbox = self._outbox, {}
+        return enqueue(self._app, [(job, *where) for job, where in outbox.items()])
+
+    def close(self) -> None:
+        """Enqueue what is left and close the queue's connection."""
+        try:
+            self.enqueue()
+        finally:
+            if self._app is not None:
+                self._app.close()
+                self._app = None

@@ -1,0 +1,95 @@
+"""Result files on disk: where a download lands before it is placed, moving it into
+place without replacing a file that is not the job's, and copies of saved results,
+each checked against the SHA-256 recorded when it was saved.  The journal's records
+of them are the runner's (:mod:`transhub.jobs.runner`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from transhub.errors import ResultExpiredError
+from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.jobs.model import Item, Job
+
+log = logging.getLogger("transhub.jobs")
+
+
+def landing(job: Job, destination: Path) -> Path:
+    """Where a provider writes a result before the core moves it into place: a
+    hidden file beside the destination, named after the job (a killed run's
+    leftovers there are removed first)."""
+    landing = destination.with_name(f".{destination.name}.{job.id}.download")
+    remove_stale_parts(landing)
+    landing.unlink(missing_ok=True)
+    return landing
+
+
+def move_into_place(landed: Path, destination: Path, sha256: str, *, overwrite: bool) -> Path:
+    """Move ``landed`` to ``destination`` (or, unless ``overwrite``, to the next free
+    name when a different file appeared there meanwhile: that file is kept); where
+    the result went."""
+    if overwrite:
+        landed.replace(destination)
+        return destination
+    target = destination
+    while True:
+        try:
+            os.link(landed, target)
+        except FileExistsError:
+            if file_digest(target) == sha256:
+                break  # this job's own result, saved by a run that died before recording it
+            log.warning("%s appeared meanwhile and is kept; the result goes elsewhere", target)
+            target = unique_path(target)
+            continue
+        break
+    landed.unlink()
+    return target
+
+
+def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
+    """Copy a prior result's files to these destinations (a file already at its
+    destination stays)."""
+    outputs: dict[str, Any] = {}
+    for artifact, saved in prior.outputs.items():
+        destination = destinations.get(artifact)
+        if destination is None:
+            continue
+        if Path(saved["path"]) != destination.resolve():
+            with (
+                atomic_writer(destination, overwrite=overwrite) as handle,
+                Path(saved["path"]).open("rb") as source,
+            ):
+                shutil.copyfileobj(source, handle)
+        outputs[artifact] = {
+            "path": str(destination.resolve()),
+            "sha256": saved["sha256"],
+            "size": saved.get("size"),
+        }
+    return outputs
+
+
+def copy_saved(job: Job, folder: Path) -> list[Path]:
+    """Copy a job's saved result files into ``folder``, checking each against the
+    SHA-256 recorded when it was saved."""
+    if not any(item.outputs for item in job.items):
+        raise ResultExpiredError(
+            f"job {job.id}: the provider no longer keeps the result, and none was saved"
+        )
+    written = []
+    for item in job.items:
+        for saved in item.outputs.values():
+            path = Path(saved["path"])
+            if not path.is_file() or file_digest(path) != saved["sha256"]:
+                raise ResultExpiredError(
+                    f"job {job.id}: the provider no longer keeps the result and the saved "
+                    f"copy {path} is missing or changed"
+                )
+            destination = folder / path.name
+            with atomic_writer(destination) as handle, path.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+            written.append(destination)
+    return written
