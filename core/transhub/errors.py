@@ -39,10 +39,19 @@ class TranshubError(Exception):
 
     ``retryable`` is true only when sending the same request again cannot start a
     second paid task (the provider refused it, or it never left this machine).
+
+    ``refused`` is true only when the provider turned the request away *before any
+    payment*, for a reason of its own account or capacity — quota or balance used
+    up, throttling that outlasted the retry budget, every channel busy — so that no
+    task exists and nothing was charged, and another provider may take the same
+    request (``--fallback``, :mod:`transhub.jobs.fallback`).  Each plugin's
+    status-to-error map sets it, code by code; an error of unknown fate (a dropped
+    connection, a 5xx after a paid request left) is never refused.
     """
 
     kind = "failure"
     retryable = False
+    refused = False
 
     def __init__(
         self,
@@ -55,6 +64,7 @@ class TranshubError(Exception):
         retryable: bool | None = None,
         retry_after: float | None = None,
         hint: str | None = None,
+        refused: bool | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -64,6 +74,8 @@ class TranshubError(Exception):
         self.request_id = request_id
         if retryable is not None:
             self.retryable = retryable
+        if refused is not None:
+            self.refused = refused
         self.retry_after = retry_after
         self.hint = hint
 
@@ -107,6 +119,7 @@ class TranshubError(Exception):
             "code": self.code,
             "request_id": self.request_id,
             "retryable": self.retryable,
+            "refused": self.refused,
         }
 
 

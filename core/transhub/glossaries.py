@@ -25,6 +25,7 @@ import json
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -352,6 +353,10 @@ def delete_glossary(hub: Hub, provider: str | None, glossary_id: str) -> None:
     """Delete a glossary at the provider and forget it."""
     cls = route_store(hub, provider)
     hub.instance(cls).delete(glossary_id)
+    with _RUN_LOCK:
+        known = _RUN_CACHE.get(hub, {})
+        for key in [k for k, v in known.items() if v == glossary_id]:
+            del known[key]
     book = open_book()
     try:
         book.forget(cls.provider.name, glossary_id)
@@ -387,6 +392,11 @@ def need_source(glossary: GlossaryFile, source: str | None) -> None:
         )
 
 
+#: Per run (per :class:`~transhub.api.Hub`): (provider, content digest) → glossary id.
+_RUN_CACHE: weakref.WeakKeyDictionary[Hub, dict[tuple[str, str], str]] = weakref.WeakKeyDictionary()
+_RUN_LOCK = threading.Lock()
+
+
 def glossary_for(
     hub: Hub, cls: Any, glossary: GlossaryFile, source: str, target: str
 ) -> tuple[str, str]:
@@ -408,5 +418,13 @@ def glossary_for(
     assert store is not None
     check_for(store, glossary)
     # The terms read once: the digest is of exactly what the provider receives.
-    glossary_id = ensure_glossary(hub, name, glossary, source, target)
-    return glossary_id, glossary.digest(source, target)
+    digest = glossary.digest(source, target)
+    with _RUN_LOCK:
+        known = _RUN_CACHE.setdefault(hub, {})
+        # Looked up (or created) once per run: a batch of N documents with one
+        # --glossary asks the provider once, not N times.
+        glossary_id = known.get((name, digest))
+        if glossary_id is None:
+            glossary_id = ensure_glossary(hub, name, glossary, source, target)
+            known[(name, digest)] = glossary_id
+    return glossary_id, digest

@@ -99,6 +99,7 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         on_status: StatusCallback | None = None,
         stop: threading.Event | None = None,
         glossary: str | Path | None = None,
+        fallback: bool | None = None,
     ) -> DocumentResult:
         """Translate one document and save the result in ``output_dir``.
 
@@ -109,6 +110,8 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         ``on_status(job_id, status)`` sees each progress change; setting ``stop``
         ends the wait (the task stays recorded for ``jobs resume``).  ``glossary``: a
         CSV/TSV file of term pairs the provider applies (see :meth:`prepare_document`).
+        ``fallback`` (default: the setting ``routing.fallback``): a refusal before any
+        payment moves the job to the next candidate (:mod:`transhub.jobs.fallback`).
         Many documents at once: :meth:`run_batch`.
         """
         plan = self.prepare_document(
@@ -121,6 +124,7 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
             output=output,
             overwrite=overwrite,
             glossary=glossary,
+            fallback=fallback,
         )
         return self._run_one(plan, force, on_status, stop)
 

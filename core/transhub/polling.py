@@ -24,6 +24,24 @@ _listener: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.Co
 )
 
 
+#: Whether a busy answer is given up on at once (another provider can take the work).
+_impatient: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "transhub_busy_fails_fast", default=False
+)
+
+
+@contextlib.contextmanager
+def busy_fails_fast(enabled: bool = True) -> Iterator[None]:
+    """Within the block (in this thread), :func:`retry_while_busy` gives up at the
+    first busy answer instead of waiting: set by the fallback when another provider
+    can take the work at once (see :mod:`transhub.jobs.fallback`)."""
+    token = _impatient.set(enabled)
+    try:
+        yield
+    finally:
+        _impatient.reset(token)
+
+
 @contextlib.contextmanager
 def reporting_waits(listener: Callable[[str], None] | None) -> Iterator[None]:
     """Within the block (in this thread), :func:`retry_while_busy` tells ``listener``
@@ -51,8 +69,9 @@ def retry_while_busy(
     provider refused the request before starting anything (all its channels busy), so
     calling again cannot pay twice — waiting longer each time, up to ``timeout``; then
     ``gave_up(last error)`` is raised.  The first wait is reported once
-    (``waiting for <what>``) to the listener of :func:`reporting_waits`."""
-    deadline = clock() + timeout
+    (``waiting for <what>``) to the listener of :func:`reporting_waits`.  Inside
+    :func:`busy_fails_fast`, the first busy answer gives up at once."""
+    deadline = clock() + (0.0 if _impatient.get() else timeout)
     delay = interval
     told = False
     while True:

@@ -27,7 +27,7 @@ from transhub.http import HttpClient
 from transhub.polling import wait_for
 from transhub.registry import Registry
 from transhub.results import ProviderStatus
-from transhub.router import Need, choose, language_fit
+from transhub.router import Candidate, Need, candidates, choose, language_fit
 from transhub.sandbox import for_hub as sandbox_mode
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
@@ -212,6 +212,22 @@ class ProviderPool:
         return (
             lang.source_language(source, own),
             lang.target_language(target, own) if target is not None else None,
+        )
+
+    def candidates(
+        self, capability: Capability, *, need: Need | None = None, report: bool = True
+    ) -> list[Candidate]:
+        """Every configured provider that fits, in routing order (the first is the one
+        :meth:`route` takes without ``--provider``; the rest are its fallbacks);
+        ``report``: log the skipped ones (see :func:`transhub.router.candidates`)."""
+        return candidates(
+            capability,
+            self.registry.implementations(capability),
+            configured=self._configured,
+            missing=self._missing,
+            need=need,
+            order=self.settings.routing.order,
+            report=report,
         )
 
     @staticmethod

@@ -20,6 +20,8 @@ class DocumentResult(Model):
     task_id: str
     job_id: str = ""
     pages: int | None = None
+    #: The characters the provider billed, where it reports them (DeepL).
+    billed_characters: int | None = None
     sha256: str = ""
     detected_language: str | None = None
     reused: bool = False

@@ -16,8 +16,10 @@ that need one are skipped, and when none remains the error says to pass ``--from
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,23 @@ Impl = type[Implementation[Any, Any]]
 
 INSTALL_HINT = "install a provider plugin, e.g. `pip install transhub-fanyigou`"
 FROM_HINT = "pass --from LANG: the providers that fit otherwise cannot detect the source"
+
+
+#: Why a provider is named (default: ``--provider``): set while the fallback routes.
+_named_by: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "transhub_named_by", default="--provider"
+)
+
+
+@contextlib.contextmanager
+def named_by(reason: str) -> Iterator[None]:
+    """Within the block, a provider named explicitly is logged as chosen for
+    ``reason`` (the fallback names the next candidate: "fallback from deepl")."""
+    token = _named_by.set(reason)
+    try:
+        yield
+    finally:
+        _named_by.reset(token)
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,21 @@ def options_fit(cls: Any, options: Any) -> str | None:
         if value and option not in offered:
             return f"does not offer the option {option.replace('_', '-')}"
     return None
+
+
+def output_format_fit(cls: Any, options: Any, extension: str) -> str | None:
+    """``None`` when ``cls`` can deliver a ``.extension`` document in the format
+    ``options.output_format`` asks for (or none is asked), else why not."""
+    wanted = (getattr(options, "output_format", None) or "").lower().lstrip(".")
+    if not wanted or wanted == extension:
+        return None
+    offered: frozenset[str] = getattr(cls, "output_formats", {}).get(extension, frozenset())
+    if wanted in offered:
+        return None
+    return (
+        f"cannot deliver a .{extension} document as .{wanted} "
+        f"(it converts .{extension} to: {', '.join(sorted(offered)) or 'nothing'})"
+    )
 
 
 def language_fit(cls: Any, source: str | None, target: str | None) -> str | None:
@@ -133,18 +167,19 @@ def candidates(
     need: Need | None = None,
     order: Sequence[str] = (),
     cost: Callable[[Impl], float | None] | None = None,
+    report: bool = True,
 ) -> list[Candidate]:
     """Every configured provider that fits, in routing order (see the module
     docstring); raises when none does.  The fallbacks of a request are the
-    candidates after the first, in this order."""
+    candidates after the first, in this order.  ``report``: log why each provider
+    is skipped (off when the same routing is asked again, for the fallbacks)."""
+    info = log.info if report else log.debug
     if not registered:
         raise RoutingError(f"no installed provider offers {capability.value}; {INSTALL_HINT}")
     ready = [c for c in registered if configured(c)]
     for cls in registered:
         if cls not in ready:
-            log.info(
-                "routing %s: skipping %s (not configured)", capability.value, cls.provider.name
-            )
+            info("routing %s: skipping %s (not configured)", capability.value, cls.provider.name)
     if not ready:
         raise missing_credentials(
             {c.provider.name: missing(c) for c in registered},
@@ -155,7 +190,7 @@ def candidates(
         reasons = {c.provider.name: need.fits(c) for c in ready}
         for name, reason in reasons.items():
             if reason is not None:
-                log.info("routing %s: skipping %s (%s)", capability.value, name, reason)
+                info("routing %s: skipping %s (%s)", capability.value, name, reason)
         fitting = [c for c in ready if reasons[c.provider.name] is None]
         if not fitting:
             # The request, not the set-up, is what no provider takes: an input error
@@ -193,7 +228,7 @@ def choose(
     if wanted is not None:
         for cls in registered:
             if cls.provider.name == wanted:
-                how = "--provider" if provider else f"defaults.{capability.value}"
+                how = _named_by.get() if provider else f"defaults.{capability.value}"
                 log.info("routing %s to %s (chosen by %s)", capability.value, wanted, how)
                 return cls
         source = "--provider" if provider else f"the setting defaults.{capability.value}"

@@ -125,6 +125,11 @@ class RoutingSettings(BaseModel):
         description="Providers to prefer, first first, e.g. ['deepl', 'fanyigou'] "
         "(or 'deepl,fanyigou'); unlisted providers come after.",
     )
+    fallback: bool = Field(
+        False,
+        description="Move a job the provider refuses before any payment (quota, "
+        "throttling, busy channels) to the next provider that fits (--fallback).",
+    )
 
     @field_validator("order", mode="before")
     @classmethod

@@ -24,6 +24,8 @@ class TextResult(Model):
     text: str
     source: str | None = None
     target: str
+    #: The characters the provider billed, where it reports them (DeepL).
+    billed_characters: int | None = None
 
 
 class TextOptions(Model):

@@ -9,6 +9,7 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    fallback_option,
     from_option,
     json_option,
     output_file_option,
@@ -46,6 +47,7 @@ class DictionaryCommand(click.Command):
     "--to", "target", metavar="LANG", help="The language wanted (omit: the dictionary's own)."
 )
 @provider_option
+@fallback_option
 @output_file_option
 @overwrite_option
 @json_option
@@ -56,12 +58,15 @@ def dictionary(
     source: str | None,
     target: str | None,
     provider: str | None,
+    fallback: bool | None,
     output: str | None,
     overwrite: bool,
     mode: OutputMode,
 ) -> None:
     """Look WORD up: pronunciations, meanings, inflections, examples, synonyms."""
-    entry = runtime.hub.lookup_word(word, source=source, target=target, provider=provider)
+    entry = runtime.hub.lookup_word(
+        word, source=source, target=target, provider=provider, fallback=fallback
+    )
     with Records(mode, many=False) as records:
         records.add(entry)
     if mode is OutputMode.TEXT:

@@ -11,6 +11,9 @@ from transhub.cli.output import (
     OutputMode,
     Records,
     batch_options,
+    fallback_option,
+    formality_option,
+    formality_value,
     from_option,
     glossary_option,
     json_option,
@@ -45,7 +48,14 @@ def doc() -> None:
 @click.option("--translate-images", is_flag=True, help="Also translate text inside images.")
 @click.option("--all-sheets", is_flag=True, help="Spreadsheets: translate every sheet.")
 @click.option("--pdf", "as_pdf", is_flag=True, help="Download the result as PDF.")
+@formality_option
+@click.option(
+    "--output-format",
+    metavar="EXT",
+    help="Deliver the translation as EXT where the provider converts (DeepL: a PDF as docx).",
+)
 @glossary_option
+@fallback_option
 @click.option(
     "--max-pages",
     type=click.IntRange(1),
@@ -72,7 +82,10 @@ def translate(
     translate_images: bool,
     all_sheets: bool,
     as_pdf: bool,
+    formality: str | None,
+    output_format: str | None,
     glossary: Path | None,
+    fallback: bool | None,
     max_pages: int | None,
     confirm: bool,
     overwrite: bool,
@@ -106,9 +119,12 @@ def translate(
             "bilingual": bilingual,
             "translate_images": translate_images,
             "all_sheets": all_sheets,
+            "formality": formality_value(formality),
+            "output_format": output_format.lower().lstrip(".") if output_format else None,
         },
         kind="pdf" if as_pdf else "same",
         glossary=str(glossary.resolve()) if glossary is not None else None,
+        fallback=fallback,
         overwrite=overwrite,
         jobs=jobs,
     )
@@ -161,6 +177,7 @@ def run_documents(
             output=kind,
             overwrite=spec.overwrite,
             glossary=spec.glossary,
+            fallback=spec.fallback,
         ),
         keep_going=keep_going,
     )
@@ -201,6 +218,7 @@ def document_record(done: Any) -> dict[str, Any]:
         "provider": done.provider,
         "status": done.status,
         "pages": result.pages if result else None,
+        "billed_characters": result.billed_characters if result else None,
         "code": error_code(error),
         "error": str(error) if error else None,
     }
@@ -225,18 +243,28 @@ def document_summary(items: list[Any]) -> None:
         if items[0].status == "reused":
             note("reused the result of an identical earlier translation (--force translates anew)")
         return
+    # A billed-characters column where a provider reported them (DeepL).
+    billed = any(done.result and done.result.billed_characters is not None for done in items)
     table(
         [
             (
                 done.input,
                 done.provider,
                 done.result.pages if done.result and done.result.pages is not None else "",
+                *([(done.result and done.result.billed_characters) or ""] if billed else []),
                 done.status,
                 done.result.output.resolve() if done.result else done.error,
             )
             for done in items
         ],
-        ("input", "provider", "pages", "status", "output or error"),
+        (
+            "input",
+            "provider",
+            "pages",
+            *(["billed_characters"] if billed else []),
+            "status",
+            "output or error",
+        ),
     )
 
 

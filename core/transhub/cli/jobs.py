@@ -137,6 +137,7 @@ def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
         ("state", state),
         ("task id", job.task_id),
         ("pages", job.pages),
+        ("billed characters", job.billed_characters),
         ("percent", job.percent),
         ("created", job.created_at),
         ("submitted", job.submitted_at),
@@ -147,6 +148,12 @@ def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
     ):
         if value not in (None, ""):
             click.echo(f"{key:>10}: {value}")
+    for number, tried in enumerate(job.attempts, 1):
+        # A provider that refused the job before any payment (--fallback moved it on).
+        click.echo(
+            f"{'attempt':>10}: {number}. {tried['provider']} refused it at {tried['at']} "
+            f"({tried['error']}, code {tried['code']}): {tried['message']}"
+        )
     for item in job.items:
         click.echo(f"{'input':>10}: {item.input} [{item.state}]")
         for artifact, saved in item.outputs.items():

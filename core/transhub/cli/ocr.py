@@ -9,6 +9,7 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    fallback_option,
     json_option,
     output_file_option,
     overwrite_option,
@@ -22,6 +23,7 @@ from transhub.cli.runtime import Runtime
 @click.argument("image", type=click.Path(path_type=Path))
 @click.option("--lang", "language", metavar="LANG", help="The text's language (omit to detect).")
 @provider_option
+@fallback_option
 @output_file_option
 @overwrite_option
 @json_option
@@ -31,12 +33,15 @@ def ocr(
     image: Path,
     language: str | None,
     provider: str | None,
+    fallback: bool | None,
     output: str | None,
     overwrite: bool,
     mode: OutputMode,
 ) -> None:
     """Print the lines of text recognised in IMAGE (with --json, with their boxes)."""
-    result = runtime.hub.recognize_text(image, language=language, provider=provider)
+    result = runtime.hub.recognize_text(
+        image, language=language, provider=provider, fallback=fallback
+    )
     with Records(mode, many=False) as records:
         records.add(result)
     if mode is OutputMode.TEXT:

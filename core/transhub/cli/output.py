@@ -319,6 +319,28 @@ glossary_option = click.option(
     help="A CSV/TSV of `source term,target term` lines the provider applies "
     "(needs --from; created once per content, reused after).",
 )
+fallback_option = click.option(
+    "--fallback/--no-fallback",
+    default=None,
+    help="When the provider refuses before any payment (quota, throttling, busy "
+    "channels), move to the next provider that fits (default: the setting "
+    "routing.fallback).",
+)
+#: DeepL's formality values ("default": no preference, the same as leaving it out).
+FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
+formality_option = click.option(
+    "--formality",
+    type=click.Choice(FORMALITIES),
+    help="Formal or informal address (providers that offer it; prefer_* falls back to "
+    "the default where the language has none).",
+)
+
+
+def formality_value(formality: str | None) -> str | None:
+    """The option's value as the request carries it ("default" asks for nothing)."""
+    return None if formality in (None, "default") else formality
+
+
 output_dir_option = click.option(
     "-o",
     "--output-dir",

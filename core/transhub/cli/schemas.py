@@ -106,6 +106,10 @@ class DocumentItemRecord(_Record):
     provider: str | None
     status: Status
     pages: int | None
+    billed_characters: int | None = Field(
+        description="Characters the provider billed for the job, where it reports them "
+        "(DeepL); null otherwise."
+    )
     code: str | None = Field(
         description="Why it failed: the provider's error code, else the class of problem "
         "(input, routing, job-failed…; an input refused under --keep-going says input)."
@@ -185,6 +189,17 @@ class JobItemRecord(_Record):
     )
 
 
+class AttemptRecord(_Record):
+    """A provider that refused the job before any payment (``--fallback`` then moved
+    it to the next candidate)."""
+
+    provider: str
+    error: str = Field(description="The class of problem: quota, rate-limit, …")
+    code: str | int | None = Field(description="The provider's own code (456, 320, …).")
+    message: str
+    at: str = Field(description="When it refused (UTC, ISO 8601).")
+
+
 class JobRecord(_Record):
     """Everything recorded of one job (``transhub jobs show``)."""
 
@@ -212,10 +227,11 @@ class JobRecord(_Record):
     sending_at: str | None
     batch_id: str | None
     billed_characters: int | None = Field(
-        description="Characters the provider billed, for providers that bill them (DeepL)."
+        description="Characters the provider billed, where it reports them (DeepL)."
     )
-    attempts: list[dict[str, Any]] = Field(
-        description="Earlier submits of this work (e.g. to another provider with --fallback)."
+    attempts: list[AttemptRecord] = Field(
+        description="Providers that refused the job before any payment, in order; the "
+        "job's provider is the one that took it."
     )
 
 

@@ -10,6 +10,9 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    fallback_option,
+    formality_option,
+    formality_value,
     from_option,
     glossary_option,
     json_option,
@@ -28,6 +31,18 @@ from transhub.cli.runtime import Runtime
 @from_option
 @provider_option
 @glossary_option
+@formality_option
+@click.option(
+    "--tag-handling",
+    type=click.Choice(("xml", "html")),
+    help="Treat TEXT as xml or html: translate only its text (providers that offer it).",
+)
+@click.option(
+    "--preserve-formatting",
+    is_flag=True,
+    help="Keep punctuation and case as they are (providers that offer it).",
+)
+@fallback_option
 @output_file_option
 @overwrite_option
 @json_option
@@ -39,6 +54,10 @@ def text(
     source: str | None,
     provider: str | None,
     glossary: Path | None,
+    formality: str | None,
+    tag_handling: str | None,
+    preserve_formatting: bool,
+    fallback: bool | None,
     output: str | None,
     overwrite: bool,
     mode: OutputMode,
@@ -52,8 +71,21 @@ def text(
         if text is None and sys.stdin.isatty():
             raise click.UsageError("give TEXT, or pipe the text in on standard input")
         text = sys.stdin.read().rstrip("\n")
+    from transhub.capabilities.text import TextOptions
+
+    options = TextOptions(
+        formality=formality_value(formality),
+        tag_handling=tag_handling,
+        preserve_formatting=preserve_formatting,
+    )
     result = runtime.hub.translate_text(
-        text, target, source=source, provider=provider, glossary=glossary
+        text,
+        target,
+        source=source,
+        provider=provider,
+        glossary=glossary,
+        options=options if options != TextOptions() else None,
+        fallback=fallback,
     )
     with Records(mode, many=False) as records:
         records.add(result)

@@ -35,18 +35,32 @@ class DocumentPlan:
     destination: Path
     kind: OutputKind = OutputKind.SAME
     overwrite: bool = False
+    #: The other candidates in routing order, and whether the job may move to them
+    #: when the provider refuses it before any payment (see transhub.jobs.fallback).
+    alternatives: tuple[str, ...] = ()
+    fallback: bool = False
+    #: The glossary file the request's glossary was made from (read again on a move).
+    glossary_file: str | None = None
 
     @property
     def provider(self) -> str:
         """The provider that will serve it."""
         return self.implementation.provider.name
 
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """The candidates the job may move to (none without fallback)."""
+        return self.alternatives if self.fallback else ()
+
     @cached_property
     def fingerprint(self) -> str:
-        """What makes two document translations the same work."""
+        """What makes two document translations the same work (with fallback, the
+        whole chain of candidates counts as the provider)."""
         from transhub.jobs.drivers.documents import document_fingerprint
 
-        return document_fingerprint(self.implementation, self.request, self.kind)
+        return document_fingerprint(
+            self.implementation, self.request, self.kind, fallbacks=self.fallbacks
+        )
 
     def with_prepared_task(self, task_id: str) -> DocumentPlan:
         """The same plan translating an upload the provider keeps (from its page count)."""

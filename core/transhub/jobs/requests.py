@@ -47,6 +47,18 @@ class _Request(BaseModel):
     queued: bool = False
 
 
+class FallbackSpec(BaseModel):
+    """Where a document job may move when its provider refuses it before any payment
+    (:mod:`transhub.jobs.fallback`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    #: Whether to move at all (``--fallback``); off, ``next`` only names them in a hint.
+    enabled: bool = False
+    #: The candidates still to try, in routing order.
+    next: tuple[str, ...] = ()
+
+
 class DocumentJobRequest(_Request):
     """A document translation: the file, languages, options and the output's form."""
 
@@ -61,6 +73,9 @@ class DocumentJobRequest(_Request):
     prepared_task_id: str | None = None
     #: The content hash of the glossary file behind ``options.glossary_id``.
     glossary_digest: str | None = None
+    #: The glossary file itself (a fallback provider makes its own glossary of it).
+    glossary_file: str | None = None
+    fallback: FallbackSpec = Field(default_factory=FallbackSpec)
 
     @field_validator("options", mode="before")
     @classmethod

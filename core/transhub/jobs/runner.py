@@ -232,13 +232,19 @@ class Runner:
             raise Interrupted("interrupted before submitting")
 
     def submit(
-        self, job: Job, implementation: Implementation[Any, Any], call: Callable[[], str]
+        self,
+        job: Job,
+        implementation: Implementation[Any, Any],
+        call: Callable[[], str],
+        *,
+        record_failure: bool = True,
     ) -> str:
         """Submit through ``implementation``, recording the outcome: the task id (in
         the journal and in the provider's task memory), a failure that cost nothing,
         or a failure of unknown fate (the job stays ``submitting``: "may have been
         submitted").  ``sending_at`` is written first, and only while this process
-        still owns the job."""
+        still owns the job.  Without ``record_failure``, a failure of known fate is
+        left for the caller to record (the fallback may move the job instead)."""
         self._check_stop()
         self.hold_channel(job)
         if not self.journal.begin_sending(job.id, self.owner):
@@ -258,7 +264,7 @@ class Runner:
                 self.journal.update(
                     job.id, message="may have been submitted", error=str(exc), error_kind=exc.kind
                 )
-            else:
+            elif record_failure:
                 self.fail(job, exc)
             raise
         stamp = now()
@@ -346,9 +352,11 @@ class Runner:
                 provider=job.provider,
             )
         stamp = now()
-        self.journal.update(
-            job.id, state=JobState.FINISHED, finished_at=stamp, pages=status.pages, percent=100.0
-        )
+        fields: dict[str, Any] = {"pages": status.pages, "percent": 100.0}
+        if status.billed_characters is not None:  # what the provider billed, where it says
+            fields["billed_characters"] = status.billed_characters
+            job.billed_characters = status.billed_characters
+        self.journal.update(job.id, state=JobState.FINISHED, finished_at=stamp, **fields)
         implementation.tasks.finished(job.task_id, datetime.fromisoformat(stamp).timestamp())
         job.state, job.finished_at = JobState.FINISHED, stamp
         return status

@@ -18,6 +18,8 @@ class _Spec(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     overwrite: bool = False
     jobs: int = 4
+    #: --fallback/--no-fallback (None: the setting routing.fallback).
+    fallback: bool | None = None
 
 
 class DocumentBatch(_Spec):

@@ -169,6 +169,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
 
     _JOB_FIELDS = frozenset(
         {
+            "provider",
             "state",
             "task_id",
             "prepared_task_id",

@@ -21,7 +21,7 @@ from transhub.capabilities.document import (
 from transhub.capabilities.kinds import Capability
 from transhub.errors import InputError, TranshubError
 from transhub.pool import ProviderPool
-from transhub.router import Need, options_fit
+from transhub.router import Need, options_fit, output_format_fit
 
 if TYPE_CHECKING:
     from transhub.jobs.plans import ConvertPlan, DocumentPlan
@@ -43,13 +43,16 @@ class DocumentPlanning(ProviderPool):
         output: OutputKind = OutputKind.SAME,
         overwrite: bool = False,
         glossary: str | Path | None = None,
+        fallback: bool | None = None,
     ) -> DocumentPlan:
         """Validate and route a document translation: its plan (the implementation,
         the request, where the result will go).  Nothing is sent, except that with
         ``glossary`` (a CSV/TSV of term pairs; needs ``source``) the provider's
         glossary for that file is looked up, or created once per content
         (:func:`~transhub.glossaries.ensure_glossary`): its content digest is part of
-        the plan's fingerprint.  Only providers that take glossaries are routed to."""
+        the plan's fingerprint.  Only providers that take glossaries are routed to.
+        The plan names the other candidates, to move to with ``fallback``."""
+        from transhub.jobs import fallback as fallbacks
         from transhub.jobs.plans import DocumentPlan
 
         path = Path(path)
@@ -65,15 +68,21 @@ class DocumentPlanning(ProviderPool):
                     validation.check_file(path, cls.limits, cls.provider.name)
                 except InputError as exc:
                     return exc
-            return options_fit(cls, options) or self._glossary_fit(cls, terms, src, dst)
+            return (
+                options_fit(cls, options)
+                or output_format_fit(cls, options, extension)
+                or self._glossary_fit(cls, terms, src, dst)
+            )
 
+        need = self._language_need(src, dst, fits)
         cls = cast(
             type[DocumentTranslator[Any, Any]],
-            self.route(
-                Capability.DOCUMENT, provider=provider, need=self._language_need(src, dst, fits)
-            ),
+            self.route(Capability.DOCUMENT, provider=provider, need=need),
         )
         name = cls.provider.name
+        others = fallbacks.alternatives(
+            self, Capability.DOCUMENT, name, provider=provider, need=need
+        )
         validation.check_file(path, cls.limits, name)
         validation.check_languages(cls.languages, src, dst, name)
         self._check_document_options(cls, options, output, extension)
@@ -92,7 +101,16 @@ class DocumentPlanning(ProviderPool):
         request = DocumentRequest(
             path=path, target=dst, source=src, options=options, glossary_digest=digest
         )
-        plan = DocumentPlan(cls, request, destination, output, overwrite)
+        plan = DocumentPlan(
+            cls,
+            request,
+            destination,
+            output,
+            overwrite,
+            alternatives=others,
+            fallback=fallbacks.enabled(self, fallback),
+            glossary_file=str(Path(glossary).resolve()) if glossary is not None else None,
+        )
         if (
             destination.exists()
             and not overwrite
@@ -113,6 +131,9 @@ class DocumentPlanning(ProviderPool):
         for option, value in options.model_dump().items():
             if value and option not in cls.options:
                 raise InputError(f"{name} does not offer the option {option.replace('_', '-')}")
+        reason = output_format_fit(cls, options, extension)
+        if reason is not None:
+            raise InputError(f"{name} {reason}")
         if options.industry is not None and cls.industries:
             key = options.industry.strip().lower()
             if key not in cls.industries and key not in cls.industries.values():

@@ -126,3 +126,13 @@ def test_other_codes_fall_back_on_the_http_status(
 def test_endpoint_errors_point_at_the_endpoint_setting() -> None:
     error = codes.error_for("InvalidAction.NotFound", http_status=404)
     assert "TRANSHUB_ALIBABA_ENDPOINT" in str(error)
+
+
+def test_only_arrears_and_throttling_are_refused_before_payment() -> None:
+    # What --fallback may move to another provider (transhub.jobs.fallback).
+    refused = {c for c in codes.BUSINESS if codes.error_for(c).refused}
+    assert refused == {113}
+    assert codes.error_for("Throttling.User", http_status=400).refused
+    assert codes.error_for(None, http_status=429).refused
+    for code in ("InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "InternalError"):
+        assert not codes.error_for(code, http_status=400).refused, code

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from transhub.emulation import EmulatorServer
@@ -25,6 +26,13 @@ from transhub_deepl.sandbox import environment
 def transhub_plugins() -> str | None:
     """Only this plugin (a test that routes between providers overrides it)."""
     return "deepl"
+
+
+@pytest.fixture
+def both(transhub_sandbox: Callable[..., Any]) -> Iterator[dict[str, Any]]:
+    """Fanyigou's and DeepL's emulators running, both providers configured (for a
+    module whose ``transhub_plugins`` loads both)."""
+    yield {name: transhub_sandbox(name) for name in ("fanyigou", "deepl")}
 
 
 @pytest.fixture(autouse=True)

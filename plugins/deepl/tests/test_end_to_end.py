@@ -22,6 +22,7 @@ def test_text_detects_the_source_and_says_so(service: Any, transhub_cli: Callabl
         "text": "[EN-GB] Hallo Welt, schöne Grüße",
         "source": "de",
         "target": "en-GB",
+        "billed_characters": len("Hallo Welt, schöne Grüße"),
     }
     assert service.count("translate") == 2
 

@@ -132,3 +132,16 @@ def test_settings_endpoints_and_the_standard_variable(monkeypatch: pytest.Monkey
     monkeypatch.delenv("TRANSHUB_DEEPL_AUTH_KEY")
     monkeypatch.delenv("DEEPL_AUTH_KEY")
     assert DeepLSettings().missing() == ["TRANSHUB_DEEPL_AUTH_KEY (or DEEPL_AUTH_KEY)"]
+
+
+@pytest.mark.parametrize("status", sorted(EXPECTED))
+def test_only_quota_and_throttling_are_refused_before_payment(
+    status: int, service: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What --fallback may move to another provider (transhub.jobs.fallback): DeepL
+    # turned the request away unprocessed for its account or its load — nothing else.
+    monkeypatch.setenv("TRANSHUB_RETRIES", "0")
+    service.emulator.refuse_next(status, "translate", times=10)
+    with pytest.raises(transhub.errors.TranshubError) as raised:
+        transhub.Hub().translate_text("Hello", "de")
+    assert raised.value.refused is (status in (429, 456, 529)), status

@@ -3,7 +3,7 @@ and glossaries go where the rules say, and -v says why."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,8 @@ from transhub.glossaries import ensure_glossary
 
 @pytest.fixture
 def transhub_plugins() -> str | None:
-    """Both providers."""
+    """Both providers (see the ``both`` fixture)."""
     return "fanyigou,deepl"
-
-
-@pytest.fixture
-def both(transhub_sandbox: Callable[..., Any]) -> Iterator[dict[str, Any]]:
-    """Both emulators running, both providers configured."""
-    yield {name: transhub_sandbox(name) for name in ("fanyigou", "deepl")}
 
 
 def _hub() -> transhub.Hub:

@@ -114,3 +114,13 @@ def test_an_unknown_code_is_a_provider_error_naming_it() -> None:
     with pytest.raises(ProviderError, match="unknown code 999"):
         codes.outcome(999, call="trans")
     assert codes.outcome(0, call="trans") is TaskState.DONE
+
+
+def test_only_balance_rate_and_busy_channels_are_refused_before_payment() -> None:
+    # What --fallback may move to another provider (transhub.jobs.fallback).
+    refused = {
+        code
+        for code, status in codes.STATUSES.items()
+        if status.error is not None and codes.error_for(code, call="uploadTranslate").refused
+    }
+    assert refused == {108, 304, 320}

@@ -60,7 +60,12 @@ def test_apertium_translates_through_the_cli(eng_spa: str, transhub):
         ["text", SENTENCE, "--from", "en", "--to", "es", "--provider", "local", "--json"]
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"text": expected, "source": "en", "target": "es"}
+    assert json.loads(result.stdout) == {
+        "text": expected,
+        "source": "en",
+        "target": "es",
+        "billed_characters": None,  # nothing is billed offline
+    }
 
 
 def test_the_installed_pairs_are_declared(eng_spa: str, transhub):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -17,12 +17,13 @@ from transhub.capabilities.document import (
     SavedDocument,
 )
 from transhub.capabilities.kinds import Capability
-from transhub.errors import Interrupted, JobFailedError, TranshubError
+from transhub.errors import JobFailedError, TranshubError
 from transhub.files import atomic_writer, file_digest
+from transhub.jobs import fallback
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
-from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest
+from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, FallbackSpec
 from transhub.jobs.runner import fingerprint, maybe_submitted
 from transhub.jobs.saving import copy_outputs, landing
 from transhub.results import DocumentResult
@@ -33,10 +34,13 @@ def document_fingerprint(
     request: DocumentRequest,
     kind: OutputKind,
     sha256: str | None = None,
+    *,
+    fallbacks: Sequence[str] = (),
 ) -> str:
     """What makes two document translations the same work.  A glossary from a file
     counts by its content (the same terms are the same work, whichever id the provider
-    gave them; other terms are other work)."""
+    gave them; other terms are other work).  With ``fallbacks`` (the candidates a job
+    may move to), the provider is the chain of them (:func:`fallback.chain`)."""
     options = request.options.model_dump()
     extra = {}
     if request.glossary_digest is not None:
@@ -44,13 +48,41 @@ def document_fingerprint(
         extra["glossary"] = request.glossary_digest
     return fingerprint(
         capability="document",
-        provider=impl.provider.name,
+        provider=fallback.chain(impl.provider.name, fallbacks),
         sha256=sha256 or file_digest(request.path),
         source=request.source,
         target=request.target,
         options=options,
         kind=kind.value,
         **extra,
+    )
+
+
+def job_request(
+    plan: DocumentPlan,
+    *,
+    next_: Sequence[str] | None = None,
+    enabled: bool | None = None,
+    glossary: str | None = None,
+) -> DocumentJobRequest:
+    """What a document job records of its request: enough to submit, resume, or move
+    it to the next candidate (``next_``: the candidates left, default the plan's)."""
+    request = plan.request
+    return DocumentJobRequest(
+        path=request.path.resolve(),
+        target=request.target,
+        source=request.source,
+        options=request.options,
+        kind=plan.kind,
+        overwrite=plan.overwrite,
+        prepared_task_id=request.prepared_task_id,
+        # The glossary sent (options.glossary_id) and the content it was made from.
+        glossary_digest=request.glossary_digest,
+        glossary_file=glossary if glossary is not None else plan.glossary_file,
+        fallback=FallbackSpec(
+            enabled=plan.fallback if enabled is None else enabled,
+            next=tuple(plan.alternatives if next_ is None else next_),
+        ),
     )
 
 
@@ -124,7 +156,10 @@ class SingleFileDriver(Driver):
         prior_job: str,
         destination: Path,
     ) -> DocumentResult:
-        """Identical earlier work's result, copied to ``destination`` (and recorded)."""
+        """Identical earlier work's result, copied to ``destination`` (and recorded
+        under the provider that made it: with fallback, maybe not the first one)."""
+        earlier = self.journal.get(prior_job)
+        provider = earlier.provider
         key = next(iter(prior.outputs))
         outputs = copy_outputs(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
@@ -136,7 +171,7 @@ class SingleFileDriver(Driver):
             provider=provider,
             task_id="",
             job_id=job.id,
-            pages=self.journal.get(prior_job).pages,
+            pages=earlier.pages,
             sha256=outputs[key]["sha256"],
             reused=True,
         )
@@ -180,14 +215,15 @@ class SingleFileDriver(Driver):
         }
         self.journal.update_item(job.id, 0, state=ItemStatus.COMPLETED, outputs=outputs)
         self.journal.update(job.id, state=JobState.COMPLETED)
-        pages = status.pages if status else self.journal.get(job.id).pages
+        recorded = self.journal.get(job.id)
         return DocumentResult(
             input=Path(job.items[0].input),
             output=saved.path,
             provider=job.provider,
             task_id=job.task_id or "",
             job_id=job.id,
-            pages=pages,
+            pages=status.pages if status else recorded.pages,
+            billed_characters=recorded.billed_characters,
             sha256=saved.sha256,
             detected_language=saved.detected_language
             or (status.detected_language if status else None),
@@ -218,18 +254,7 @@ class DocumentDriver(SingleFileDriver):
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
-        job_request = DocumentJobRequest(
-            path=path,
-            target=request.target,
-            source=request.source,
-            options=request.options,
-            kind=plan.kind,
-            overwrite=plan.overwrite,
-            prepared_task_id=request.prepared_task_id,
-            # The glossary sent (options.glossary_id) and the content it was made from.
-            glossary_digest=request.glossary_digest,
-        )
-        return item, job_request
+        return item, job_request(plan)
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
@@ -245,29 +270,35 @@ class DocumentDriver(SingleFileDriver):
             safe = request.prepared_task_id is not None and translator.idempotent_submit
             if job.may_have_been_submitted and not (resubmit or safe):
                 raise maybe_submitted(job)
-            if (
-                request.prepared_task_id is None
-                and translator.idempotent_submit
-                and translator.counts_pages
-            ):
-                # Upload first without paying: the task id is journalled before the submit
-                # that charges, and a repeated submit of it is refused, not charged.
-                runner._check_stop()
-                try:
-                    count = translator.count_pages(request.path)
-                except Interrupted:
-                    raise
-                except TranshubError as exc:
-                    runner.fail(job, exc)  # refused before anything was paid
-                    raise
-                self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
-                request = request.model_copy(update={"prepared_task_id": count.task_id})
-            runner.submit(job, translator, lambda: translator.submit(request))
+            moved = fallback.guarded(
+                runner, job, lambda: self._submit(job, translator, request), fallback.move_document
+            )
+            if moved is not None:  # refused before any payment: the next provider's turn
+                return self.drive(moved, resubmit=resubmit)
         else:
             runner.remind(translator, job)
         return self.finish(
             job, translator, translator.status, lambda t, d: translator.download(t, d, spec.kind)
         )
+
+    def _submit(
+        self, job: Job, translator: DocumentTranslator[Any, Any], request: DocumentRequest
+    ) -> None:
+        """The submit step: for a provider that counts pages on an upload it keeps,
+        upload first without paying (the task id is journalled before the submit that
+        charges, and a repeated submit of it is refused, not charged).  A failure is
+        left to the caller to record (it may move the job: transhub.jobs.fallback)."""
+        runner = self.runner
+        if (
+            request.prepared_task_id is None
+            and translator.idempotent_submit
+            and translator.counts_pages
+        ):
+            runner._check_stop()
+            count = translator.count_pages(request.path)
+            self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
+            request = request.model_copy(update={"prepared_task_id": count.task_id})
+        runner.submit(job, translator, lambda: translator.submit(request), record_failure=False)
 
 
 class ConvertDriver(SingleFileDriver):

@@ -43,6 +43,10 @@ class _Rule:
     hint: str | None = None
     #: Whether the service refused the request without processing it.
     refused: bool = False
+    #: Whether that refusal is for the account or the service's capacity (arrears,
+    #: throttling): nothing was charged, so another provider may take the request
+    #: (the error's ``refused``, see :mod:`transhub.jobs.fallback`).
+    turned_away: bool = False
 
 
 #: Business codes (the reference's "HttpCode" column; they arrive as the body's ``Code``).
@@ -111,6 +115,8 @@ BUSINESS: dict[int, tuple[str, _Rule]] = {
             QuotaError,
             "the service is not activated or the account is in arrears",
             hint="top up or activate the account in the Alibaba Cloud console",
+            refused=True,
+            turned_away=True,
         ),
     ),
 }
@@ -192,7 +198,9 @@ GATEWAY: dict[str, _Rule] = {
         "grant the RAM user Machine Translation permissions; key from",
         refused=True,
     ),
-    "Throttling": _Rule(RateLimitError, "the service asked to slow down", refused=True),
+    "Throttling": _Rule(
+        RateLimitError, "the service asked to slow down", refused=True, turned_away=True
+    ),
     "ServiceUnavailable": _Rule(TransientError, "the service is unavailable"),
     "InternalError": _Rule(TransientError, "the service had an internal error"),
     "InvalidAction": _Rule(
@@ -246,7 +254,9 @@ def _status_rule(status: int | None) -> _Rule:
             refused=True,
         )
     if status == 429:
-        return _Rule(RateLimitError, "the service asked to slow down", refused=True)
+        return _Rule(
+            RateLimitError, "the service asked to slow down", refused=True, turned_away=True
+        )
     if status is not None and status >= 500:
         return _Rule(TransientError, "the service had a server error")
     return _Rule(ProviderError, "the service refused the request")
@@ -303,4 +313,5 @@ def error_for(
         retryable=retryable,
         retry_after=retry_after,
         hint=hint,
+        refused=rule.turned_away,
     )

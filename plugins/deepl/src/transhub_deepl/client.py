@@ -183,7 +183,13 @@ class DeepLClient:
         self, texts: Sequence[str], target: str, source: str | None, options: Mapping[str, Any]
     ) -> list[Translation]:
         """``POST /v2/translate`` for one batch (the caller keeps it within the limits)."""
-        body: dict[str, Any] = {"text": list(texts), "target_lang": target, **options}
+        # show_billed_characters: DeepL reports what each text is billed only when asked.
+        body: dict[str, Any] = {
+            "text": list(texts),
+            "target_lang": target,
+            "show_billed_characters": True,
+            **options,
+        }
         if source:
             body["source_lang"] = source
         data = self._object(

@@ -34,6 +34,10 @@ QUOTA_EXCEEDED = 456
 HIGH_LOAD = 529
 #: Statuses meaning "refused before processing, come back later" (safe to resend).
 SLOW_DOWN = frozenset({429, HIGH_LOAD})
+#: Statuses by which DeepL turns a request away before processing it, for its own
+#: capacity or the account's quota: nothing was charged and no document exists, so
+#: another provider may take it (``refused``, see :mod:`transhub.jobs.fallback`).
+REFUSED = SLOW_DOWN | {QUOTA_EXCEEDED}
 
 
 @dataclass(frozen=True)
@@ -117,4 +121,5 @@ def error_for(
         retryable=retryable,
         retry_after=parse_retry_after(response.headers.get("Retry-After")),
         hint=meaning.hint,
+        refused=status in REFUSED,
     )

@@ -46,7 +46,10 @@ NOTABLE_WAITS = frozenset({310, 315, 325})
 
 class ChannelOccupiedError(RateLimitError):
     """320: the account's translation channels are all busy.  Nothing was started;
-    the submission waits for a free channel and is sent again."""
+    the submission waits for a free channel and is sent again — or, when it waits no
+    longer, another provider may take it (``refused``)."""
+
+    refused = True
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class Status:
     ``state`` is what the code means as a task's ``status`` (``None``: it is not a
     task state).  ``error`` is raised when the code answers a call; ``retryable``
     says whether that call was refused before anything was processed.
+    ``refused``: the service turned the call away before any payment for a reason of
+    the account or its capacity (balance, rate, busy channels), so another provider
+    may take the work (see :mod:`transhub.jobs.fallback`).
     """
 
     code: int
@@ -65,6 +71,7 @@ class Status:
     error: type[TranshubError] | None
     retryable: bool = False
     hint: str = ""
+    refused: bool = False
 
 
 _CONTACT = "ask Fanyigou support (4001-868-556) or check the console"
@@ -84,7 +91,7 @@ STATUSES: dict[int, Status] = {
         Status(106, "参数异常", "parameter error", None, ProviderError, retryable=True),
         Status(107, "黑名单管控", "blacklisted", None, AuthenticationError, hint=_CONTACT),
         Status(108, "访问地址频率过高", "request rate too high", None, RateLimitError,
-               retryable=True),
+               retryable=True, refused=True),
         Status(109, "该应用不存在", "application does not exist", None, AuthenticationError,
                hint="check TRANSHUB_FANYIGOU_APPID"),
         Status(110, "该应用尚未启用", "application not enabled yet", None, AuthenticationError,
@@ -99,7 +106,8 @@ STATUSES: dict[int, Status] = {
         Status(303, "文件MD5不匹配", "MD5 does not match the file (changed or damaged in transit)",
                None, TransientError, retryable=True),
         Status(304, "可用积分不足", "insufficient balance", None, QuotaError,
-               hint="top up the account, or see `transhub account --provider fanyigou`"),
+               hint="top up the account, or see `transhub account --provider fanyigou`",
+               refused=True),
         Status(305, "文档已加密或被保护", "the document is encrypted or protected",
                TaskState.FAILED, InputError, retryable=True, hint="remove the password first"),
         Status(306, "文档不能识别", "the document cannot be recognised", TaskState.FAILED,
@@ -123,7 +131,7 @@ STATUSES: dict[int, Status] = {
         Status(318, "该文件不存在", "the file does not exist", TaskState.FAILED, NotFoundError),
         Status(320, "翻译通道已被占用(不能上传进行翻译,需等待正在翻译的文件翻译结束)",
                "translation channel occupied (wait for the running one)",
-               None, ChannelOccupiedError, retryable=True),
+               None, ChannelOccupiedError, retryable=True, refused=True),
         Status(321, "没有读取到需要翻译的内容", "nothing to translate was found",
                TaskState.FAILED, InputError, retryable=True),
         Status(322, "图片文件大小超过限制(20M)", "image file larger than the limit (20 MB)",
@@ -203,4 +211,5 @@ def error_for(code: int, provider_message: str = "", *, call: str) -> TranshubEr
         provider_message=shown,
         retryable=status.retryable,
         hint=status.hint or None,
+        refused=status.refused,
     )

@@ -108,6 +108,9 @@ class DeepLText(TextTranslator[DeepLSettings, DeepLClient]):
                     languages.canonical(answer.detected_source) if answer.detected_source else None
                 )
                 results[index] = TextResult(
-                    text=answer.text, source=source or detected, target=target
+                    text=answer.text,
+                    source=source or detected,
+                    target=target,
+                    billed_characters=answer.billed_characters,
                 )
         return [r for r in results if r is not None]

@@ -181,14 +181,17 @@ class DeepLEmulator:
         billed = sum(len(t) for t in texts)
         self._charge(owner, billed)
         tags = params.get("tag_handling")
-        answers = [
+        answers: list[dict[str, Any]] = [
             {
                 "detected_source_language": source or outputs.detect(text),
                 "text": outputs.translate_text(text, target, glossary, tags),
-                "billed_characters": len(text),
             }
             for text in texts
         ]
+        if params.get("show_billed_characters") in (True, "1", "true"):
+            # Reported only when asked, as the reference says.
+            for answer, text in zip(answers, texts, strict=True):
+                answer["billed_characters"] = len(text)
         return protocol.json_response({"translations": answers})
 
     def _glossary_for(

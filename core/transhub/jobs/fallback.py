@@ -1,0 +1,258 @@
+"""Fallback: moving work a provider refused *before any payment* to the next candidate.
+
+With ``--fallback`` (the setting ``routing.fallback``, ``fallback=True`` in the API),
+a request the router sent to its first candidate (:func:`transhub.router.candidates`)
+moves on to the next one when the provider turned it away for its own account or
+capacity — quota or balance used up, throttling that outlasted the retry budget,
+every channel busy.  That is exactly an error whose ``refused`` flag the provider's
+status-to-error map set (:attr:`transhub.errors.TranshubError.refused`) and whose
+fate is known (:func:`transhub.jobs.runner.unknown_fate` is false): the provider
+started no task and charged nothing, so the next provider cannot make it pay twice.
+
+Never after a provider may have started a paid task: a dropped connection after the
+upload left, or a 5xx answering it, leaves the job "may have been submitted", and no
+other provider is tried.  A provider named with ``--provider`` has no fallbacks.
+
+A journalled job (a document) stays one job: each refused attempt is appended to its
+``attempts`` (provider, error code, message, time) and its provider becomes the one
+that took it.  Its reuse fingerprint holds the whole chain of candidates (see
+:func:`chain`), so running the same command again reuses the result whichever
+candidate made it — and pays nothing, even when the first provider would now accept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from transhub.capabilities.kinds import Capability
+from transhub.errors import Interrupted, TranshubError
+from transhub.jobs.model import Job, now
+from transhub.jobs.runner import ClaimLostError, unknown_fate
+from transhub.polling import busy_fails_fast
+from transhub.router import named_by
+
+if TYPE_CHECKING:
+    from transhub.capabilities.base import Implementation
+    from transhub.jobs.requests import FallbackSpec, JobRequest
+    from transhub.jobs.runner import Runner
+    from transhub.planning.documents import DocumentPlanning
+    from transhub.pool import ProviderPool
+    from transhub.router import Need
+
+log = logging.getLogger("transhub.router")
+
+T = TypeVar("T")
+
+
+def enabled(hub: ProviderPool, fallback: bool | None) -> bool:
+    """Whether to fall back: the argument when given, else ``routing.fallback``."""
+    return hub.settings.routing.fallback if fallback is None else fallback
+
+
+def alternatives(
+    hub: ProviderPool,
+    capability: Capability,
+    chosen: str,
+    *,
+    provider: str | None,
+    need: Need | None,
+) -> tuple[str, ...]:
+    """The candidates after ``chosen``, in routing order (none for ``--provider``)."""
+    if provider is not None or len(hub.registry.implementations(capability)) < 2:
+        return ()
+    try:
+        ranked = hub.candidates(capability, need=need, report=False)
+    except TranshubError:
+        return ()
+    return tuple(c.name for c in ranked if c.name != chosen)
+
+
+def chain(provider: str, fallbacks: Sequence[str]) -> str:
+    """The provider part of a reuse fingerprint: the provider alone, or with fallback
+    on, every candidate in order (``deepl>fanyigou``) — the same request with the same
+    candidates is the same work, whichever of them took it."""
+    return ">".join((provider, *fallbacks))
+
+
+def movable(exc: TranshubError) -> bool:
+    """Whether ``exc`` refused the request before any payment (see the module)."""
+    return exc.refused and not unknown_fate(exc)
+
+
+def attempt(exc: TranshubError, provider: str) -> dict[str, Any]:
+    """One refused attempt as ``jobs.attempts`` records it."""
+    return {
+        "provider": exc.provider or provider,
+        "error": exc.kind,
+        "code": exc.code,
+        "message": exc.message,
+        "at": now(),
+    }
+
+
+def suggest(exc: TranshubError, others: Sequence[str]) -> TranshubError:
+    """``exc`` with a hint naming ``--fallback`` when another candidate could take it."""
+    if movable(exc) and others and "--fallback" not in (exc.hint or ""):
+        said = f"or let the next provider take it: --fallback (then: {', '.join(others)})"
+        exc.hint = f"{exc.hint}; {said}" if exc.hint else said
+    return exc
+
+
+def _moving(capability: Capability, exc: TranshubError, provider: str, to: str) -> None:
+    log.info(
+        "fallback %s: %s refused it before any payment (%s: %s); moving to %s",
+        capability.value,
+        provider,
+        exc.kind,
+        exc.message,
+        to,
+    )
+
+
+def serve(
+    hub: ProviderPool,
+    capability: Capability,
+    first: type[Implementation[Any, Any]],
+    others: Sequence[str],
+    call: Callable[[type[Implementation[Any, Any]]], T],
+    *,
+    fallback: bool,
+) -> T:
+    """``call(first)``; with ``fallback``, ``call`` of each of ``others`` in turn while
+    the previous one refused before any payment (a short request: text, OCR, a
+    dictionary look-up — nothing journalled).  A busy provider with another behind it
+    is not waited for."""
+    chain_ = [first.provider.name, *others] if fallback else [first.provider.name]
+    for index, name in enumerate(chain_):
+        if index == 0:
+            cls = first
+        else:
+            with named_by(f"fallback from {chain_[index - 1]}"):
+                cls = hub.route(capability, provider=name)
+        later = index + 1 < len(chain_)
+        try:
+            with busy_fails_fast(later):
+                return call(cls)
+        except TranshubError as exc:
+            if not later or not movable(exc):
+                if not fallback:
+                    suggest(exc, others)
+                raise
+            _moving(capability, exc, name, chain_[index + 1])
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _spec(job: Job) -> FallbackSpec:
+    """The job's fallback (a document job's; other jobs never move)."""
+    from transhub.jobs.requests import DocumentJobRequest, FallbackSpec
+
+    return job.request.fallback if isinstance(job.request, DocumentJobRequest) else FallbackSpec()
+
+
+def pending(job: Job) -> list[str]:
+    """The candidates a job may still move to (empty without fallback)."""
+    spec = _spec(job)
+    return list(spec.next) if spec.enabled else []
+
+
+def submitting(job: Job) -> Any:
+    """The context of a job's submit: a busy provider with a candidate behind it is
+    not waited for."""
+    return busy_fails_fast(bool(pending(job)))
+
+
+def guarded(
+    runner: Runner,
+    job: Job,
+    step: Callable[[], object],
+    move: Callable[[Runner, Job, TranshubError], Job | None],
+) -> Job | None:
+    """Run a driver's submit ``step`` (which leaves a failure unrecorded); ``None``
+    when it succeeded, the job as ``move`` moved it when the provider refused before
+    any payment, else the error raised (recorded by ``move``)."""
+    try:
+        with submitting(job):
+            step()
+    except (Interrupted, ClaimLostError):
+        raise  # stopped, or the job is another process's now: nothing to record
+    except TranshubError as exc:
+        moved = move(runner, job, exc)
+        if moved is None:
+            raise
+        return moved
+    return None
+
+
+def _stay(runner: Runner, job: Job, exc: TranshubError) -> None:
+    """A job that cannot move: recorded failed, unless the paid request may have left
+    (it stays "may have been submitted"); the error's hint names ``--fallback`` when
+    it is off and another candidate could have taken the job."""
+    sent = unknown_fate(exc) and runner.journal.get(job.id).may_have_been_submitted
+    if not sent:
+        runner.fail(job, exc)  # refused, or failed before the paid request left
+    spec = _spec(job)
+    if not spec.enabled:
+        suggest(exc, spec.next)
+
+
+def _move(runner: Runner, job: Job, exc: TranshubError, provider: str, request: JobRequest) -> Job:
+    """Record the move of ``job`` to ``provider`` (its new ``request``) in one write:
+    the refused attempt appended, the submit's mark cleared (nothing was sent that
+    could be paid), the job's provider now the one that will take it."""
+    _moving(Capability(job.capability), exc, job.provider, provider)
+    runner.journal.update(
+        job.id,
+        provider=provider,
+        request=request,
+        attempts=[*job.attempts, attempt(exc, job.provider)],
+        sending_at=None,
+        prepared_task_id=None,
+        message=f"moved to {provider}: {job.provider} refused it ({exc.kind})",
+        error=None,
+        error_kind=None,
+    )
+    return runner.journal.get(job.id)
+
+
+def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
+    """After the submit of document ``job`` failed with ``exc``: the job moved to the
+    next candidate (its new request recorded, the refusal appended to its attempts),
+    or ``None`` when it cannot move (see :func:`_stay`)."""
+    rest = pending(job)
+    if not movable(exc) or not rest:
+        _stay(runner, job, exc)
+        return None
+    from transhub.jobs.requests import DocumentJobRequest
+
+    spec = job.request
+    assert isinstance(spec, DocumentJobRequest)  # pending() is empty for other jobs
+    destination = Path(job.items[0].plan["document"])
+    # The glossary id was the first provider's: the next one makes its own of the file.
+    options = spec.options.model_copy(update={"glossary_id": None})
+    try:
+        with named_by(f"fallback from {job.provider}"):
+            # The runner's pool is the Hub, which prepares plans (planning.documents).
+            plan = cast("DocumentPlanning", runner.hub).prepare_document(
+                spec.path,
+                spec.target,
+                source=spec.source,
+                provider=rest[0],
+                output_dir=destination.parent,
+                options=options,
+                output=spec.kind,
+                overwrite=spec.overwrite,
+                glossary=spec.glossary_file,
+                fallback=False,
+            )
+    except TranshubError as refused:
+        log.info("fallback document: %s cannot take it either: %s", rest[0], refused)
+        runner.fail(job, exc)
+        return None
+    from transhub.jobs.drivers.documents import job_request
+
+    request = job_request(plan, next_=rest[1:], enabled=True, glossary=spec.glossary_file)
+    runner.journal.update_item(job.id, 0, plan={"document": str(plan.destination.resolve())})
+    return _move(runner, job, exc, plan.provider, request)
