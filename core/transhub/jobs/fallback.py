@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from transhub.capabilities.kinds import Capability
-from transhub.errors import Interrupted, TranshubError, TransientError
+from transhub.errors import Interrupted, TranshubError
 from transhub.jobs.model import Job, now
 from transhub.jobs.runner import ClaimLostError, unknown_fate
 from transhub.polling import busy_fails_fast
@@ -190,12 +190,7 @@ def _stay(runner: Runner, job: Job, exc: TranshubError) -> None:
     """A job that cannot move: recorded failed, unless the paid request may have left
     (it stays "may have been submitted"); the error's hint names ``--fallback`` when
     it is off and another candidate could have taken the job."""
-    recorded = runner.journal.get(job.id)
-    if isinstance(exc, TransientError) and recorded.sending_at is None:
-        # Nothing left (every channel stayed busy, the network failed first): the job
-        # stays submitting for a later run or another cluster worker, as without fallback.
-        return
-    sent = unknown_fate(exc) and recorded.may_have_been_submitted
+    sent = unknown_fate(exc) and runner.journal.get(job.id).may_have_been_submitted
     if not sent:
         runner.fail(job, exc)  # refused, or failed before the paid request left
     spec = _spec(job)
