@@ -133,6 +133,60 @@ def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -
     other.close()
 
 
+def test_a_move_claims_the_new_fingerprint_in_the_same_transaction(journal_url: str) -> None:
+    """A job moved to another provider takes that provider's fingerprint — seen by the
+    next claim at once — unless another job holds that work already: then nothing of
+    the job changes and the holder is returned.  Claims look at alternates in order."""
+    journal = Journal(journal_url)
+    owner = str(this_process())
+
+    def claim(name: str, fingerprint: str, *alternates: str) -> list:
+        work = Item(0, f"/in/{name}.txt", fingerprint, {}, alternates=alternates)
+        return journal.claim(
+            provider="p",
+            capability="document",
+            request=lambda items: REQUEST,
+            items=[work],
+            owner=owner,
+        )
+
+    [moving] = claim("a", "at-deepl")
+    assert journal.move(moving.job_id, owner, ["at-fanyigou"], provider="fanyigou") is None
+    moved = journal.get(moving.job_id)
+    assert (moved.provider, moved.items[0].fingerprint) == ("fanyigou", "at-fanyigou")
+    [named] = claim("a", "at-fanyigou")  # another run naming Fanyigou finds the moved job
+    assert named.holder is not None and named.holder.job_id == moving.job_id
+    [ahead] = claim("a", "at-deepl", "at-fanyigou")  # fallback on: alternates looked at
+    assert ahead.holder is not None and ahead.holder.job_id == moving.job_id
+    # A second job at DeepL whose move finds the Fanyigou work held: it stays as it was.
+    [second] = claim("b", "b-at-deepl")
+    holder = journal.move(second.job_id, owner, ["at-fanyigou"], provider="fanyigou")
+    assert holder is not None and holder.job_id == moving.job_id
+    stayed = journal.get(second.job_id)
+    assert (stayed.provider, stayed.items[0].fingerprint) == ("p", "b-at-deepl")
+    # Only the owner moves a job.
+    from transhub.jobs.runner import ClaimLostError
+
+    with pytest.raises(ClaimLostError):
+        journal.move(second.job_id, "1@elsewhere#1", ["free"], provider="fanyigou")
+    assert journal.get(second.job_id).items[0].fingerprint == "b-at-deepl"
+    # A job that gave its work up so is no failure of that work in its batch.
+    batch = journal.open_batch({"kind": "document"})
+    [given] = journal.claim(
+        provider="p",
+        capability="document",
+        request=lambda items: REQUEST,
+        items=[item("c")],
+        owner=owner,
+        batch_id=batch,
+    )
+    journal.update(given.job_id, state=JobState.FAILED, error="held", error_kind="superseded")
+    assert journal.failed_in_batch(batch, "print-c") is None
+    journal.update(given.job_id, error_kind="job-failed")
+    assert journal.failed_in_batch(batch, "print-c") == (given.job_id, "held")
+    journal.close()
+
+
 CLAIMER = """
 import sys, time
 from transhub.journal import Item, Journal

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from transhub.jobs.batch import BatchRunner
     from transhub.jobs.model import Item, ItemStatus, Job, JobState
+    from transhub.jobs.placement import copy_saved
     from transhub.jobs.runner import MaybeSubmittedError, Runner, fingerprint
-    from transhub.jobs.saving import copy_saved
 
 __all__ = [
     "BatchRunner",
@@ -38,7 +38,7 @@ _HOMES = {
     "JobState": "model",
     "MaybeSubmittedError": "runner",
     "Runner": "runner",
-    "copy_saved": "saving",
+    "copy_saved": "placement",
     "fingerprint": "runner",
 }
 

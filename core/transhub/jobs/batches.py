@@ -56,11 +56,14 @@ class BatchStore(_Store):
 
     def failed_in_batch(self, batch_id: str, fingerprint: str) -> tuple[str, str] | None:
         """``(job_id, error)`` of a job of this batch that failed for this work: a
-        batch run again does not pay for it again."""
+        batch run again does not pay for it again.  A job that gave its work up to
+        an identical job at the next candidate (``error_kind`` ``superseded``, see
+        :class:`transhub.jobs.fallback.HeldElsewhere`) did not fail it."""
         rows = self._read(
             "SELECT j.id, COALESCE(i.message, '') AS item_error, COALESCE(j.error, '') AS error"
             " FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.fingerprint = ?"
-            " AND j.batch_id = ? AND (i.state = 'failed' OR j.state = 'failed') LIMIT 1",
+            " AND j.batch_id = ? AND (i.state = 'failed' OR j.state = 'failed')"
+            " AND COALESCE(j.error_kind, '') != 'superseded' LIMIT 1",
             (fingerprint, batch_id),
         )
         if not rows:

@@ -266,6 +266,8 @@ class ClaimStore:
 
         def _write(self, action: Callable[[Connection], Any]) -> Any: ...
 
+        def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]: ...
+
         def _insert(
             self,
             db: Connection,
@@ -290,8 +292,10 @@ class ClaimStore:
     ) -> list[Slot]:
         """Claim the work of ``items`` in one transaction, one slot per input in order.
 
-        An input whose fingerprint a live or completed job already holds (jobs in
-        ``ignore`` excepted) gets that job as its holder; the others go into new jobs
+        An input whose fingerprint — or, with fallback, the same work's fingerprint
+        at a later candidate (``Item.alternates``, looked at in order) — a live or
+        completed job already holds (jobs in ``ignore`` excepted) gets that job as
+        its holder; the others go into new jobs
         of up to ``per_job`` items, owned by ``owner``, recorded in ``submitting``
         before anything is sent.  An input repeated in ``items`` is claimed once: the
         repeats are held by the first one's job.  ``force`` claims anew.
@@ -303,12 +307,12 @@ class ClaimStore:
             slots: list[Slot | None] = [None] * len(items)
             first: dict[str, int] = {}
             fresh: list[int] = []
-            self.backend.lock_work(db, [item.fingerprint for item in items])
+            self.backend.lock_work(db, [f for item in items for f in _work(item)])
             for index, item in enumerate(items):
                 if item.fingerprint in first:
                     continue  # a repeat: resolved below
                 first[item.fingerprint] = index
-                holder = None if force else _holder(db, item.fingerprint, ignore)
+                holder = None if force else _any_holder(db, _work(item), ignore)
                 if holder is None:
                     fresh.append(index)
                 else:
@@ -347,6 +351,40 @@ class ClaimStore:
                     ),
                 )
         return [slot for slot in slots if slot is not None]
+
+    def move(
+        self,
+        job_id: str,
+        owner: str,
+        fingerprints: Sequence[str],
+        **fields: Any,
+    ) -> Holder | None:
+        """Move a job this process owns to another provider in one transaction: its
+        items' ``fingerprints`` (one per position: the same work at the new provider)
+        claimed, and the job's columns ``fields`` (provider, request, attempts...)
+        written with them.  When another job already holds that work (say a process
+        that named the new provider itself claimed it first), nothing changes and
+        that job is returned: the work is its, and this job must not be sent."""
+        sql, values = self._job_assignments(fields)
+
+        def moving(db: Connection) -> Holder | None:
+            self.backend.lock_work(db, fingerprints)
+            holder = _any_holder(db, fingerprints, frozenset({job_id}))
+            if holder is not None:
+                return holder
+            changed = db.execute(f"{sql} AND owner = ?", (*values, job_id, owner)).rowcount
+            if changed != 1:
+                from transhub.jobs.runner import ClaimLostError
+
+                raise ClaimLostError(f"job {job_id} is no longer this process's to move")
+            db.executemany(
+                "UPDATE items SET fingerprint = ? WHERE job_id = ? AND position = ?",
+                [(f, job_id, n) for n, f in enumerate(fingerprints)],
+            )
+            return None
+
+        result: Holder | None = self._write(moving)
+        return result
 
     def adopt(self, holder: Holder, owner: str) -> bool:
         """Take over an orphan if it is still the orphan ``holder`` saw (no other
@@ -393,6 +431,22 @@ class ClaimStore:
                 (job_id, owner),
             )
         )
+
+
+def _work(item: Item) -> tuple[str, ...]:
+    """The fingerprints of an input's work at each candidate, in order."""
+    return (item.fingerprint, *item.alternates)
+
+
+def _any_holder(
+    db: Connection, fingerprints: Sequence[str], ignore: frozenset[str]
+) -> Holder | None:
+    """The job holding the first of ``fingerprints`` that any job holds."""
+    for fingerprint in fingerprints:
+        holder = _holder(db, fingerprint, ignore)
+        if holder is not None:
+            return holder
+    return None
 
 
 def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder | None:

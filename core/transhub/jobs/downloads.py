@@ -11,9 +11,9 @@ from transhub.capabilities.kinds import Capability
 from transhub.errors import InputError, NotFoundError, ResultExpiredError
 from transhub.jobs.drivers.images import image_source
 from transhub.jobs.model import JobState
+from transhub.jobs.placement import copy_saved
 from transhub.jobs.requests import DocumentJobRequest, ImageJobRequest
 from transhub.jobs.runner import Runner
-from transhub.jobs.saving import copy_saved
 from transhub.naming import output_name
 
 if TYPE_CHECKING:

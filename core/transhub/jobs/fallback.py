@@ -15,9 +15,16 @@ other provider is tried.  A provider named with ``--provider`` has no fallbacks.
 
 A journalled job (a document) stays one job: each refused attempt is appended to its
 ``attempts`` (provider, error code, message, time) and its provider becomes the one
-that took it.  Its reuse fingerprint holds the whole chain of candidates (see
-:func:`chain`), so running the same command again reuses the result whichever
-candidate made it — and pays nothing, even when the first provider would now accept.
+that took it.  Its items' fingerprints are always those of the provider that took
+(or is taking) the work, never a chain of candidates: the move rewrites them with
+the new provider's request in the same transaction that records the attempt and
+the new provider (:meth:`transhub.journal.Journal.move`), which also claims them —
+if another process holds that work already (it named the new provider itself), the
+job does not move and the run uses that process's work instead
+(:class:`HeldElsewhere`).  Before anything is sent, the claim looks at the same
+work's fingerprint at every candidate in order (``Item.alternates``), so a rerun
+with or without ``--fallback`` reuses, waits for or adopts whatever any candidate
+did, and pays nothing again.
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from transhub.capabilities.kinds import Capability
-from transhub.errors import Interrupted, TranshubError
-from transhub.jobs.model import Job, now
+from transhub.errors import Interrupted, JobFailedError, TranshubError
+from transhub.jobs.model import Job, JobState, now
 from transhub.jobs.runner import ClaimLostError, unknown_fate
 from transhub.polling import busy_fails_fast
 from transhub.router import named_by
@@ -70,11 +77,16 @@ def alternatives(
     return tuple(c.name for c in ranked if c.name != chosen)
 
 
-def chain(provider: str, fallbacks: Sequence[str]) -> str:
-    """The provider part of a reuse fingerprint: the provider alone, or with fallback
-    on, every candidate in order (``deepl>fanyigou``) — the same request with the same
-    candidates is the same work, whichever of them took it."""
-    return ">".join((provider, *fallbacks))
+class HeldElsewhere(JobFailedError):
+    """A job could not move to the next candidate: another job already holds the
+    same work there.  This job is recorded failed (nothing of it was paid) with the
+    ``error_kind`` :data:`SUPERSEDED` — not a failure of the work, which a batch run
+    again must not skip; the run claims again and reuses, waits for or adopts that
+    job."""
+
+
+#: The ``error_kind`` of a job that gave its work up to another (see HeldElsewhere).
+SUPERSEDED = "superseded"
 
 
 def movable(exc: TranshubError) -> bool:
@@ -176,7 +188,7 @@ def guarded(
     try:
         with submitting(job):
             step()
-    except (Interrupted, ClaimLostError):
+    except (Interrupted, ClaimLostError, HeldElsewhere):
         raise  # stopped, or the job is another process's now: nothing to record
     except TranshubError as exc:
         moved = move(runner, job, exc)
@@ -198,13 +210,24 @@ def _stay(runner: Runner, job: Job, exc: TranshubError) -> None:
         suggest(exc, spec.next)
 
 
-def _move(runner: Runner, job: Job, exc: TranshubError, provider: str, request: JobRequest) -> Job:
-    """Record the move of ``job`` to ``provider`` (its new ``request``) in one write:
-    the refused attempt appended, the submit's mark cleared (nothing was sent that
-    could be paid), the job's provider now the one that will take it."""
+def _move(
+    runner: Runner,
+    job: Job,
+    exc: TranshubError,
+    provider: str,
+    request: JobRequest,
+    fingerprints: Sequence[str],
+) -> Job:
+    """Record the move of ``job`` to ``provider`` (its new ``request``, its items'
+    new ``fingerprints``) in one transaction: the refused attempt appended, the
+    submit's mark cleared (nothing was sent that could be paid), the job's provider
+    now the one that will take it.  Raises :class:`HeldElsewhere` (the job recorded
+    failed) when another job holds that work already."""
     _moving(Capability(job.capability), exc, job.provider, provider)
-    runner.journal.update(
+    holder = runner.journal.move(
         job.id,
+        runner.owner,
+        fingerprints,
         provider=provider,
         request=request,
         attempts=[*job.attempts, attempt(exc, job.provider)],
@@ -214,6 +237,14 @@ def _move(runner: Runner, job: Job, exc: TranshubError, provider: str, request: 
         error=None,
         error_kind=None,
     )
+    if holder is not None:
+        held = HeldElsewhere(
+            f"{job.items[0].input}: identical work at {provider} is job {holder.job_id}'s"
+            f" ({job.provider} refused it: {exc.kind}); run again to use its result",
+            provider=provider,
+        )
+        runner.journal.update(job.id, state=JobState.FAILED, error=str(held), error_kind=SUPERSEDED)
+        raise held
     return runner.journal.get(job.id)
 
 
@@ -254,5 +285,7 @@ def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
     from transhub.jobs.drivers.documents import job_request
 
     request = job_request(plan, next_=rest[1:], enabled=True, glossary=spec.glossary_file)
+    moved = _move(runner, job, exc, plan.provider, request, [plan.fingerprint])
     runner.journal.update_item(job.id, 0, plan={"document": str(plan.destination.resolve())})
-    return _move(runner, job, exc, plan.provider, request)
+    moved.items[0].plan = {"document": str(plan.destination.resolve())}
+    return moved

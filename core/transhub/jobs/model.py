@@ -79,6 +79,9 @@ class Item:
     message: str = ""
     artifacts: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Not recorded: the same work's fingerprints at the later candidates, which a
+    #: claim looks at in order after ``fingerprint`` (see transhub.jobs.fallback).
+    alternates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -124,6 +127,7 @@ class Job:
             {
                 ("status" if k == "state" else k): v.value if k == "state" else v
                 for k, v in item.__dict__.items()
+                if k != "alternates"  # not recorded: the claim's look-ahead only
             }
             for item in self.items
         ]

@@ -22,6 +22,7 @@ from transhub.capabilities.document import (
 from transhub.capabilities.image import ImageOptions, ImageSource, ImageTranslator
 from transhub.capabilities.kinds import Capability
 from transhub.errors import TranshubError
+from transhub.files import file_digest
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,22 @@ class DocumentPlan:
 
     @cached_property
     def fingerprint(self) -> str:
-        """What makes two document translations the same work (with fallback, the
-        whole chain of candidates counts as the provider)."""
+        """What makes two document translations the same work: at the provider that
+        will serve it (never the chain of candidates)."""
         from transhub.jobs.drivers.documents import document_fingerprint
 
-        return document_fingerprint(
-            self.implementation, self.request, self.kind, fallbacks=self.fallbacks
+        return document_fingerprint(self.provider, self.request, self.kind)
+
+    @cached_property
+    def alternate_fingerprints(self) -> tuple[str, ...]:
+        """The same work at each candidate the job may move to, in order: reuse looks
+        at them too before anything is sent, so work another candidate did (or is
+        doing) is never paid again."""
+        from transhub.jobs.drivers.documents import document_fingerprint
+
+        digest = file_digest(self.request.path)
+        return tuple(
+            document_fingerprint(name, self.request, self.kind, digest) for name in self.fallbacks
         )
 
     def with_prepared_task(self, task_id: str) -> DocumentPlan:

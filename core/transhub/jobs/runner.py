@@ -37,7 +37,6 @@ from transhub.files import file_digest
 from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
-from transhub.jobs.saving import move_into_place
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
@@ -371,18 +370,6 @@ class Runner:
             finished = epoch(job.finished_at)
             if finished is not None:
                 implementation.tasks.finished(job.task_id, finished)
-
-    def place(
-        self, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
-    ) -> Path:
-        """Move a downloaded result to its destination without ever replacing a file
-        that is not this job's (unless the job was asked to overwrite).  A different
-        file that appeared there meanwhile is kept, and the result — paid for — goes
-        to the next free name instead.  The result's path and SHA-256 are recorded
-        first, so the file is known as transhub's from the moment it appears (another
-        process planning the same output never takes it for a stranger's file)."""
-        self.journal.expect_output(destination, sha256, fingerprint, job.id)
-        return move_into_place(landed, destination, sha256, overwrite=job.request.overwrite)
 
     def record_failure(self, job: Job, exc: TranshubError) -> None:
         """An expired result is final: record it so that it is not retried forever."""

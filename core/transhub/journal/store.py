@@ -193,6 +193,12 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
     def update(self, job_id: str, **fields: Any) -> None:
         """Change a job's columns (``state`` may be a :class:`JobState`, ``request``
         is a :data:`~transhub.jobs.requests.JobRequest`)."""
+        sql, values = self._job_assignments(fields)
+        self._write(lambda db: db.execute(sql, (*values, job_id)))
+
+    def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The ``UPDATE jobs ... WHERE id = ?`` statement changing ``fields`` (and
+        ``updated_at``; a ``request`` stored as its JSON), and its values but the id."""
         unknown = set(fields) - self._JOB_FIELDS
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
@@ -207,7 +213,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         values["updated_at"] = now()
         assignments = ", ".join(f"{name} = ?" for name in values)
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"  # noqa: S608 - names come from the allow-list above
-        self._write(lambda db: db.execute(sql, (*values.values(), job_id)))
+        return sql, list(values.values())
 
     def update_item(self, job_id: str, position: int, **fields: Any) -> None:
         """Change one item's columns (``artifacts`` and ``outputs`` are dicts); saved
@@ -384,14 +390,16 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         )
         return (rows[0]["sha256"], rows[0]["fingerprint"], rows[0]["job_id"]) if rows else None
 
-    def is_own_output(self, path: Path, fingerprint: str | None = None) -> bool:
+    def is_own_output(self, path: Path, fingerprint: str | tuple[str, ...] | None = None) -> bool:
         """Whether ``path`` holds, unchanged, a result transhub saved (of the work
-        ``fingerprint``, when given)."""
+        ``fingerprint``, or of any of several — the same work at each candidate —
+        when given)."""
         from transhub.files import file_digest
 
         resolved = path.resolve()
         found = self.output_at(resolved)
-        if found is None or (fingerprint is not None and found[1] != fingerprint):
+        wanted = (fingerprint,) if isinstance(fingerprint, str) else fingerprint
+        if found is None or (wanted is not None and found[1] not in wanted):
             return False
         return resolved.is_file() and file_digest(resolved) == found[0]
 

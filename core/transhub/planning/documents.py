@@ -114,7 +114,9 @@ class DocumentPlanning(ProviderPool):
         if (
             destination.exists()
             and not overwrite
-            and not self.journal.is_own_output(destination, plan.fingerprint)
+            and not self.journal.is_own_output(
+                destination, (plan.fingerprint, *plan.alternate_fingerprints)
+            )
         ):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
         return plan

@@ -106,3 +106,39 @@ def make_docx() -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def killed_after_moving(
+    both: dict[str, Any], transhub_cli: Callable[..., Any]
+) -> Callable[[Path, Path], list[str]]:
+    """``(notes, out)``: run ``doc translate notes --fallback`` in a real process with
+    Fanyigou and DeepL configured, DeepL refusing (456): the job moves to Fanyigou and
+    the process is SIGKILLed while Fanyigou translates.  Returns the command's argv
+    without ``--fallback``, to run again."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    def run(notes: Path, out: Path) -> list[str]:
+        # In the configuration, not -c: `jobs resume` runs the batch again as configured.
+        assert transhub_cli("config", "set", "routing.order", "deepl,fanyigou").exit_code == 0
+        both["deepl"].app.emulator.options.character_limit = 0
+        held = both["fanyigou"].app.faults.hold("queryTransProgress", timeout=60)
+        argv = [sys.executable, "-m", "transhub", "doc", "translate", str(notes)]
+        argv += ["--from", "en", "--to", "zh", "-o", str(out)]
+        process = subprocess.Popen(
+            [*argv, "--fallback"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert held.arrived.wait(60), "the moved job never polled Fanyigou"
+            os.kill(process.pid, signal.SIGKILL)  # the transhub process itself
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            held.release()
+        return argv
+
+    return run

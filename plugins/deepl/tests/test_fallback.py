@@ -215,29 +215,17 @@ def test_the_python_api_falls_back_too(
 
 
 def test_a_moved_job_killed_while_running_resumes_where_it_moved(
-    both: dict[str, Any], transhub_cli: Callable, tmp_path: Path, make_docx: Callable[..., Path]
+    both: dict[str, Any],
+    transhub_cli: Callable,
+    tmp_path: Path,
+    make_docx: Callable[..., Path],
+    killed_after_moving: Callable[[Path, Path], list[str]],
 ) -> None:
-    import os
-    import signal
     import subprocess
     import sys
 
     notes = make_docx(tmp_path / "notes.docx")
-    # In the configuration, not -c: `jobs resume` runs the batch again as configured.
-    assert transhub_cli("config", "set", "routing.order", "deepl,fanyigou").exit_code == 0
-    both["deepl"].app.emulator.options.character_limit = 0
-    held = both["fanyigou"].app.faults.hold("queryTransProgress", timeout=60)
-    argv = [sys.executable, "-m", "transhub", "doc", "translate", str(notes)]
-    argv += ["--from", "en", "--to", "zh", "-o", str(tmp_path), "--fallback"]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert held.arrived.wait(60), "the moved job never polled Fanyigou"
-        os.kill(process.pid, signal.SIGKILL)  # the transhub process itself
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        held.release()
+    killed_after_moving(notes, tmp_path)
     assert (_deepl_uploads(both), _fanyigou_sent(both)) == (1, 1)
     resumed = subprocess.run(
         [sys.executable, "-m", "transhub", "jobs", "resume", "--json"],

@@ -19,28 +19,23 @@ from transhub.capabilities.document import (
 from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, TranshubError
 from transhub.files import atomic_writer, file_digest
-from transhub.jobs import fallback
+from transhub.jobs import fallback, placement
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
 from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, FallbackSpec
 from transhub.jobs.runner import fingerprint, maybe_submitted
-from transhub.jobs.saving import copy_outputs, landing
 from transhub.results import DocumentResult
 
 
 def document_fingerprint(
-    impl: type[DocumentTranslator[Any, Any]],
-    request: DocumentRequest,
-    kind: OutputKind,
-    sha256: str | None = None,
-    *,
-    fallbacks: Sequence[str] = (),
+    provider: str, request: DocumentRequest, kind: OutputKind, sha256: str | None = None
 ) -> str:
-    """What makes two document translations the same work.  A glossary from a file
-    counts by its content (the same terms are the same work, whichever id the provider
-    gave them; other terms are other work).  With ``fallbacks`` (the candidates a job
-    may move to), the provider is the chain of them (:func:`fallback.chain`)."""
+    """What makes two document translations the same work at ``provider`` — the one
+    that does the work, never a chain of candidates (the same work at the same
+    provider has one fingerprint, with or without ``--fallback``).  A glossary from a
+    file counts by its content (the same terms are the same work, whichever id the
+    provider gave them; other terms are other work)."""
     options = request.options.model_dump()
     extra = {}
     if request.glossary_digest is not None:
@@ -48,7 +43,7 @@ def document_fingerprint(
         extra["glossary"] = request.glossary_digest
     return fingerprint(
         capability="document",
-        provider=fallback.chain(impl.provider.name, fallbacks),
+        provider=provider,
         sha256=sha256 or file_digest(request.path),
         source=request.source,
         target=request.target,
@@ -124,8 +119,11 @@ class SingleFileDriver(Driver):
             )[0]
             holder = slot.holder
             if holder is None:
-                with runner.working(self.journal.get(slot.job_id)) as job:
-                    return cast(DocumentResult, self.drive(job, resubmit=True))
+                try:
+                    with runner.working(self.journal.get(slot.job_id)) as job:
+                        return cast(DocumentResult, self.drive(job, resubmit=True))
+                except fallback.HeldElsewhere:
+                    continue  # its next candidate's work is another job's: use that one
             if holder.state is JobState.COMPLETED:
                 prior = runner.intact(holder)
                 if prior is not None:
@@ -161,7 +159,7 @@ class SingleFileDriver(Driver):
         earlier = self.journal.get(prior_job)
         provider = earlier.provider
         key = next(iter(prior.outputs))
-        outputs = copy_outputs(prior, {key: destination}, request.overwrite)
+        outputs = placement.copy_outputs(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, Item(**item.__dict__), outputs
         )
@@ -202,9 +200,9 @@ class SingleFileDriver(Driver):
             running = job.state is JobState.RUNNING
             status = runner.wait(job, implementation, fetch) if running else None
             destination = Path(job.items[0].plan["document"])
-            saved = download(job.task_id or "", landing(job, destination))
-            final = runner.place(
-                job, saved.path, destination, saved.sha256, job.items[0].fingerprint
+            saved = download(job.task_id or "", placement.landing(job, destination))
+            final = placement.place(
+                self.journal, job, saved.path, destination, saved.sha256, job.items[0].fingerprint
             )
         except TranshubError as exc:
             runner.record_failure(job, exc)
@@ -251,6 +249,7 @@ class DocumentDriver(SingleFileDriver):
             input=str(request.path),
             fingerprint=plan.fingerprint,
             plan={"document": str(plan.destination.resolve())},
+            alternates=plan.alternate_fingerprints,
             input_size=path.stat().st_size,
             input_sha256=sha,
         )

@@ -11,10 +11,10 @@ from typing import Any
 from transhub.capabilities.image import ImageItem, ImageSource, ImageTaskStatus, ImageTranslator
 from transhub.errors import ResultExpiredError, TranshubError
 from transhub.files import file_digest
+from transhub.jobs import placement
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.requests import ImageJobRequest
-from transhub.jobs.saving import landing
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -72,7 +72,7 @@ class ImageResults(Driver):
             )
             try:
                 landed = translator.download(
-                    job.task_id or "", result, artifact, landing(job, destination)
+                    job.task_id or "", result, artifact, placement.landing(job, destination)
                 )
             except ResultExpiredError:
                 raise  # the whole task's results are gone
@@ -90,7 +90,9 @@ class ImageResults(Driver):
                     outputs={k: Path(v["path"]) for k, v in outputs.items()},
                 )
             sha256, size = file_digest(landed), landed.stat().st_size
-            saved = self.runner.place(job, landed, destination, sha256, item.fingerprint)
+            saved = placement.place(
+                self.journal, job, landed, destination, sha256, item.fingerprint
+            )
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
             self.journal.update_item(job.id, item.position, outputs=outputs)
         self.journal.update_item(job.id, item.position, state=ItemStatus.COMPLETED, outputs=outputs)

@@ -20,12 +20,12 @@ from transhub.capabilities.image import (
 from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
 from transhub.files import file_digest
+from transhub.jobs import placement
 from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.drivers.image_results import ImageResults
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.requests import ImageJobRequest
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
-from transhub.jobs.saving import copy_outputs
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -335,7 +335,7 @@ class ImageDriver(ImageResults):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = copy_outputs(prior, destinations, request.overwrite)
+        outputs = placement.copy_outputs(prior, destinations, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, item, outputs, prior.code
         )

@@ -1,7 +1,5 @@
-"""Result files on disk: where a download lands before it is placed, moving it into
-place without replacing a file that is not the job's, and copies of saved results,
-each checked against the SHA-256 recorded when it was saved.  The journal's records
-of them are the runner's (:mod:`transhub.jobs.runner`)."""
+"""Placing results: where a download lands, how it is moved into place without
+replacing a stranger's file, and copying a saved result to another destination."""
 
 from __future__ import annotations
 
@@ -9,11 +7,14 @@ import logging
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transhub.errors import ResultExpiredError
 from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
 from transhub.jobs.model import Item, Job
+
+if TYPE_CHECKING:
+    from transhub.journal import Journal
 
 log = logging.getLogger("transhub.jobs")
 
@@ -28,11 +29,17 @@ def landing(job: Job, destination: Path) -> Path:
     return landing
 
 
-def move_into_place(landed: Path, destination: Path, sha256: str, *, overwrite: bool) -> Path:
-    """Move ``landed`` to ``destination`` (or, unless ``overwrite``, to the next free
-    name when a different file appeared there meanwhile: that file is kept); where
-    the result went."""
-    if overwrite:
+def place(
+    journal: Journal, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
+) -> Path:
+    """Move a downloaded result to its destination without ever replacing a file
+    that is not this job's (unless the job was asked to overwrite).  A different
+    file that appeared there meanwhile is kept, and the result — paid for — goes
+    to the next free name instead.  The result's path and SHA-256 are recorded
+    first, so the file is known as transhub's from the moment it appears (another
+    process planning the same output never takes it for a stranger's file)."""
+    journal.expect_output(destination, sha256, fingerprint, job.id)
+    if job.request.overwrite:
         landed.replace(destination)
         return destination
     target = destination
