@@ -127,6 +127,7 @@ def journal_jobs(count: int) -> dict[str, Any]:
     import statistics
 
     from transhub.jobs.claims import this_process
+    from transhub.jobs.requests import DocumentJobRequest
     from transhub.journal import Item, JobState, open_journal
 
     journal = open_journal()
@@ -140,7 +141,7 @@ def journal_jobs(count: int) -> dict[str, Any]:
             start = time.perf_counter()
             item = Item(0, name, fingerprint, {"document": name.replace(".docx", ".zh.docx")},
                         input_size=48_213, input_sha256=sha)  # fmt: skip
-            request = {"path": name, "target": "zh", "source": None, "kind": "same"}
+            request = DocumentJobRequest(path=Path(name), target="zh")
             (slot,) = journal.claim(
                 provider="fanyigou", capability="document", request=lambda _items, r=request: r,
                 items=[item], owner=owner,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from transhub.errors import EXIT_CODES, InputError, ResultExpiredError
@@ -88,14 +89,16 @@ def test_jobs_wait_follows_jobs_to_their_end(cli, echo, sample):
 
 
 def test_jobs_wait_times_out_with_the_transient_code(cli, isolated):
+    from transhub.capabilities.kinds import Capability
     from transhub.jobs.model import Item
+    from transhub.jobs.requests import DocumentJobRequest
     from transhub.journal import open_journal
 
     journal = open_journal()
     job = journal.create(
         provider="echo",
-        capability="document",
-        request={"path": "x"},
+        capability=Capability.DOCUMENT,
+        request=DocumentJobRequest(path=Path("x"), target="zh"),
         items=[Item(position=0, input="x.txt", fingerprint="f", plan={"document": "y"})],
     )
     journal.close()

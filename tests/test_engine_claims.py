@@ -348,11 +348,13 @@ def test_a_refused_page_count_fails_the_job_and_pays_nothing(fanyigou, monkeypat
 WRITER = """
 import sys
 from pathlib import Path
+from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, Journal, JobState
 journal = Journal(sys.argv[1])
+request = DocumentJobRequest(path=Path("/in/a.txt"), target="zh")
 for n in range(200):
     item = Item(0, f"/in/{sys.argv[2]}-{n}.txt", f"{sys.argv[2]}-{n}", {"document": "/o"})
-    job = journal.create(provider="p", capability="document", request={}, items=[item])
+    job = journal.create(provider="p", capability="document", request=request, items=[item])
     journal.update(job.id, state=JobState.COMPLETED)
 """
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from transhub.jobs.claims import Heartbeat, this_process
+from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
 
 WAIT = 10.0  # bound on every wait below; the beats come every lease / 3
@@ -28,7 +29,7 @@ def claim_one(journal: Journal, name: str) -> str:
     (slot,) = journal.claim(
         provider="echo",
         capability="document",
-        request=lambda items: {},
+        request=lambda items: DocumentJobRequest(path=Path(f"/in/{name}.txt"), target="zh"),
         items=[item],
         owner=str(this_process()),
     )

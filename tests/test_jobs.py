@@ -76,7 +76,8 @@ def test_every_step_is_journalled(cli, echo, sample, isolated):
     assert item.input_sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
     saved = item.outputs["document"]
     assert saved["sha256"] == hashlib.sha256(Path(saved["path"]).read_bytes()).hexdigest()
-    assert job.request["target"] == "zh" and job.request["options"]["bilingual"] is False
+    assert job.request.capability == "document" and job.request.target == "zh"
+    assert job.request.options.bilingual is False and job.request.path == sample.resolve()
     shown = cli("jobs", "show", record["job_id"][:5])
     assert "completed" in shown.stdout and str(sample) in shown.stdout
     listed = cli("jobs", "list", "--json")
@@ -515,12 +516,14 @@ def test_ctrl_c_on_an_image_batch_exits_130_with_tasks_recorded(echo, isolated):
 
 
 def test_jobs_list_pages_newest_first(cli, isolated):
+    from transhub.jobs.requests import DocumentJobRequest
     from transhub.journal import Item, JobState
 
     book = journal(isolated)
     for n in range(60):
         item = Item(0, f"/in/{n:02d}.txt", f"{n:064x}", {"document": f"/out/{n:02d}.zh.txt"})
-        job = book.create(provider="echo", capability="document", request={}, items=[item])
+        request = DocumentJobRequest(path=Path(f"/in/{n:02d}.txt"), target="zh")
+        job = book.create(provider="echo", capability="document", request=request, items=[item])
         book.update(job.id, state=JobState.COMPLETED)
     page = cli("jobs", "list", "--json")
     rows = json.loads(page.stdout)

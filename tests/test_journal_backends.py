@@ -16,9 +16,13 @@ import pytest
 from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
 from transhub.jobs.channels import Channels
 from transhub.jobs.claims import Holder, this_process
+from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
 from transhub.journal.schema import SCHEMA_VERSION
 from transhub.testing import invoke
+
+#: The request of the jobs these tests record (its content does not matter here).
+REQUEST = DocumentJobRequest(path=Path("/in/a.txt"), target="zh")
 
 DEADLINE = 60.0
 ODD = "/in/caf\udce9.txt"  # a file name that is not UTF-8 (a lone surrogate)
@@ -31,9 +35,8 @@ def item(name: str, fingerprint: str | None = None) -> Item:
 def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
     journal = Journal(journal_url)
     first = Item(0, ODD, "fp", {"document": "/o/a"}, input_size=3, input_sha256="abc")
-    job = journal.create(
-        provider="echo", capability="document", request={"k": [1, "é"]}, items=[first]
-    )
+    request = DocumentJobRequest(path=Path(ODD), target="zh", source="fr")
+    job = journal.create(provider="echo", capability="document", request=request, items=[first])
     journal.update(
         job.id,
         state=JobState.RUNNING,
@@ -49,7 +52,7 @@ def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
     journal.update_item(job.id, 0, state="completed", outputs=saved)
     again = journal.get(job.id[:5])  # a unique prefix
     assert again.id == job.id and again.state is JobState.RUNNING
-    assert again.request == {"k": [1, "é"]} and again.task_id == "t-1"
+    assert again.request == request and again.task_id == "t-1"
     assert (again.percent, again.pages, again.lease_until) == (12.5, 3, 1234.125)
     assert again.billed_characters == 50_000
     assert again.attempts == [{"provider": "deepl", "error": "quota"}]
@@ -69,7 +72,9 @@ def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
 def test_listing_is_newest_first_and_prune_keeps_live_jobs(journal_url: str) -> None:
     journal = Journal(journal_url)
     ids = [
-        journal.create(provider="p", capability="document", request={}, items=[item(str(n))]).id
+        journal.create(
+            provider="p", capability="document", request=REQUEST, items=[item(str(n))]
+        ).id
         for n in range(5)
     ]
     assert [r["job_id"] for r in journal.summaries()] == ids[::-1]
@@ -88,7 +93,7 @@ def test_batches_are_recorded_and_closed(journal_url: str) -> None:
     (slot,) = journal.claim(
         provider="p",
         capability="document",
-        request=lambda items: {},
+        request=lambda items: REQUEST,
         items=[item("a")],
         owner=str(this_process()),
         batch_id=batch,
@@ -108,7 +113,7 @@ def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -
         return journal.claim(
             provider="p",
             capability="document",
-            request=lambda items: {},
+            request=lambda items: REQUEST,
             items=[item(n) for n in names],
             owner=owner,
         )
@@ -120,7 +125,7 @@ def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -
     # An orphan (its lease lapsed): of two adopters, exactly one takes it.
     journal.update(first[0].job_id, lease_until=time.time() - 1)
     state, who, lease = journal.state_of(first[0].job_id)
-    orphan = Holder(first[0].job_id, 0, state, "pending", who, lease, None)
+    orphan = Holder(first[0].job_id, 0, state, who, lease, None)
     other = Journal(journal_url)
     wins = [journal.adopt(orphan, owner), other.adopt(orphan, "1@elsewhere#1")]
     assert sorted(wins) == [False, True]
@@ -138,7 +143,11 @@ def test_a_move_claims_the_new_fingerprint_in_the_same_transaction(journal_url: 
     def claim(name: str, fingerprint: str, *alternates: str) -> list:
         work = Item(0, f"/in/{name}.txt", fingerprint, {}, alternates=alternates)
         return journal.claim(
-            provider="p", capability="document", request=lambda items: {}, items=[work], owner=owner
+            provider="p",
+            capability="document",
+            request=lambda items: REQUEST,
+            items=[work],
+            owner=owner,
         )
 
     [moving] = claim("a", "at-deepl")
@@ -166,7 +175,7 @@ def test_a_move_claims_the_new_fingerprint_in_the_same_transaction(journal_url: 
     [given] = journal.claim(
         provider="p",
         capability="document",
-        request=lambda items: {},
+        request=lambda items: REQUEST,
         items=[item("c")],
         owner=owner,
         batch_id=batch,
@@ -181,6 +190,9 @@ def test_a_move_claims_the_new_fingerprint_in_the_same_transaction(journal_url: 
 CLAIMER = """
 import sys, time
 from transhub.journal import Item, Journal
+from pathlib import Path
+from transhub.jobs.requests import DocumentJobRequest
+REQUEST = DocumentJobRequest(path=Path("/in/a.txt"), target="zh")
 journal = Journal(sys.argv[1])
 start = float(sys.argv[3])
 while time.time() < start:
@@ -189,7 +201,7 @@ prints = [f"work-{(n * int(sys.argv[2]) * 7) % 40}" for n in range(40)]
 size = int(sys.argv[4])  # inputs per claim: 1, or 40 (a big claim takes one lock for all)
 new = 0
 for start in range(0, 40, size):
-    slots = journal.claim(provider="p", capability="document", request=lambda items: {},
+    slots = journal.claim(provider="p", capability="document", request=lambda items: REQUEST,
                           items=[Item(0, "/in/" + f, f, {}) for f in prints[start:start + size]],
                           owner=f"{sys.argv[2]}@claimer#1")
     new += sum(slot.new for slot in slots)
@@ -240,7 +252,7 @@ def test_a_dropped_connection_is_opened_again(postgres_url: str) -> None:
                 assert journal.state_counts() == {}
             else:
                 job = journal.create(
-                    provider="p", capability="document", request={}, items=[item("a")]
+                    provider="p", capability="document", request=REQUEST, items=[item("a")]
                 )
                 assert journal.get(job.id).state is JobState.SUBMITTING
         journal.close()
@@ -255,7 +267,7 @@ def test_a_transaction_aborted_by_a_deadlock_is_run_again(postgres_url: str) -> 
         first, second = Journal(url, migrate=False), Journal(url, migrate=False)
         first.backend.migrate()
         a, b = (
-            first.create(provider="p", capability="document", request={}, items=[item(n)]).id
+            first.create(provider="p", capability="document", request=REQUEST, items=[item(n)]).id
             for n in ("a", "b")
         )
         both_hold_one = threading.Barrier(2, timeout=DEADLINE)
@@ -339,7 +351,9 @@ def test_channels_are_never_overbooked_by_racing_holders(journal_url: str) -> No
 def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_url: str) -> None:
     journal = Journal(journal_url)
     channels = Channels("fanyigou", "acct", 1)
-    job = journal.create(provider="fanyigou", capability="document", request={}, items=[item("a")])
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
     journal.update(job.id, state=JobState.RUNNING, task_id="t")
     assert journal.take_channel(channels, "7@host-a#1", job.id) == 0
     assert journal.take_channel(channels, "8@host-b#1", "another") is None

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 from transhub.jobs.model import Item, JobState
+from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Journal
 from transhub.journal.schema import _TABLES, _V2, SCHEMA_VERSION
+
+#: A document request as versions before typed requests wrote it (no ``capability``).
+OLD_REQUEST = (
+    '{"kind": "same", "options": {"bilingual": false}, "overwrite": false,'
+    ' "path": "/in/a.docx", "prepared_task_id": null, "source": null, "target": "zh"}'
+)
 
 
 def _old_journal(path: Path, version: int) -> None:
@@ -17,7 +24,8 @@ def _old_journal(path: Path, version: int) -> None:
         db.executescript(script)
         db.execute(
             "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state, request)"
-            " VALUES ('abcd1234', 'then', 'then', 'fanyigou', 'document', 'completed', '{}')"
+            " VALUES ('abcd1234', 'then', 'then', 'fanyigou', 'document', 'completed', ?)",
+            (OLD_REQUEST,),
         )
         db.execute(f"PRAGMA user_version={version}")
 
@@ -41,7 +49,8 @@ def test_an_older_journal_is_migrated_and_keeps_its_jobs(tmp_path: Path, version
 def test_a_new_journal_has_the_current_schema(journal_url: str) -> None:
     journal = Journal(journal_url)
     item = Item(position=0, input="a.txt", fingerprint="f", plan={})
-    job = journal.create(provider="p", capability="document", request={}, items=[item])
+    request = DocumentJobRequest(path=Path("a.txt"), target="zh")
+    job = journal.create(provider="p", capability="document", request=request, items=[item])
     assert journal.get(job.id).attempts == []
     assert journal.backend.version() == SCHEMA_VERSION
     journal.close()

@@ -14,14 +14,16 @@ import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
-from transhub.errors import RateLimitError, TransientError
+from transhub.errors import RateLimitError, TranshubError, TransientError
 
 if TYPE_CHECKING:
     from transhub.http import HttpOptions
 
 log = logging.getLogger("transhub.http")
+
+T = TypeVar("T")
 
 #: A server-requested delay is waited up to this factor longer (jitter).
 RETRY_AFTER_JITTER = 1.25
@@ -100,21 +102,29 @@ def unknown_fate(
     )
 
 
+def retryable(exc: TranshubError) -> bool:
+    """Whether an error says that the same request, sent again later, may succeed."""
+    return isinstance(exc, (RateLimitError, TransientError)) and exc.retryable
+
+
 def call_with_retries(
-    call: Callable[[], Any],
+    call: Callable[[], T],
     options: HttpOptions,
     *,
     sleep: Callable[[float], None] = time.sleep,
     limit: int | None = None,
-) -> Any:
-    """Call ``call`` again while it raises a *retryable* :class:`TranshubError`
-    (a provider's "too many requests" answer), honouring ``retry_after``."""
+    retry: Callable[[TranshubError], bool] = retryable,
+) -> T:
+    """Call ``call`` again while it raises a :class:`TranshubError` that ``retry``
+    accepts (by default a *retryable* one: a provider's "too many requests" answer),
+    honouring ``retry_after``.  A plugin narrows ``retry`` to the answers of its own
+    protocol when ``call`` also raises errors the HTTP layer has already retried."""
     attempts = limit if limit is not None else options.retries
     for attempt in range(attempts + 1):
         try:
             return call()
-        except (RateLimitError, TransientError) as exc:
-            if not exc.retryable or attempt >= attempts:
+        except TranshubError as exc:
+            if not retry(exc) or attempt >= attempts:
                 raise
             delay = options.delay(attempt, exc.retry_after)
             log.info("%s; retrying in %.1fs", exc.message, delay)

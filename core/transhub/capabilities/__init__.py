@@ -17,6 +17,8 @@ _NAMES = {
     "LanguageSupport": "base",
     "ProviderContext": "base",
     "ProviderInfo": "base",
+    "TaskMemory": "tasks",
+    "TaskTimes": "tasks",
     "TaskState": "base",
     "TaskStatus": "base",
 }

@@ -6,7 +6,9 @@ one class per capability it offers, deriving from that capability's base class
 (:class:`~transhub.capabilities.document.DocumentTranslator`, …).  What the
 implementation supports is declared as class attributes — data the core reads to
 route requests and to validate input before any request is sent — and its methods
-hold only the provider's wire protocol.
+hold only the provider's wire protocol.  Waiting for a task, retrying a refusal and
+remembering which tasks transhub submitted are the core's
+(:mod:`transhub.polling`, :mod:`transhub.retrying`, :mod:`transhub.capabilities.tasks`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from transhub.capabilities.kinds import Capability
+from transhub.capabilities.tasks import TaskMemory
 
 if TYPE_CHECKING:
     from transhub.http import HttpClient
@@ -174,12 +177,15 @@ class ProviderInfo(Generic[SettingsT, ClientT]):
 
 @dataclass
 class ProviderContext(Generic[SettingsT, ClientT]):
-    """What the core hands to an implementation: the provider's settings and client."""
+    """What the core hands to an implementation: the provider's settings and client,
+    and what the core knows of the provider's remote tasks (:class:`TaskMemory`,
+    shared by the provider's capabilities)."""
 
     info: ProviderInfo[SettingsT, ClientT]
     settings: SettingsT
     http: HttpClient
     client: ClientT
+    tasks: TaskMemory = field(default_factory=TaskMemory)
 
 
 class Implementation(Generic[SettingsT, ClientT]):
@@ -206,22 +212,20 @@ class Implementation(Generic[SettingsT, ClientT]):
         """The provider's validated settings."""
         return self.context.settings
 
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Hear what the job journal recorded of a task (epoch seconds) before it is
-        resumed in a new process — e.g. so that a provider that forgets finished
-        results can tell "expired" from "unknown".  The default ignores it."""
+    @property
+    def tasks(self) -> TaskMemory:
+        """What the core knows of the provider's remote tasks: which ones transhub
+        submitted and when, and when each was first seen finished — in this process
+        or, handed back from the job journal, in an earlier one.  The core writes it;
+        read it where the service answers "no such task" to tell an expired result
+        from a wrong id (see :mod:`transhub.capabilities.tasks`)."""
+        return self.context.tasks
 
     def refresh_languages(self) -> bool:
         """Fetch the provider's current language lists, where it publishes them, into
         the cache the declarations read (``transhub languages --refresh``); return
         whether anything was fetched.  The default fetches nothing."""
         return False
-
-    def finished_at(self, task_id: str) -> float | None:
-        """When the provider reported the task finished, if the implementation tracks it."""
-        return None
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -282,7 +282,7 @@ def download(runtime: Runtime, job_id: str, output_dir: Path) -> None:
     queued for cluster workers is copied out of the results store (any machine that
     mounts it), each file checked against its recorded SHA-256."""
     job = runtime.journal.get(job_id)
-    if job.request.get("queued"):
+    if job.request.queued:
         from transhub.store import configured_store
 
         store = configured_store(runtime.hub.settings)

@@ -17,6 +17,8 @@ from transhub.capabilities.account import Balance
 from transhub.capabilities.dictionary import DictionaryEntry
 from transhub.capabilities.ocr import OcrResult
 from transhub.capabilities.text import TextResult
+from transhub.jobs.model import ItemStatus, JobState
+from transhub.jobs.requests import JobRequest
 
 
 class _Record(BaseModel):
@@ -178,7 +180,7 @@ class JobItemRecord(_Record):
     plan: dict[str, str]
     input_size: int | None
     input_sha256: str | None
-    status: str = Field(description="pending, completed, reused or failed.")
+    status: ItemStatus = Field(description="pending, completed, reused or failed.")
     code: str | None
     message: str
     artifacts: dict[str, str]
@@ -204,8 +206,10 @@ class JobRecord(_Record):
     job_id: str
     provider: str
     capability: str
-    state: str = Field(description="submitting, running, finished, completed, failed, expired.")
-    request: dict[str, Any]
+    state: JobState = Field(
+        description="submitting, running, finished, completed, failed, expired."
+    )
+    request: JobRequest = Field(description="What the job asks for, by its capability.")
     items: list[JobItemRecord]
     created_at: str
     updated_at: str

@@ -1,7 +1,7 @@
 """Where a queued job's inputs are read and its results written on the worker that
 runs it: the results store (``results.dir``), by job id.
 
-A queued job is recorded with ``"queued": true`` in its request, its inputs staged in
+A queued job is recorded with ``queued`` set in its request, its inputs staged in
 the store by SHA-256 and its results named but not placed.  The worker that adopts it
 points the job at its own mount of the store (:func:`into_store`) before driving it,
 so machines may mount the shared folder at different paths.
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transhub.jobs.model import Job
+from transhub.jobs.requests import ImageJobRequest, JobRequest
 
 if TYPE_CHECKING:
     from transhub.journal import Journal
@@ -21,19 +22,20 @@ if TYPE_CHECKING:
 
 def is_queued(job: Job) -> bool:
     """Whether ``job`` was submitted with ``--queue`` (its results go to the store)."""
-    return bool(job.request.get("queued"))
+    return job.request.queued
 
 
 def into_store(store: ResultsStore, journal: Journal, job: Job) -> Job:
     """Point an owned queued job at this machine's store: staged inputs and result
     folders under it.  Written to the journal (a resume reads them back); the job."""
     folder = store.folder(job.id)
-    request: dict[str, Any] = dict(job.request)
-    if job.capability == "image":
-        request["output_dir"] = str(folder)
-    elif request.get("path"):
+    request: JobRequest = job.request
+    if isinstance(request, ImageJobRequest):
+        request = request.model_copy(update={"output_dir": folder})
+    else:
         item = job.items[0]
-        request["path"] = str(store.staged(item.input_sha256 or "", Path(item.input).suffix))
+        staged = store.staged(item.input_sha256 or "", Path(item.input).suffix)
+        request = request.model_copy(update={"path": staged})
     if request != job.request:
         journal.update(job.id, request=request)
     for item in job.items:

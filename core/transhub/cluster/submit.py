@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from transhub.api import Hub
     from transhub.capabilities.image import ImageOptions
     from transhub.jobs.plans import ConvertPlan, DocumentPlan
+    from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, JobRequest
     from transhub.journal import Journal
     from transhub.store import ResultsStore
 
@@ -98,26 +99,30 @@ class Submission:
         self._singles("convert", [(p, *ConvertDriver.parts(p)) for p in plans], force)
 
     def _singles(
-        self, capability: str, parts: list[tuple[Any, Item, dict[str, Any]]], force: bool
+        self,
+        capability: str,
+        parts: list[tuple[Any, Item, DocumentJobRequest | ConvertJobRequest]],
+        force: bool,
     ) -> None:
         """One job per input, claimed (and enqueued) in chunks that double from one
         input up to :data:`CHUNK`: the workers start on the first job at once, and a
         batch of N inputs costs a few dozen transactions, not a few per input."""
-        chunk: list[tuple[str, Item, dict[str, Any]]] = []
+        chunk: list[tuple[str, Item, JobRequest]] = []
         size = 1
         for plan, item, request in parts:
             assert item.input_sha256 is not None
-            self.store.stage(Path(request["path"]), item.input_sha256)
+            self.store.stage(request.path, item.input_sha256)
             # Named only: the worker puts it in the store, under the job's id.
             item.plan = {"document": plan.destination.name}
-            chunk.append((plan.provider, item, {**request, "queued": True, "overwrite": False}))
+            queued = request.model_copy(update={"queued": True, "overwrite": False})
+            chunk.append((plan.provider, item, queued))
             if len(chunk) >= size:
                 self._claim_singles(capability, chunk, force)
                 chunk, size = [], min(size * 2, CHUNK)
         self._claim_singles(capability, chunk, force)
 
     def _claim_singles(
-        self, capability: str, chunk: list[tuple[str, Item, dict[str, Any]]], force: bool
+        self, capability: str, chunk: list[tuple[str, Item, JobRequest]], force: bool
     ) -> None:
         """Claim a chunk of single-input jobs, one claim per run of one provider."""
         start = 0
@@ -128,7 +133,7 @@ class Submission:
                 end += 1
             run = chunk[start:end]
             # A repeated input is claimed once (by its first occurrence's request).
-            requests: dict[str, dict[str, Any]] = {}
+            requests: dict[str, JobRequest] = {}
             for _provider, item, request in run:
                 requests.setdefault(item.fingerprint, request)
             self._claim(
@@ -158,7 +163,10 @@ class Submission:
         for item in items.values():
             if item.input_sha256:
                 self.store.stage(Path(item.plan["path"]), item.input_sha256)
-        request = {**request, "queued": True, "output_dir": "", "overwrite": False}
+        # The folder is the store's, set by the worker that places the job.
+        request = request.model_copy(
+            update={"queued": True, "output_dir": None, "overwrite": False}
+        )
         unique = plan.images
         claimed = self._claim(
             plan.provider, "image", lambda _items: request, [items[s] for s in unique],
@@ -174,7 +182,7 @@ class Submission:
         self,
         provider: str,
         capability: str,
-        request: Callable[[list[Item]], dict[str, Any]],
+        request: Callable[[list[Item]], JobRequest],
         items: list[Item],
         *,
         per_job: int,
@@ -209,7 +217,7 @@ class Submission:
         if (
             holder.orphan
             and not holder.may_have_been_submitted
-            and self.journal.get(holder.job_id).request.get("queued")
+            and self.journal.get(holder.job_id).request.queued
         ):
             self._outbox[holder.job_id] = (provider, priority(holder.state.value))
         return holder.state.value
@@ -238,7 +246,7 @@ class Submission:
 
 
 def _first_request(
-    requests: dict[str, dict[str, Any]],
-) -> Callable[[list[Item]], dict[str, Any]]:
+    requests: dict[str, JobRequest],
+) -> Callable[[list[Item]], JobRequest]:
     """A single-input job's request: its input's, by fingerprint."""
     return lambda items: requests[items[0].fingerprint]

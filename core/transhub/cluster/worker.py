@@ -124,7 +124,7 @@ class Worker:
         runner = self.hub.runner(stop=self.stop)
         runner.channels.timeout = CHANNEL_WAIT
         runner.channels.give_way = self._running_job_waits
-        holder = Holder(job.id, 0, job.state, "pending", job.owner, job.lease_until, job.sending_at)
+        holder = Holder(job.id, 0, job.state, job.owner, job.lease_until, job.sending_at)
         adopted = runner.adopt(holder)
         if adopted is None:
             return  # another worker adopted it first
@@ -182,7 +182,7 @@ class Worker:
             if owner_alive(owner, lease):
                 continue
             job = journal.get(job_id)
-            if job.request.get("queued") and (not self.queues or job.provider in self.queues):
+            if job.request.queued and (not self.queues or job.provider in self.queues):
                 outbox.append((job_id, job.provider, priority(job.state.value)))
         return self._enqueue(outbox) if outbox else 0
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from transhub.jobs.model import LIVE_STATES, Item, JobState, now
 
 if TYPE_CHECKING:
+    from transhub.jobs.requests import JobRequest
     from transhub.journal import Journal
     from transhub.journal.backend import Backend, Connection
 
@@ -208,7 +209,6 @@ class Holder:
     job_id: str
     position: int
     state: JobState
-    item_status: str
     owner: str | None
     lease_until: float | None
     sending_at: str | None
@@ -249,8 +249,8 @@ _ADOPT = (
 )
 _RENEW = f"UPDATE jobs SET lease_until = ? WHERE owner = ? AND state IN ({LIVE_MARKS})"  # noqa: S608
 _HOLDERS = (
-    "SELECT j.id, j.state, j.owner, j.lease_until, j.sending_at, i.position,"  # noqa: S608
-    " i.state AS item_status FROM items i JOIN jobs j ON j.id = i.job_id"
+    "SELECT j.id, j.state, j.owner, j.lease_until, j.sending_at, i.position"  # noqa: S608
+    " FROM items i JOIN jobs j ON j.id = i.job_id"
     " WHERE i.fingerprint = ? AND i.state != 'failed'"
     f" AND j.state IN ({LIVE_MARKS}, 'completed')"
     " ORDER BY j.state = 'completed', j.updated_at DESC LIMIT 16"
@@ -273,7 +273,7 @@ class ClaimStore:
             db: Connection,
             provider: str,
             capability: str,
-            request: dict[str, Any],
+            request: JobRequest,
             items: Sequence[Item],
         ) -> str: ...
 
@@ -282,7 +282,7 @@ class ClaimStore:
         *,
         provider: str,
         capability: str,
-        request: Callable[[list[Item]], dict[str, Any]],
+        request: Callable[[list[Item]], JobRequest],
         items: Sequence[Item],
         owner: str,
         per_job: int = 1,
@@ -345,7 +345,6 @@ class ClaimStore:
                         origin.job_id,
                         origin.position,
                         JobState.SUBMITTING,
-                        "pending",
                         owner,
                         until,
                         None,
@@ -464,7 +463,6 @@ def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder 
                 job_id=row["id"],
                 position=row["position"],
                 state=JobState(row["state"]),
-                item_status=row["item_status"],
                 owner=row["owner"],
                 lease_until=row["lease_until"],
                 sending_at=row["sending_at"],

@@ -44,6 +44,7 @@ from transhub.router import named_by
 
 if TYPE_CHECKING:
     from transhub.capabilities.base import Implementation
+    from transhub.jobs.requests import FallbackSpec, JobRequest
     from transhub.jobs.runner import Runner
     from transhub.planning.documents import DocumentPlanning
     from transhub.pool import ProviderPool
@@ -52,9 +53,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("transhub.router")
 
 T = TypeVar("T")
-
-#: The job request's key for the candidates still to try, and whether to try them.
-KEY = "fallback"
 
 
 def enabled(hub: ProviderPool, fallback: bool | None) -> bool:
@@ -160,10 +158,17 @@ def serve(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _spec(job: Job) -> FallbackSpec:
+    """The job's fallback (a document job's; other jobs never move)."""
+    from transhub.jobs.requests import DocumentJobRequest, FallbackSpec
+
+    return job.request.fallback if isinstance(job.request, DocumentJobRequest) else FallbackSpec()
+
+
 def pending(job: Job) -> list[str]:
     """The candidates a job may still move to (empty without fallback)."""
-    spec = job.request.get(KEY) or {}
-    return list(spec.get("next", ())) if spec.get("enabled") else []
+    spec = _spec(job)
+    return list(spec.next) if spec.enabled else []
 
 
 def submitting(job: Job) -> Any:
@@ -202,9 +207,9 @@ def _stay(runner: Runner, job: Job, exc: TranshubError) -> None:
     sent = unknown_fate(exc) and runner.journal.get(job.id).may_have_been_submitted
     if not sent:
         runner.fail(job, exc)  # refused, or failed before the paid request left
-    spec = job.request.get(KEY) or {}
-    if not spec.get("enabled"):
-        suggest(exc, spec.get("next", ()))
+    spec = _spec(job)
+    if not spec.enabled:
+        suggest(exc, spec.next)
 
 
 def _move(
@@ -212,7 +217,7 @@ def _move(
     job: Job,
     exc: TranshubError,
     provider: str,
-    request: dict[str, Any],
+    request: JobRequest,
     fingerprints: Sequence[str],
 ) -> Job:
     """Record the move of ``job`` to ``provider`` (its new ``request``, its items'
@@ -253,24 +258,26 @@ def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
     if not movable(exc) or not rest:
         _stay(runner, job, exc)
         return None
-    from transhub.capabilities.document import DocumentOptions, OutputKind
+    from transhub.jobs.requests import DocumentJobRequest
 
     spec = job.request
+    assert isinstance(spec, DocumentJobRequest)  # pending() is empty for other jobs
     destination = Path(job.items[0].plan["document"])
-    options = DocumentOptions(**{**spec["options"], "glossary_id": None})
+    # The glossary id was the first provider's: the next one makes its own of the file.
+    options = spec.options.model_copy(update={"glossary_id": None})
     try:
         with named_by(f"fallback from {job.provider}"):
             # The runner's pool is the Hub, which prepares plans (planning.documents).
             plan = cast("DocumentPlanning", runner.hub).prepare_document(
-                spec["path"],
-                spec["target"],
-                source=spec["source"],
+                spec.path,
+                spec.target,
+                source=spec.source,
                 provider=rest[0],
                 output_dir=destination.parent,
                 options=options,
-                output=OutputKind(spec["kind"]),
-                overwrite=bool(spec.get("overwrite")),
-                glossary=spec.get("glossary_file"),
+                output=spec.kind,
+                overwrite=spec.overwrite,
+                glossary=spec.glossary_file,
                 fallback=False,
             )
     except TranshubError as refused:
@@ -279,7 +286,7 @@ def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
         return None
     from transhub.jobs.drivers.documents import job_request
 
-    request = job_request(plan, next_=rest[1:], enabled=True, glossary=spec.get("glossary_file"))
+    request = job_request(plan, next_=rest[1:], enabled=True, glossary=spec.glossary_file)
     moved = _move(runner, job, exc, plan.provider, request, [plan.fingerprint])
     runner.journal.update_item(job.id, 0, plan={"document": str(plan.destination.resolve())})
     moved.items[0].plan = {"document": str(plan.destination.resolve())}

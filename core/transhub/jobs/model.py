@@ -10,7 +10,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from transhub.capabilities.kinds import Capability
+
+if TYPE_CHECKING:
+    from transhub.jobs.requests import JobRequest
 
 
 class JobState(str, enum.Enum):
@@ -69,7 +74,7 @@ class Item:
     plan: dict[str, str]
     input_size: int | None = None
     input_sha256: str | None = None
-    state: str = ItemStatus.PENDING.value
+    state: ItemStatus = ItemStatus.PENDING
     code: str | None = None
     message: str = ""
     artifacts: dict[str, str] = field(default_factory=dict)
@@ -85,9 +90,9 @@ class Job:
 
     id: str
     provider: str
-    capability: str
+    capability: Capability
     state: JobState
-    request: dict[str, Any]
+    request: JobRequest
     items: list[Item]
     created_at: str = ""
     updated_at: str = ""
@@ -117,9 +122,10 @@ class Job:
         data = {k: v for k, v in self.__dict__.items() if k not in ("items", "id")}
         data = {"job_id": self.id, **data}
         data["state"] = self.state.value
+        data["request"] = self.request.model_dump(mode="json")
         data["items"] = [
             {
-                ("status" if k == "state" else k): v
+                ("status" if k == "state" else k): v.value if k == "state" else v
                 for k, v in item.__dict__.items()
                 if k != "alternates"  # not recorded: the claim's look-ahead only
             }

@@ -39,7 +39,7 @@ def place(
     first, so the file is known as transhub's from the moment it appears (another
     process planning the same output never takes it for a stranger's file)."""
     journal.expect_output(destination, sha256, fingerprint, job.id)
-    if job.request.get("overwrite"):
+    if job.request.overwrite:
         landed.replace(destination)
         return destination
     target = destination

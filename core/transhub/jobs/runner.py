@@ -36,12 +36,13 @@ from transhub.errors import (
 from transhub.files import file_digest
 from transhub.jobs.channels import ChannelLeases, Channels, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
-from transhub.jobs.model import Item, Job, JobState, now
+from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:
     from transhub.jobs.drivers import Driver
     from transhub.jobs.plans import Plan
+    from transhub.jobs.requests import JobRequest
     from transhub.journal import Journal
     from transhub.pool import ProviderPool
 
@@ -138,11 +139,11 @@ class Runner:
         work was done).  Batches of plans: :class:`~transhub.jobs.batch.BatchRunner`."""
         return self.driver(plan.capability).run_plan(plan, force=force)
 
-    def driver(self, capability: Capability | str) -> Driver:
+    def driver(self, capability: Capability) -> Driver:
         """The driver of one capability's jobs."""
         from transhub.jobs.drivers import DRIVERS
 
-        return DRIVERS[Capability(capability)](self)
+        return DRIVERS[capability](self)
 
     # -- claims ----------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class Runner:
         heartbeat(self.journal)  # after the commit: see Heartbeat
         log.info("adopted job %s (its owner %s stopped)", holder.job_id, holder.owner)
         job = self.journal.get(holder.job_id)
-        if job.request.get("queued"):  # submitted with --queue: the results store
+        if job.request.queued:  # submitted with --queue: the results store
             from transhub.cluster.placement import into_store
             from transhub.store import configured_store
 
@@ -229,9 +230,17 @@ class Runner:
         if self.stop.is_set():
             raise Interrupted("interrupted before submitting")
 
-    def submit(self, job: Job, call: Callable[[], str], *, record_failure: bool = True) -> str:
-        """Submit, recording the outcome: the task id, a failure that cost nothing, or
-        a failure of unknown fate (the job stays ``submitting``: "may have been
+    def submit(
+        self,
+        job: Job,
+        implementation: Implementation[Any, Any],
+        call: Callable[[], str],
+        *,
+        record_failure: bool = True,
+    ) -> str:
+        """Submit through ``implementation``, recording the outcome: the task id (in
+        the journal and in the provider's task memory), a failure that cost nothing,
+        or a failure of unknown fate (the job stays ``submitting``: "may have been
         submitted").  ``sending_at`` is written first, and only while this process
         still owns the job.  Without ``record_failure``, a failure of known fate is
         left for the caller to record (the fallback may move the job instead)."""
@@ -257,16 +266,18 @@ class Runner:
             elif record_failure:
                 self.fail(job, exc)
             raise
+        stamp = now()
         self.journal.update(
             job.id,
             state=JobState.RUNNING,
             task_id=task_id,
-            submitted_at=now(),
+            submitted_at=stamp,
             message="",
             error=None,
             error_kind=None,
         )
-        job.task_id, job.state = task_id, JobState.RUNNING
+        implementation.tasks.submitted(task_id, epoch(stamp))
+        job.task_id, job.state, job.submitted_at = task_id, JobState.RUNNING, stamp
         self._submitted_here.add(job.id)
         return task_id
 
@@ -294,9 +305,15 @@ class Runner:
         self.journal.update(job.id, state=JobState.FAILED, error=str(exc), error_kind=exc.kind)
         job.state = JobState.FAILED
 
-    def wait(self, job: Job, fetch: Callable[[str], TaskStatus]) -> TaskStatus:
-        """Poll a running job's task until final; record it finished (or failed, or
-        expired, raising the matching error)."""
+    def wait(
+        self,
+        job: Job,
+        implementation: Implementation[Any, Any],
+        fetch: Callable[[str], TaskStatus],
+    ) -> TaskStatus:
+        """Poll a running job's task until final; record it finished — in the journal
+        and in the provider's task memory — or failed, or expired (raising the
+        matching error)."""
         assert job.task_id is not None
 
         def update(task_id: str, status: TaskStatus) -> None:
@@ -333,25 +350,26 @@ class Runner:
                 f"the result of {job.provider} task {job.task_id} has expired",
                 provider=job.provider,
             )
+        stamp = now()
         fields: dict[str, Any] = {"pages": status.pages, "percent": 100.0}
         if status.billed_characters is not None:  # what the provider billed, where it says
             fields["billed_characters"] = status.billed_characters
             job.billed_characters = status.billed_characters
-        self.journal.update(job.id, state=JobState.FINISHED, finished_at=now(), **fields)
-        job.state = JobState.FINISHED
+        self.journal.update(job.id, state=JobState.FINISHED, finished_at=stamp, **fields)
+        implementation.tasks.finished(job.task_id, datetime.fromisoformat(stamp).timestamp())
+        job.state, job.finished_at = JobState.FINISHED, stamp
         return status
 
     @staticmethod
     def remind(implementation: Implementation[Any, Any], job: Job) -> None:
-        """Before resuming in a new process, tell the implementation what the journal
-        knows of the task (a provider that forgets finished results can then tell
-        "expired" from "unknown")."""
+        """Before resuming, adopting or downloading a journalled task, hand the
+        provider's task memory what the journal knows of it (a provider that forgets
+        finished results can then tell "expired" from "unknown", in any process)."""
         if job.task_id:
-            implementation.remember(
-                job.task_id,
-                submitted_at=epoch(job.submitted_at),
-                finished_at=epoch(job.finished_at),
-            )
+            implementation.tasks.submitted(job.task_id, epoch(job.submitted_at))
+            finished = epoch(job.finished_at)
+            if finished is not None:
+                implementation.tasks.finished(job.task_id, finished)
 
     def record_failure(self, job: Job, exc: TranshubError) -> None:
         """An expired result is final: record it so that it is not retried forever."""
@@ -373,15 +391,15 @@ class Runner:
     def record_reuse(
         self,
         provider: str,
-        capability: str,
-        request: dict[str, Any],
+        capability: Capability,
+        request: JobRequest,
         item: Item,
         outputs: dict[str, Any],
         code: str | None = None,
     ) -> Job:
         """A completed job recording that ``item``'s result was copied from identical
         work — written in one transaction, so no process ever sees it half-made."""
-        item.state = "reused"
+        item.state = ItemStatus.REUSED
         item.outputs = outputs
         item.code = code
         item.message = "reused the result of an identical earlier job"
@@ -402,9 +420,7 @@ class Runner:
         working on it (then wait for that one instead)."""
         job = self.journal.get(job_id)
         while not job.state.is_final:
-            holder = Holder(
-                job.id, 0, job.state, "pending", job.owner, job.lease_until, job.sending_at
-            )
+            holder = Holder(job.id, 0, job.state, job.owner, job.lease_until, job.sending_at)
             if holder.orphan:
                 adopted = self.adopt(holder)
                 if adopted is not None:

@@ -10,13 +10,14 @@ import secrets
 from collections.abc import Generator, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from transhub.capabilities.kinds import Capability
 from transhub.errors import InputError, NotFoundError
 from transhub.jobs.batches import BatchStore
 from transhub.jobs.channels import ChannelStore
 from transhub.jobs.claims import ClaimStore
-from transhub.jobs.model import Item, Job, JobState, now
+from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
 from transhub.journal.backend import (
     Backend,
     Connection,
@@ -29,6 +30,9 @@ from transhub.journal.backend import (
 #: The columns of a job row that are fields of :class:`Job`.
 _JOB_COLUMNS = frozenset(f.name for f in dataclasses.fields(Job)) - {"items"}
 
+if TYPE_CHECKING:
+    from transhub.jobs.requests import JobRequest
+
 
 def _item(row: Any) -> Item:
     return Item(
@@ -38,7 +42,7 @@ def _item(row: Any) -> Item:
         plan=json.loads(row["plan"]),
         input_size=row["input_size"],
         input_sha256=row["input_sha256"],
-        state=row["state"],
+        state=ItemStatus(row["state"]),
         code=row["code"],
         message=from_db(row["message"]),
         artifacts=json.loads(row["artifacts"]),
@@ -88,7 +92,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         *,
         provider: str,
         capability: str,
-        request: dict[str, Any],
+        request: JobRequest,
         items: Sequence[Item],
         state: JobState = JobState.SUBMITTING,
         message: str = "",
@@ -108,12 +112,14 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         db: Connection,
         provider: str,
         capability: str,
-        request: dict[str, Any],
+        request: JobRequest,
         items: Sequence[Item],
         state: JobState = JobState.SUBMITTING,
         message: str = "",
         batch_id: str | None = None,
     ) -> str:
+        from transhub.jobs.requests import request_json  # pydantic: not for `jobs list`
+
         stamp = now()
         job_id = self._new_id(db)
         percent = 100.0 if state is JobState.COMPLETED else None
@@ -121,7 +127,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
             " request, message, percent, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (job_id, stamp, stamp, provider, capability, state.value,
-             json.dumps(request, sort_keys=True), message, percent, batch_id),
+             request_json(request), message, percent, batch_id),
         )  # fmt: skip
         path, text = self.backend.path_value, self.backend.text_value
         db.executemany(
@@ -174,31 +180,34 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             "error_kind",
             "submitted_at",
             "finished_at",
-            "request",
             "sending_at",
             "owner",
             "lease_until",
             "batch_id",
             "billed_characters",
             "attempts",
+            "request",
         }
     )
 
     def update(self, job_id: str, **fields: Any) -> None:
-        """Change a job's columns (``state`` may be a :class:`JobState`)."""
+        """Change a job's columns (``state`` may be a :class:`JobState`, ``request``
+        is a :data:`~transhub.jobs.requests.JobRequest`)."""
         sql, values = self._job_assignments(fields)
         self._write(lambda db: db.execute(sql, (*values, job_id)))
 
     def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]:
         """The ``UPDATE jobs ... WHERE id = ?`` statement changing ``fields`` (and
-        ``updated_at``), and its values but the id."""
+        ``updated_at``; a ``request`` stored as its JSON), and its values but the id."""
         unknown = set(fields) - self._JOB_FIELDS
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
+        if "request" in fields:
+            from transhub.jobs.requests import request_json
+
+            fields["request"] = request_json(fields["request"])
         text = self.backend.text_value
         values = {k: text(v.value if isinstance(v, enum.Enum) else v) for k, v in fields.items()}
-        if "request" in values:
-            values["request"] = json.dumps(values["request"], sort_keys=True)
         if "attempts" in values:
             values["attempts"] = json.dumps(values["attempts"])
         values["updated_at"] = now()
@@ -304,7 +313,10 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         ]
         data = {key: from_db(value) for key, value in dict(row).items() if key in _JOB_COLUMNS}
         data["state"] = JobState(data["state"])
-        data["request"] = json.loads(data["request"])
+        data["capability"] = Capability(data["capability"])
+        from transhub.jobs.requests import parse_request  # pydantic: not for `jobs list`
+
+        data["request"] = parse_request(data["id"], data["capability"], data["request"])
         data["attempts"] = json.loads(data["attempts"])
         return Job(items=items, **data)
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from transhub.capabilities.kinds import Capability
 from transhub.sandbox import Sandbox, SandboxOptions
 from transhub.testing import INHERITED_PREFIXES, CliResult, invoke
-from transhub.testing.drivers import DRIVERS, Driver
+from transhub.testing.driver_base import Driver
+from transhub.testing.drivers import DRIVERS
 from transhub.testing.rules import ContractViolation, NotApplicable
 from transhub.testing.sandboxes import RecordingEmulator, running
 

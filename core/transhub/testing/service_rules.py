@@ -12,7 +12,8 @@ from transhub.capabilities.kinds import Capability
 from transhub.emulation import Fault
 from transhub.errors import AuthenticationError, RateLimitError, TranshubError
 from transhub.testing import CliResult
-from transhub.testing.drivers import TASKS, TaskDriver
+from transhub.testing.driver_base import TaskDriver
+from transhub.testing.drivers import TASKS
 from transhub.testing.rules import ContractViolation, NotApplicable, describe
 from transhub.testing.sandboxes import RecordingEmulator
 from transhub.testing.task_rules import TaskRules, contents

@@ -13,7 +13,8 @@ from transhub.capabilities.base import TaskState, TaskStatus
 from transhub.capabilities.kinds import Capability
 from transhub.emulation import Fault
 from transhub.errors import ResultExpiredError, TranshubError
-from transhub.testing.drivers import TASKS, Task, TaskDriver
+from transhub.testing.driver_base import Task, TaskDriver
+from transhub.testing.drivers import TASKS
 from transhub.testing.harness import Harness
 from transhub.testing.rules import ContractViolation, NotApplicable, describe
 

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from transhub.capabilities.base import TaskState
 from transhub.capabilities.image import ImageItem, ImageOptions, ImageSource
-from transhub.errors import InputError, LimitExceededError, NotFoundError, UnsupportedLanguageError
+from transhub.errors import (
+    InputError,
+    LimitExceededError,
+    NotFoundError,
+    ResultExpiredError,
+    UnsupportedLanguageError,
+)
 
 from transhub_alibaba.answers import BatchResult, ImageResult
 from transhub_alibaba.translator import AlibabaImageTranslator, _items
@@ -58,7 +64,22 @@ def test_translate_status_download(
     assert status.message == "1 of 4 images failed"
     path = translator.download(task_id, status.items[0], "image", tmp_path / "0.en.png")
     assert path.read_bytes() == service.emulator.result_bytes(task_id, 0)
-    assert translator.finished_at(task_id) is not None
+
+
+def test_invalid_is_judged_by_the_core_task_memory(
+    service: Any, make_translator: Translator
+) -> None:
+    translator = make_translator(clock=service.clock)
+    images = sources()[:1]
+    task_id = translator.submit(images, "en", "zh", ImageOptions())
+    assert translator.status(task_id, images).state is TaskState.DONE
+    translator.tasks.finished(task_id, service.clock())  # as the runner records it
+    service.clock.advance(3601)
+    with pytest.raises(ResultExpiredError, match="it finished by"):
+        translator.status(task_id, images)
+    # A process the journal told nothing: the same answer is an unknown task.
+    with pytest.raises(NotFoundError, match="unknown"):
+        make_translator(clock=service.clock).status(task_id, images)
 
 
 def test_states_before_done(service: Any, make_translator: Translator) -> None:

@@ -6,7 +6,6 @@ reuse fingerprint."""
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -110,9 +109,9 @@ def test_documents_reuse_by_glossary_content(
 
     # The journal records the glossary id each job sent (and no secret).
     jobs = list(transhub.Hub().journal.jobs())
-    sent = {job.request["options"]["glossary_id"] for job in jobs if job.task_id}
+    sent = {job.request.options.glossary_id for job in jobs if job.task_id}
     assert sent == {*service.emulator.glossaries, None}
-    assert all(TEST_AUTH_KEY not in json.dumps(job.request) for job in jobs)
+    assert all(TEST_AUTH_KEY not in job.request.model_dump_json() for job in jobs)
 
 
 def test_the_api_takes_glossary_with_its_real_signature(instant: Any, tmp_path: Path) -> None:

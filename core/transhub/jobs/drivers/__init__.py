@@ -3,13 +3,16 @@ their recorded state to completed.  :data:`DRIVERS` is keyed by capability."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from transhub.capabilities.kinds import Capability
 
 if TYPE_CHECKING:
     from transhub.jobs.model import Job
+    from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, ImageJobRequest
     from transhub.jobs.runner import Runner
+
+    RequestT = TypeVar("RequestT", DocumentJobRequest, ConvertJobRequest, ImageJobRequest)
 
 
 class Driver:
@@ -25,6 +28,16 @@ class Driver:
     def run_plan(self, plan: Any, *, force: bool) -> Any:
         """Execute one plan of this capability."""
         raise NotImplementedError(f"{self.capability.value} work runs in batches")
+
+    def request(self, job: Job, model: type[RequestT]) -> RequestT:
+        """The job's request as this driver's model (a job routed to the wrong
+        driver is a bug, said as such)."""
+        if not isinstance(job.request, model):
+            raise TypeError(
+                f"job {job.id} holds a {job.request.capability} request, "
+                f"not a {self.capability.value} one"
+            )
+        return job.request
 
     def drive(self, job: Job, *, resubmit: bool) -> Any:
         """Take an owned job from its recorded state to final.  A job that may have

@@ -7,11 +7,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from transhub.capabilities.base import TaskStatus
+from transhub.capabilities.base import Implementation, TaskStatus
 from transhub.capabilities.document import (
     ConvertFormat,
     DocumentConverter,
-    DocumentOptions,
     DocumentRequest,
     DocumentTranslator,
     OutputKind,
@@ -22,8 +21,9 @@ from transhub.errors import JobFailedError, TranshubError
 from transhub.files import atomic_writer, file_digest
 from transhub.jobs import fallback, placement
 from transhub.jobs.drivers import Driver
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
+from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, FallbackSpec
 from transhub.jobs.runner import fingerprint, maybe_submitted
 from transhub.results import DocumentResult
 
@@ -59,26 +59,26 @@ def job_request(
     next_: Sequence[str] | None = None,
     enabled: bool | None = None,
     glossary: str | None = None,
-) -> dict[str, Any]:
+) -> DocumentJobRequest:
     """What a document job records of its request: enough to submit, resume, or move
     it to the next candidate (``next_``: the candidates left, default the plan's)."""
     request = plan.request
-    return {
-        "path": str(request.path.resolve()),
-        "target": request.target,
-        "source": request.source,
-        "options": request.options.model_dump(),
-        "kind": plan.kind.value,
-        "overwrite": plan.overwrite,
-        "prepared_task_id": request.prepared_task_id,
+    return DocumentJobRequest(
+        path=request.path.resolve(),
+        target=request.target,
+        source=request.source,
+        options=request.options,
+        kind=plan.kind,
+        overwrite=plan.overwrite,
+        prepared_task_id=request.prepared_task_id,
         # The glossary sent (options.glossary_id) and the content it was made from.
-        "glossary_digest": request.glossary_digest,
-        "glossary_file": glossary if glossary is not None else plan.glossary_file,
-        fallback.KEY: {
-            "enabled": plan.fallback if enabled is None else enabled,
-            "next": list(plan.alternatives if next_ is None else next_),
-        },
-    }
+        glossary_digest=request.glossary_digest,
+        glossary_file=glossary if glossary is not None else plan.glossary_file,
+        fallback=FallbackSpec(
+            enabled=plan.fallback if enabled is None else enabled,
+            next=tuple(plan.alternatives if next_ is None else next_),
+        ),
+    )
 
 
 def convert_fingerprint(provider: str, sha256: str, source: str | None, fmt: ConvertFormat) -> str:
@@ -95,10 +95,9 @@ class SingleFileDriver(Driver):
         self,
         provider: str,
         item: Item,
-        request: dict[str, Any],
+        request: DocumentJobRequest | ConvertJobRequest,
         destination: Path,
         *,
-        overwrite: bool,
         force: bool,
     ) -> DocumentResult:
         """The result of ``item``'s work saved at ``destination``, paid at most once:
@@ -112,7 +111,7 @@ class SingleFileDriver(Driver):
         while True:
             slot = runner.claim(
                 provider=provider,
-                capability=self.capability.value,
+                capability=self.capability,
                 request=lambda _items: request,
                 items=[item],
                 force=force,
@@ -135,7 +134,7 @@ class SingleFileDriver(Driver):
                 if adopted is not None:
                     with runner.working(adopted) as job:
                         result = cast(DocumentResult, self.drive(job, resubmit=runner.resubmit))
-                    return self.deliver(result, destination, overwrite)
+                    return self.deliver(result, destination, request.overwrite)
             else:
                 state = runner.await_holder(holder, item.input)
                 if state in (JobState.FAILED, JobState.EXPIRED):
@@ -149,7 +148,7 @@ class SingleFileDriver(Driver):
     def reused(
         self,
         provider: str,
-        request: dict[str, Any],
+        request: DocumentJobRequest | ConvertJobRequest,
         item: Item,
         prior: Item,
         prior_job: str,
@@ -160,9 +159,9 @@ class SingleFileDriver(Driver):
         earlier = self.journal.get(prior_job)
         provider = earlier.provider
         key = next(iter(prior.outputs))
-        outputs = placement.copy_outputs(prior, {key: destination}, bool(request.get("overwrite")))
+        outputs = placement.copy_outputs(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
-            provider, self.capability.value, request, Item(**item.__dict__), outputs
+            provider, self.capability, request, Item(**item.__dict__), outputs
         )
         return DocumentResult(
             input=Path(item.input),
@@ -191,13 +190,15 @@ class SingleFileDriver(Driver):
     def finish(
         self,
         job: Job,
+        implementation: Implementation[Any, Any],
         fetch: Callable[[str], TaskStatus],
         download: Callable[[str, Path], SavedDocument],
     ) -> DocumentResult:
         """Wait for a one-file job (if still running), save its result, record it."""
         runner = self.runner
         try:
-            status = runner.wait(job, fetch) if job.state is JobState.RUNNING else None
+            running = job.state is JobState.RUNNING
+            status = runner.wait(job, implementation, fetch) if running else None
             destination = Path(job.items[0].plan["document"])
             saved = download(job.task_id or "", placement.landing(job, destination))
             final = placement.place(
@@ -210,7 +211,7 @@ class SingleFileDriver(Driver):
         outputs = {
             "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
         }
-        self.journal.update_item(job.id, 0, state="completed", outputs=outputs)
+        self.journal.update_item(job.id, 0, state=ItemStatus.COMPLETED, outputs=outputs)
         self.journal.update(job.id, state=JobState.COMPLETED)
         recorded = self.journal.get(job.id)
         return DocumentResult(
@@ -234,18 +235,11 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
-        item, recorded = self.parts(plan)
-        return self.run(
-            plan.provider,
-            item,
-            recorded,
-            plan.destination.resolve(),
-            overwrite=plan.overwrite,
-            force=force,
-        )
+        item, request = self.parts(plan)
+        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
 
     @staticmethod
-    def parts(plan: DocumentPlan) -> tuple[Item, dict[str, Any]]:
+    def parts(plan: DocumentPlan) -> tuple[Item, DocumentJobRequest]:
         """The journal item and job request a document plan is recorded as."""
         request = plan.request
         path = request.path.resolve()
@@ -269,15 +263,8 @@ class DocumentDriver(SingleFileDriver):
             self.hub.route(Capability.DOCUMENT, provider=job.provider),
         )
         translator = self.hub.instance(cls)
-        spec = job.request
-        request = DocumentRequest(
-            path=Path(spec["path"]),
-            target=spec["target"],
-            source=spec["source"],
-            options=DocumentOptions(**spec["options"]),
-            prepared_task_id=job.prepared_task_id or spec.get("prepared_task_id"),
-            glossary_digest=spec.get("glossary_digest"),
-        )
+        spec = self.request(job, DocumentJobRequest)
+        request = spec.document(job.prepared_task_id)
         if job.state is JobState.SUBMITTING:
             safe = request.prepared_task_id is not None and translator.idempotent_submit
             if job.may_have_been_submitted and not (resubmit or safe):
@@ -289,8 +276,9 @@ class DocumentDriver(SingleFileDriver):
                 return self.drive(moved, resubmit=resubmit)
         else:
             runner.remind(translator, job)
-        kind = OutputKind(spec["kind"])
-        return self.finish(job, translator.status, lambda t, d: translator.download(t, d, kind))
+        return self.finish(
+            job, translator, translator.status, lambda t, d: translator.download(t, d, spec.kind)
+        )
 
     def _submit(
         self, job: Job, translator: DocumentTranslator[Any, Any], request: DocumentRequest
@@ -309,7 +297,7 @@ class DocumentDriver(SingleFileDriver):
             count = translator.count_pages(request.path)
             self.journal.update(job.id, prepared_task_id=count.task_id, pages=count.pages)
             request = request.model_copy(update={"prepared_task_id": count.task_id})
-        runner.submit(job, lambda: translator.submit(request), record_failure=False)
+        runner.submit(job, translator, lambda: translator.submit(request), record_failure=False)
 
 
 class ConvertDriver(SingleFileDriver):
@@ -320,17 +308,10 @@ class ConvertDriver(SingleFileDriver):
     def run_plan(self, plan: ConvertPlan, *, force: bool) -> DocumentResult:
         """Convert one document plan (see :meth:`Hub.prepare_convert`)."""
         item, request = self.parts(plan)
-        return self.run(
-            plan.provider,
-            item,
-            request,
-            plan.destination.resolve(),
-            overwrite=plan.overwrite,
-            force=force,
-        )
+        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
 
     @staticmethod
-    def parts(plan: ConvertPlan) -> tuple[Item, dict[str, Any]]:
+    def parts(plan: ConvertPlan) -> tuple[Item, ConvertJobRequest]:
         """The journal item and job request a conversion plan is recorded as."""
         path, destination = plan.path.resolve(), plan.destination.resolve()
         sha = file_digest(path)
@@ -342,12 +323,9 @@ class ConvertDriver(SingleFileDriver):
             input_size=path.stat().st_size,
             input_sha256=sha,
         )
-        request = {
-            "path": str(path),
-            "format": plan.format.value,
-            "source": plan.source,
-            "overwrite": plan.overwrite,
-        }
+        request = ConvertJobRequest(
+            path=path, format=plan.format, source=plan.source, overwrite=plan.overwrite
+        )
         return item, request
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
@@ -357,16 +335,13 @@ class ConvertDriver(SingleFileDriver):
             self.hub.route(Capability.CONVERT, provider=job.provider),
         )
         converter = self.hub.instance(cls)
-        spec = job.request
+        spec = self.request(job, ConvertJobRequest)
         if job.state is JobState.SUBMITTING:
             if job.may_have_been_submitted and not resubmit:
                 raise maybe_submitted(job)
             self.runner.submit(
-                job,
-                lambda: converter.submit(
-                    Path(spec["path"]), ConvertFormat(spec["format"]), spec["source"]
-                ),
+                job, converter, lambda: converter.submit(spec.path, spec.format, spec.source)
             )
         else:
             self.runner.remind(converter, job)
-        return self.finish(job, converter.status, converter.download)
+        return self.finish(job, converter, converter.status, converter.download)

@@ -5,7 +5,6 @@ lands, so that ``jobs resume`` fetches only what is missing."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from transhub.errors import ResultExpiredError, TranshubError
 from transhub.files import file_digest
 from transhub.jobs import placement
 from transhub.jobs.drivers import Driver
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
+from transhub.jobs.requests import ImageJobRequest
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
@@ -45,7 +45,7 @@ class ImageResults(Driver):
     def _save_item(
         self, job: Job, translator: ImageTranslator[Any, Any], item: Item, source: ImageSource
     ) -> ImageOutcome:
-        if item.state == "failed":
+        if item.state is ItemStatus.FAILED:
             return ImageOutcome(
                 input=item.input,
                 provider=job.provider,
@@ -55,7 +55,7 @@ class ImageResults(Driver):
                 code=item.code,
                 message=item.message,
             )
-        output_dir, target = Path(job.request["output_dir"]), job.request["target"]
+        spec = self.request(job, ImageJobRequest)
         outputs = dict(item.outputs)
         result = ImageItem(
             source=source,
@@ -67,7 +67,9 @@ class ImageResults(Driver):
         for artifact, reference in item.artifacts.items():
             if artifact in outputs:
                 continue  # saved before the last run stopped
-            destination = output_name(output_dir, item.plan["stem"], target, artifact, reference)
+            destination = output_name(
+                spec.folder, item.plan["stem"], spec.target, artifact, reference
+            )
             try:
                 landed = translator.download(
                     job.task_id or "", result, artifact, placement.landing(job, destination)
@@ -93,7 +95,7 @@ class ImageResults(Driver):
             )
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
             self.journal.update_item(job.id, item.position, outputs=outputs)
-        self.journal.update_item(job.id, item.position, state="completed", outputs=outputs)
+        self.journal.update_item(job.id, item.position, state=ItemStatus.COMPLETED, outputs=outputs)
         return ImageOutcome(
             input=item.input,
             provider=job.provider,
@@ -105,19 +107,12 @@ class ImageResults(Driver):
             outputs={k: Path(v["path"]) for k, v in outputs.items()},
         )
 
-    def _record_items(
-        self, job: Job, status: ImageTaskStatus, translator: ImageTranslator[Any, Any]
-    ) -> None:
-        finished = translator.finished_at(job.task_id or "")
-        if finished is not None:
-            self.journal.update(
-                job.id, finished_at=datetime.fromtimestamp(finished).astimezone().isoformat()
-            )
+    def _record_items(self, job: Job, status: ImageTaskStatus) -> None:
         for item, result in zip(job.items, status.items, strict=False):
             self.journal.update_item(
                 job.id,
                 item.position,
-                state="pending" if result.success else "failed",
+                state=ItemStatus.PENDING if result.success else ItemStatus.FAILED,
                 code=result.code,
                 message=result.message,
                 artifacts=result.artifacts,

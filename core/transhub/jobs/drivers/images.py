@@ -23,7 +23,8 @@ from transhub.files import file_digest
 from transhub.jobs import placement
 from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.drivers.image_results import ImageResults
-from transhub.jobs.model import Item, Job, JobState
+from transhub.jobs.model import Item, ItemStatus, Job, JobState
+from transhub.jobs.requests import ImageJobRequest
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
 from transhub.naming import output_name
 from transhub.results import ImageOutcome
@@ -95,8 +96,7 @@ class ImageDriver(ImageResults):
     def _translate(
         self, plan: ImagePlan, *, force: bool, workers: int, on_settled: Settled | None
     ) -> dict[ImageSource, ImageOutcome]:
-        cls, output_dir, overwrite = plan.implementation, plan.output_dir, plan.overwrite
-        stems, unique = plan.stems, plan.images
+        cls, stems, unique = plan.implementation, plan.stems, plan.images
         provider = cls.provider.name
         request, items = self.recorded(plan)
         self._channels = threading.BoundedSemaphore(max(1, workers))
@@ -114,7 +114,7 @@ class ImageDriver(ImageResults):
         while todo:
             slots = self.runner.claim(
                 provider=provider,
-                capability=self.capability.value,
+                capability=self.capability,
                 request=lambda _items: request,
                 items=[items[s] for s in todo],
                 per_job=cls.max_per_task,
@@ -130,12 +130,7 @@ class ImageDriver(ImageResults):
                     if prior is None:
                         ignore.add(holder.job_id)
                     else:
-                        settle(
-                            s,
-                            self._reused(
-                                provider, s, stems[s], prior, request, output_dir, overwrite
-                            ),
-                        )
+                        settle(s, self._reused(provider, s, stems[s], prior, request))
                 else:
                     self._schedule(work, slot, s.label)
             results: dict[str, Any] = {}
@@ -151,16 +146,16 @@ class ImageDriver(ImageResults):
         return outcomes
 
     @classmethod
-    def recorded(cls, plan: ImagePlan) -> tuple[dict[str, Any], dict[ImageSource, Item]]:
+    def recorded(cls, plan: ImagePlan) -> tuple[ImageJobRequest, dict[ImageSource, Item]]:
         """The job request an image plan is recorded with, and each distinct image's
         item (``--queue`` records them as a batch run would)."""
-        request = {
-            "target": plan.target,
-            "source": plan.source,
-            "options": plan.options.model_dump(),
-            "output_dir": str(plan.output_dir.resolve()),
-            "overwrite": plan.overwrite,
-        }
+        request = ImageJobRequest(
+            target=plan.target,
+            source=plan.source,
+            options=plan.options,
+            output_dir=plan.output_dir.resolve(),
+            overwrite=plan.overwrite,
+        )
         return request, cls._items(plan)
 
     @staticmethod
@@ -267,7 +262,7 @@ class ImageDriver(ImageResults):
         slot: Slot,
         source: ImageSource,
         stem: str,
-        request: dict[str, Any],
+        request: ImageJobRequest,
         results: dict[str, Any],
         errors: dict[str, TranshubError],
     ) -> ImageOutcome | None:
@@ -280,7 +275,7 @@ class ImageDriver(ImageResults):
         own = (
             item.plan.get("stem") == stem
             and item.input == source.label
-            and job.request.get("output_dir") == request["output_dir"]
+            and self.request(job, ImageJobRequest).output_dir == request.output_dir
         )
         exc = errors.get(job.id)
         done = results.get(job.id)
@@ -288,7 +283,7 @@ class ImageDriver(ImageResults):
             return cast(ImageOutcome, done[slot.position])
         if (
             exc is not None
-            or item.state == "failed"
+            or item.state is ItemStatus.FAILED
             or job.state in (JobState.FAILED, JobState.EXPIRED)
         ):
             message = str(exc) if exc is not None else item.message or job.error or job.state.value
@@ -304,7 +299,7 @@ class ImageDriver(ImageResults):
                 code=code,
                 message=message,
             )
-        if own and item.state == "completed" and item.outputs:
+        if own and item.state is ItemStatus.COMPLETED and item.outputs:
             return ImageOutcome(
                 input=source.label,
                 provider=provider,
@@ -323,14 +318,11 @@ class ImageDriver(ImageResults):
         source: ImageSource,
         stem: str,
         prior: Item,
-        request: dict[str, Any],
-        output_dir: Path,
-        overwrite: bool,
+        request: ImageJobRequest,
     ) -> ImageOutcome:
         """An identical earlier image's result copied to this batch's names."""
-        target = request["target"]
         destinations = {
-            artifact: output_name(output_dir, stem, target, artifact, saved["path"])
+            artifact: output_name(request.folder, stem, request.target, artifact, saved["path"])
             for artifact, saved in prior.outputs.items()
         }
         item = Item(
@@ -343,8 +335,10 @@ class ImageDriver(ImageResults):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = placement.copy_outputs(prior, destinations, overwrite)
-        job = self.runner.record_reuse(provider, "image", request, item, outputs, prior.code)
+        outputs = placement.copy_outputs(prior, destinations, request.overwrite)
+        job = self.runner.record_reuse(
+            provider, self.capability, request, item, outputs, prior.code
+        )
         return ImageOutcome(
             input=source.label,
             provider=provider,
@@ -406,8 +400,7 @@ class ImageDriver(ImageResults):
         """Submit (if not yet), wait until the task is done and record each image's
         result; the images' outcomes if the task failed, else ``None``."""
         runner = self.runner
-        spec = job.request
-        options = ImageOptions(**spec["options"])
+        spec = self.request(job, ImageJobRequest)
         if job.state is JobState.SUBMITTING:
             window = translator.idempotency_window
             recognised = translator.idempotent_submit and (
@@ -416,18 +409,21 @@ class ImageDriver(ImageResults):
             if job.may_have_been_submitted and not (resubmit or recognised):
                 raise maybe_submitted(job)
             runner.submit(
-                job, lambda: translator.submit(sources, spec["target"], spec["source"], options)
+                job,
+                translator,
+                lambda: translator.submit(sources, spec.target, spec.source, spec.options),
             )
         else:
             runner.remind(translator, job)
         try:
             if job.state is JobState.RUNNING:
                 status = cast(
-                    ImageTaskStatus, runner.wait(job, lambda t: translator.status(t, sources))
+                    ImageTaskStatus,
+                    runner.wait(job, translator, lambda t: translator.status(t, sources)),
                 )
-                self._record_items(job, status, translator)
+                self._record_items(job, status)
             elif job.state is JobState.FINISHED and any(
-                i.state == "pending" and not i.artifacts for i in job.items
+                i.state is ItemStatus.PENDING and not i.artifacts for i in job.items
             ):
                 status = translator.status(job.task_id or "", sources)
                 if status.state is TaskState.EXPIRED:
@@ -435,13 +431,13 @@ class ImageDriver(ImageResults):
                         f"the result of {job.provider} task {job.task_id} has expired",
                         provider=job.provider,
                     )
-                self._record_items(job, status, translator)
+                self._record_items(job, status)
         except TranshubError as exc:
             runner.record_failure(job, exc)
             if isinstance(exc, JobFailedError):
                 for item in job.items:
                     self.journal.update_item(
-                        job.id, item.position, state="failed", message=str(exc)
+                        job.id, item.position, state=ItemStatus.FAILED, message=str(exc)
                     )
                 return [
                     ImageOutcome(

@@ -13,10 +13,11 @@ HTTP layer.
 Image URLs are sent percent-encoded as RFC 3986 wants (:func:`transhub.urls.encode_url`):
 the service answers 103 (URL decoding error) for the whole task when one is raw.
 
-The client also remembers, per task id, when the task was submitted and when it was
-first seen finished: Alibaba answers ``invalid`` both for unknown task ids and for
-results older than an hour, and only that memory tells the two apart.  The job
-journal can hand recorded times back with :meth:`AlibabaClient.remember`.
+Alibaba answers ``invalid`` both for unknown task ids and for results older than an
+hour: only knowing when the task was submitted and first seen finished tells the two
+apart.  That knowledge is the core's task memory
+(:class:`~transhub.capabilities.tasks.TaskMemory`, fed by the runner and the job
+journal); :meth:`AlibabaClient.result` takes what it knows of the task.
 """
 
 from __future__ import annotations
@@ -25,15 +26,14 @@ import hashlib
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from transhub.capabilities.tasks import TaskTimes
 from transhub.errors import (
     ConfigurationError,
     NotFoundError,
@@ -107,20 +107,12 @@ def _format_time(moment: float) -> str:
     return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-@dataclass
-class TaskTimes:
-    """What the client knows of a task's life (seconds since the epoch, UTC)."""
-
-    submitted_at: float | None = None
-    finished_at: float | None = None
-
-
 class AlibabaClient:
     """Calls ``TranslateImageBatch`` and ``GetTranslateImageBatchResult`` and downloads
     results.  Thread-safe: the core polls a batch's tasks concurrently.
 
-    ``clock`` dates task times (tests pass a manual clock); signatures always use
-    the real time, which the service checks.
+    ``clock`` is "now" when a task's age is judged (tests pass the emulator's manual
+    clock); signatures always use the real time, which the service checks.
     """
 
     def __init__(
@@ -148,39 +140,17 @@ class AlibabaClient:
         self.url = f"{base}/"
         self.path = urlsplit(self.url).path or "/"
         self.host = _host_header(parts.scheme, parts.hostname or "", parts.port)
-        self._tasks: dict[str, TaskTimes] = {}
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"AlibabaClient(url={self.url!r}, access_key_id={self.settings.access_key_id!r})"
 
-    # --- task memory ------------------------------------------------------------
+    # --- expiry ------------------------------------------------------------------
 
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Record what is known of a task (e.g. times the job journal kept), so that an
-        ``invalid`` status is reported as expiry rather than an unknown task.  Given
-        times replace unknown ones only; the earliest finish time wins."""
-        with self._lock:
-            times = self._tasks.setdefault(task_id, TaskTimes())
-            if submitted_at is not None and times.submitted_at is None:
-                times.submitted_at = submitted_at
-            if finished_at is not None and (
-                times.finished_at is None or finished_at < times.finished_at
-            ):
-                times.finished_at = finished_at
-
-    def times(self, task_id: str) -> TaskTimes:
-        """A copy of what the client knows of ``task_id`` (all ``None`` if nothing)."""
-        with self._lock:
-            known = self._tasks.get(task_id)
-            return TaskTimes(known.submitted_at, known.finished_at) if known else TaskTimes()
-
-    def invalid_error(self, task_id: str, request_id: str | None = None) -> TranshubError:
+    def invalid_error(
+        self, task_id: str, times: TaskTimes, request_id: str | None = None
+    ) -> TranshubError:
         """The error for an ``invalid`` status: expiry when the task is known to have
         finished (or was submitted longer ago than results are kept), else not found."""
-        times = self.times(task_id)
         hours = self.result_ttl / 3600
         plural = "s" if hours != 1 else ""
         keep = f"Alibaba keeps results {hours:g} hour{plural} after a task finishes"
@@ -242,21 +212,16 @@ class AlibabaClient:
             params["Ext"] = json.dumps(ext, sort_keys=True, separators=(",", ":"))
         log.debug("alibaba: %s of %d images (CustomTaskId %s)", SUBMIT, len(urls), key)
         payload = self._call(SUBMIT, params)
-        task_id = answers.parse_submit(payload)
-        self.remember(task_id, submitted_at=self.clock())
-        return task_id
+        return answers.parse_submit(payload)
 
-    def result(self, task_id: str) -> BatchResult:
+    def result(self, task_id: str, times: TaskTimes | None = None) -> BatchResult:
         """``GetTranslateImageBatchResult``: the task's status, with per-image results
-        once finished.  ``invalid`` raises :meth:`invalid_error`'s error."""
+        once finished.  ``invalid`` raises :meth:`invalid_error`'s error, judged by
+        ``times`` — what transhub knows of the task (nothing: an unknown task)."""
         payload = self._call(POLL, {"TaskId": task_id})
         batch = answers.parse_result(payload)
         if batch.status == "invalid":
-            raise self.invalid_error(task_id, batch.request_id)
-        if batch.status == "finished":
-            # First sight of "finished" bounds the real finish time from above; the
-            # expiry message says "finished by", which stays true.
-            self.remember(task_id, finished_at=self.clock())
+            raise self.invalid_error(task_id, times or TaskTimes(), batch.request_id)
         return batch
 
     def download(self, url: str, destination: Path) -> Download:

@@ -129,10 +129,10 @@ class AlibabaImageTranslator(ImageTranslator[AlibabaSettings, AlibabaClient]):
         with the service's own success flag, code and message.
 
         ``invalid`` raises :class:`~transhub.errors.ResultExpiredError` for a task
-        known to have finished (see :meth:`remember`), else
+        the core's task memory knows finished (or submitted over an hour ago), else
         :class:`~transhub.errors.NotFoundError`.
         """
-        batch = self.client.result(task_id)
+        batch = self.client.result(task_id, self.tasks.times(task_id))
         state = _STATES[batch.status]
         if state is not TaskState.DONE:
             percent = 0.0 if state is TaskState.QUEUED else None
@@ -163,20 +163,6 @@ class AlibabaImageTranslator(ImageTranslator[AlibabaSettings, AlibabaClient]):
                 ) from None
             return atomic_write_bytes(destination, data, overwrite=True)
         return self.client.download(reference, destination).path
-
-    # --- task memory, for the job journal ---------------------------------------------
-
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Tell the plugin what the journal recorded of a task (epoch seconds), so an
-        ``invalid`` status after a restart is reported as expiry, not as unknown."""
-        self.client.remember(task_id, submitted_at=submitted_at, finished_at=finished_at)
-
-    def finished_at(self, task_id: str) -> float | None:
-        """When this process first saw ``task_id`` finished (epoch seconds), if it did;
-        the journal stores it to hand back through :meth:`remember`."""
-        return self.client.times(task_id).finished_at
 
 
 def _url_of(image: ImageSource) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,10 +96,6 @@ class DeepLClient:
                 provider=PROVIDER,
             )
         self.base = settings.base_url(insecure=http.options.insecure)
-        self._lock = threading.Lock()
-        #: Task ids submitted by this process or recorded by the journal: a 404 for
-        #: one of them means "released or expired", not "never existed".
-        self._known: set[str] = set()
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -253,19 +248,7 @@ class DeepLClient:
                 "deepl: document upload answered no document_id and document_key",
                 provider=PROVIDER,
             )
-        handle = DocumentHandle(document_id, document_key)
-        self.remember(handle.task_id)
-        return handle
-
-    def remember(self, task_id: str) -> None:
-        """Note a document this process (or the journal) knows was submitted."""
-        with self._lock:
-            self._known.add(task_id)
-
-    def knows(self, task_id: str) -> bool:
-        """Whether the document was submitted by us (per this process or the journal)."""
-        with self._lock:
-            return task_id in self._known
+        return DocumentHandle(document_id, document_key)
 
     def document_status(self, handle: DocumentHandle) -> dict[str, Any] | None:
         """``POST /v2/document/{id}``; ``None`` when DeepL no longer knows the document."""

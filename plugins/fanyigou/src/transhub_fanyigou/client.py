@@ -34,14 +34,15 @@ from transhub.errors import (
     ProviderError,
     RateLimitError,
     ResponseFormatError,
+    TranshubError,
     TransientError,
 )
 from transhub.files import digests
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
-from transhub.retrying import unknown_fate
+from transhub.retrying import call_with_retries, unknown_fate
 
 from transhub_fanyigou import answers, codes, signing
-from transhub_fanyigou.known import KnownTasks
+from transhub_fanyigou.known import TaskNotes
 from transhub_fanyigou.languages import AUTO, detected
 from transhub_fanyigou.settings import FanyigouSettings
 
@@ -110,8 +111,8 @@ class FanyigouClient:
         )
         #: Monotonic clock, replaceable in tests together with ``http.sleep``.
         self.clock: Callable[[], float] = time.monotonic
-        #: The tasks this process submitted or was told about, shared by every capability.
-        self.known = KnownTasks()
+        #: Document types and poll times of tasks, shared by every capability.
+        self.notes = TaskNotes()
 
     def __repr__(self) -> str:
         # Never the key: only what identifies the client.
@@ -169,30 +170,22 @@ class FanyigouClient:
         starts_task: bool = False,
     ) -> answers.Answer:
         """Send a call and return its successful answer (or one of the ``accept``-ed
-        codes), waiting out 108 answers; any other code raises its typed error.
-        ``starts_task``: the call starts a paid task (see :meth:`_json`)."""
-        attempt = 0
-        while True:
+        codes), 108 answers retried under the core's policy; any other code raises its
+        typed error.  ``starts_task``: the call starts a paid task (see :meth:`_json`)."""
+
+        def attempt() -> answers.Answer:
             response = self._send(
                 call, params, idempotent=idempotent, upload=upload, starts_task=starts_task
             )
             payload = self._json(response, call, idempotent=idempotent, starts_task=starts_task)
             answer = answers.read_answer(payload, call=call)
-            if answer.code in accept:
-                return answer
-            try:
+            if answer.code not in accept:
                 codes.outcome(answer.code, answer.message, call=call)
-            except RateLimitError as exc:
-                if (
-                    isinstance(exc, codes.ChannelOccupiedError)
-                    or attempt >= self.http.options.retries
-                ):
-                    raise
-                # 108 refuses the request before processing it: resending is safe.
-                self.http.sleep(self.http.options.delay(attempt, exc.retry_after))
-                attempt += 1
-                continue
             return answer
+
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, retry=_rate_limited
+        )
 
     def _json(
         self,
@@ -281,7 +274,7 @@ class FanyigouClient:
                 answers.data_object(answer, call="uploadTranslate"), call="uploadTranslate"
             )
 
-        return self._note(self._wait_for_channel(submit, "uploadTranslate"))
+        return self._wait_for_channel(submit, "uploadTranslate")
 
     def detect_doc_page(self, path: Path) -> tuple[str, int]:
         """``detectDocPage``: upload to count pages (nothing is charged, so a lost
@@ -310,9 +303,7 @@ class FanyigouClient:
             )
             return answer.code != codes.DUPLICATE
 
-        fresh = self._wait_for_channel(submit, "submitForDetectDoc")
-        self._note(task_id)
-        return fresh
+        return self._wait_for_channel(submit, "submitForDetectDoc")
 
     def query_progress(self, task_id: str) -> answers.Progress:
         """``queryTransProgress``: a document translation, count or conversion."""
@@ -331,9 +322,7 @@ class FanyigouClient:
             "from": source or "",
         }
         answer = self._call("convert", params, idempotent=False, upload=path, starts_task=True)
-        return self._note(
-            answers.task_id(answers.data_object(answer, call="convert"), call="convert")
-        )
+        return answers.task_id(answers.data_object(answer, call="convert"), call="convert")
 
     # -- images and OCR ----------------------------------------------------------------
 
@@ -342,7 +331,7 @@ class FanyigouClient:
         call = "image/uploadTranslateImage"
         params = {"md5": digests(path).md5, "from": source or AUTO, "to": target}
         answer = self._call(call, params, idempotent=False, upload=path, starts_task=True)
-        return self._note(answers.task_id(answers.data_object(answer, call=call), call=call))
+        return answers.task_id(answers.data_object(answer, call=call), call=call)
 
     def query_image_progress(self, task_id: str) -> answers.Progress:
         """``image/queryImageTransProgress``."""
@@ -379,11 +368,6 @@ class FanyigouClient:
         )
 
     # -- shared ------------------------------------------------------------------------
-
-    def _note(self, task_id: str) -> str:
-        """Remember a task this process started (see :class:`KnownTasks`)."""
-        self.known.submitted(task_id)
-        return task_id
 
     def _progress(self, call: str, task_id: str) -> answers.Progress:
         answer = self._call(call, {"tid": answers.checked_task_id(task_id)}, idempotent=True)
@@ -424,6 +408,13 @@ class FanyigouClient:
                 attempt += 1
                 continue
             return SavedFile(download=saved, detected_language=detected(language))
+
+
+def _rate_limited(exc: TranshubError) -> bool:
+    """A 108 answer: it refuses the request before processing it, so resending is safe.
+    (320 waits for a channel in :meth:`FanyigouClient._wait_for_channel`; errors of the
+    HTTP layer have had its retries already.)"""
+    return isinstance(exc, RateLimitError) and not isinstance(exc, codes.ChannelOccupiedError)
 
 
 def _header_text(value: str | None) -> str | None:

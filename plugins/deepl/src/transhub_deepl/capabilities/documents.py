@@ -103,22 +103,17 @@ class DeepLDocuments(DocumentTranslator[DeepLSettings, DeepLClient]):
 
     def status(self, task_id: str) -> TaskStatus:
         """The document's state, with ``seconds_remaining`` and ``billed_characters``.
-        A document DeepL no longer knows is expired when we submitted it."""
+        A document DeepL no longer knows is expired when transhub submitted it (the
+        core's task memory knows it)."""
         handle = DocumentHandle.parse(task_id)
         answer = self.client.document_status(handle)
         if answer is None:
-            if not self.client.knows(task_id):
+            if not self.tasks.knows(task_id):
                 raise NotFoundError(
                     f"deepl: no document {handle.document_id}", provider="deepl", code=404
                 )
             return TaskStatus(state=TaskState.EXPIRED, message=RELEASED_HINT)
         return task_status(answer)
-
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Hear from the job journal that we submitted this document."""
-        self.client.remember(task_id)
 
     def download(self, task_id: str, destination: Path, kind: OutputKind) -> SavedDocument:
         """Stream the translation to ``destination`` (atomic).  DeepL then deletes it:

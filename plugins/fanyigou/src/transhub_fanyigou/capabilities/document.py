@@ -21,7 +21,7 @@ from transhub.polling import wait_for
 from transhub_fanyigou import codes
 from transhub_fanyigou.answers import task_status
 from transhub_fanyigou.callbacks import CallbackStore
-from transhub_fanyigou.capabilities.tracking import expired_status, remember, tracked
+from transhub_fanyigou.capabilities.tracking import tracked
 from transhub_fanyigou.client import (
     DTYPE_CONVERTED,
     DTYPE_PDF,
@@ -57,9 +57,8 @@ def awaited_callback(
     waiting for the callback".  ``None``: ask the service now."""
     recorded = CallbackStore.default().final_status(task_id)
     if recorded is not None:
-        client.known.finished(task_id)
         return recorded
-    if settings.callbacks and not client.known.due(task_id, settings.callback_fallback):
+    if settings.callbacks and not client.notes.due(task_id, settings.callback_fallback):
         return TaskStatus(state=TaskState.RUNNING, message="waiting for the callback")
     return None
 
@@ -117,7 +116,7 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
         options = self._submission(request)
         task_id = self._submit(request, options)
         # The download picks its dtype by document type: known now, asked never.
-        self.client.known.kind(task_id, request.path.suffix)
+        self.client.notes.kind(task_id, request.path.suffix)
         return task_id
 
     def _submit(self, request: DocumentRequest, options: DocumentSubmission) -> str:
@@ -141,20 +140,10 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
 
         def fetch() -> TaskStatus:
             progress = self.client.query_progress(task_id)
-            self.client.known.kind(task_id, progress.doc_type)
+            self.client.notes.kind(task_id, progress.doc_type)
             return task_status(progress, call="queryTransProgress", counted_is_queued=True)
 
-        return tracked(self.client, task_id, fetch, expired_status)
-
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Hear what the job journal recorded of a task before resuming it."""
-        remember(self.client, task_id, submitted_at, finished_at)
-
-    def finished_at(self, task_id: str) -> float | None:
-        """When this process (or the journal) saw the task finished."""
-        return self.client.known.finished_at(task_id)
+        return tracked(self.tasks, task_id, fetch)
 
     def download(self, task_id: str, destination: Path, kind: OutputKind) -> SavedDocument:
         """``downloadFile`` with ``dtype`` 3 (same kind) or 2 (PDF).
@@ -170,7 +159,7 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
     def _doc_type(self, task_id: str) -> str | None:
         """The task's document type, as its progress reported it (asked once more when
         this process has not seen it: a resumed job)."""
-        known = self.client.known.kind(task_id)
+        known = self.client.notes.kind(task_id)
         if known is not None:
             return known
         try:
@@ -183,7 +172,7 @@ class FanyigouDocuments(DocumentTranslator[FanyigouSettings, FanyigouClient]):
                 code=exc.code,
                 provider_message=exc.provider_message,
             ) from None
-        return self.client.known.kind(task_id, progress.doc_type)
+        return self.client.notes.kind(task_id, progress.doc_type)
 
     def count_pages(self, path: Path) -> PageCount:
         """``detectDocPage``, then ``queryTransProgress`` until the background count
@@ -265,17 +254,7 @@ class FanyigouConverter(DocumentConverter[FanyigouSettings, FanyigouClient]):
             progress = self.client.query_progress(task_id)
             return task_status(progress, call="queryTransProgress", counted_is_queued=False)
 
-        return tracked(self.client, task_id, fetch, expired_status)
-
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Hear what the job journal recorded of a task before resuming it."""
-        remember(self.client, task_id, submitted_at, finished_at)
-
-    def finished_at(self, task_id: str) -> float | None:
-        """When this process (or the journal) saw the conversion finished."""
-        return self.client.known.finished_at(task_id)
+        return tracked(self.tasks, task_id, fetch)
 
     def download(self, task_id: str, destination: Path) -> SavedDocument:
         """``downloadFile`` with ``dtype`` 6."""

@@ -18,7 +18,7 @@ from transhub.errors import InputError
 
 from transhub_fanyigou.answers import task_status
 from transhub_fanyigou.capabilities.document import provider_code
-from transhub_fanyigou.capabilities.tracking import expired_status, remember, tracked
+from transhub_fanyigou.capabilities.tracking import tracked
 from transhub_fanyigou.client import FanyigouClient
 from transhub_fanyigou.languages import CODES
 from transhub_fanyigou.limits import IMAGES, OCR_IMAGES
@@ -65,7 +65,7 @@ class FanyigouImages(ImageTranslator[FanyigouSettings, FanyigouClient]):
             call = "image/queryImageTransProgress"
             return task_status(progress, call=call, counted_is_queued=False)
 
-        status = tracked(self.client, task_id, fetch, expired_status)
+        status = tracked(self.tasks, task_id, fetch)
         items: tuple[ImageItem, ...] = ()
         if status.state.is_final and images:
             done = status.state is TaskState.DONE
@@ -86,16 +86,6 @@ class FanyigouImages(ImageTranslator[FanyigouSettings, FanyigouClient]):
         if artifact != "image":
             raise InputError(f"fanyigou has no image artifact {artifact!r} (only 'image')")
         return self.client.download_image(task_id, destination).download.path
-
-    def remember(
-        self, task_id: str, *, submitted_at: float | None = None, finished_at: float | None = None
-    ) -> None:
-        """Hear what the job journal recorded of a task before resuming it."""
-        remember(self.client, task_id, submitted_at, finished_at)
-
-    def finished_at(self, task_id: str) -> float | None:
-        """When this process (or the journal) saw the task finished."""
-        return self.client.known.finished_at(task_id)
 
 
 class FanyigouOcr(OcrEngine[FanyigouSettings, FanyigouClient]):

@@ -1,53 +1,32 @@
-"""Task bookkeeping shared by the capabilities with remote tasks (documents,
-conversions, images): 312 on a task we know means its result expired."""
+"""What the capabilities with remote tasks (documents, conversions, images) share:
+312 ("does not exist") on a task transhub submitted means its result expired.
+
+Which tasks transhub submitted is the core's task memory
+(:class:`~transhub.capabilities.tasks.TaskMemory`): the runner records every submit
+and hands the journal's tasks back after a restart; only the reading of 312 is
+Fanyigou's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from transhub.capabilities.base import TaskState, TaskStatus
+from transhub.capabilities.tasks import TaskMemory
 from transhub.errors import NotFoundError
 
 from transhub_fanyigou import codes
-from transhub_fanyigou.client import FanyigouClient
-
-StatusT = TypeVar("StatusT", bound=TaskStatus)
 
 EXPIRED_MESSAGE = "the service no longer keeps this task (its result has expired)"
 
 
-def tracked(
-    client: FanyigouClient,
-    task_id: str,
-    fetch: Callable[[], StatusT],
-    expired: Callable[[], StatusT],
-) -> StatusT:
-    """``fetch()``'s status, noting when the task is seen finished; a 312 ("does not
-    exist") for a task submitted by us (or recorded in the journal) gives ``expired()``."""
+def tracked(tasks: TaskMemory, task_id: str, fetch: Callable[[], TaskStatus]) -> TaskStatus:
+    """``fetch()``'s status; a 312 for a task transhub submitted (in this process or,
+    per the journal, an earlier one) is the status "expired"."""
     try:
-        status = fetch()
+        return fetch()
     except NotFoundError as exc:
-        if exc.code == codes.NOT_FOUND and client.known.knows(task_id):
-            return expired()
+        if exc.code == codes.NOT_FOUND and tasks.knows(task_id):
+            return TaskStatus(
+                state=TaskState.EXPIRED, code=str(codes.NOT_FOUND), message=EXPIRED_MESSAGE
+            )
         raise
-    if status.state.is_final:
-        client.known.finished(task_id)
-    return status
-
-
-def expired_status() -> TaskStatus:
-    """The status of a known task the service has forgotten."""
-    return TaskStatus(state=TaskState.EXPIRED, code=str(codes.NOT_FOUND), message=EXPIRED_MESSAGE)
-
-
-def remember(
-    client: FanyigouClient,
-    task_id: str,
-    submitted_at: float | None,
-    finished_at: float | None,
-) -> None:
-    """Take in what the job journal recorded of a task before it is resumed."""
-    client.known.submitted(task_id, submitted_at)
-    if finished_at is not None:
-        client.known.finished(task_id, finished_at)
