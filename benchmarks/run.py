@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cluster_rows
+import image_rows
 import journal_rows
 import load_rows
 import local_rows
@@ -80,7 +81,7 @@ GROUPS: dict[tuple[int, ...], Callable[[Bench], list[Row]]] = {
     (15, 16, 17, 18): transfer_rows.document_transfers,
     (5,): Bench.vendor_sdk,
     (6, 7, 8, 10): Bench.batches,
-    (9, 20): Bench.images,
+    (9, 20): image_rows.images,
     (19,): load_rows.cpu_per_document,
     (13, 14): local_rows.measure,
     (21, 22, 23): journal_rows.journal_rows,

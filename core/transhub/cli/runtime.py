@@ -144,14 +144,40 @@ class Runtime:
     def check_assignments(self, assignments: tuple[str, ...]) -> None:
         """Every ``-c`` key must name a setting: an unknown one is a usage error with a
         "did you mean" (loads the plugins' settings, so only when -c is given)."""
+        from transhub.errors import UsageError
         from transhub.settings import lookup_setting
 
+        keys = [assignment.partition("=")[0].strip() for assignment in assignments]
+        try:
+            # Only the named providers' settings, through the capabilities their plain
+            # summaries list (`-c alibaba.…` builds no Fanyigou document class)...
+            providers = self._settings_of({key.partition(".")[0] for key in keys if "." in key})
+            for key in keys:
+                lookup_setting(key, providers)
+        except UsageError:
+            # ...and every provider's for an unknown key's "did you mean".
+            for key in keys:
+                lookup_setting(key, self._settings_of(None))
+
+    def _settings_of(self, names: set[str] | None) -> dict[str, Any]:
+        """The settings classes of the providers ``names`` (every provider: ``None``),
+        loading only the capabilities that offer them when the plugins summarise
+        their providers."""
+        from transhub.capabilities.kinds import Capability
+
+        summaries = self.registry.summaries() if names is not None else None
+        wanted = list(Capability)
+        if names is not None and summaries is not None:
+            wanted = [
+                c for c in Capability
+                if any(s.name in names and c.value in s.capabilities for s in summaries)
+            ]  # fmt: skip
         providers: dict[str, Any] = {}
-        for capabilities in self.registry.providers().values():
-            info = next(iter(capabilities.values())).provider
-            providers[info.name] = info.settings
-        for assignment in assignments:
-            lookup_setting(assignment.partition("=")[0].strip(), providers)
+        for capability in wanted:
+            for cls in self.registry.implementations(capability):
+                if names is None or cls.provider.name in names:
+                    providers.setdefault(cls.provider.name, cls.provider.settings)
+        return providers
 
     @staticmethod
     def parse_assignments(assignments: tuple[str, ...]) -> dict[str, dict[str, Any]]:
