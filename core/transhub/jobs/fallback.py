@@ -25,6 +25,11 @@ job does not move and the run uses that process's work instead
 work's fingerprint at every candidate in order (``Item.alternates``), so a rerun
 with or without ``--fallback`` reuses, waits for or adopts whatever any candidate
 did, and pays nothing again.
+
+An image task moves the same way when the next candidate takes it whole
+(:func:`move_images`); when that candidate takes fewer images a task, or holds some
+of them already, the task is recorded superseded and the batch claims its images
+again there (:class:`Regrouped`): the held ones are reused, only the rest are paid.
 """
 
 from __future__ import annotations

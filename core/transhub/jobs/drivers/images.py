@@ -123,13 +123,16 @@ class ImageDriver(ImageResults):
         while todo:
             provider = chain[at]
             request, items = self._recorded(plan, prints, at)
-            per_task = self.hub.route(Capability.IMAGE, provider=provider).max_per_task
+            at_cls = cast(
+                type[ImageTranslator[Any, Any]],
+                self.hub.route(Capability.IMAGE, provider=provider),
+            )
             slots = self.runner.claim(
                 provider=provider,
                 capability=self.capability,
                 request=lambda _items, asked=request: asked,
                 items=[items[s] for s in todo],
-                per_job=per_task,
+                per_job=at_cls.max_per_task,
                 force=fresh,
                 ignore=frozenset(ignore),
             )
