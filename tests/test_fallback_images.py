@@ -194,3 +194,26 @@ def test_a_submit_of_unknown_fate_does_not_move(
     assert shown["provider"] == "echo" and shown["state"] == "submitting", shown
     assert shown["sending_at"] and shown["message"] == "may have been submitted", shown
     assert not shown["attempts"], shown
+
+
+def test_the_setting_and_the_python_api_fall_back_too(
+    both: dict[str, Any], cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    import transhub
+
+    refusing(both["echo"], IMAGES)
+    assert cli("config", "set", "routing.order", "echo,alibaba").exit_code == 0
+    off = transhub.translate_images(URLS[:1], "en", source="zh", output_dir=tmp_path / "api")
+    assert [(o.provider, o.success) for o in off] == [("echo", False)]
+    [moved] = transhub.translate_images(
+        URLS[:1], "en", source="zh", output_dir=tmp_path / "api", fallback=True
+    )
+    assert moved.provider == "alibaba" and moved.success and moved.outputs["image"].is_file()
+    assert paid(both) == (0, 1)
+    # routing.fallback: the CLI without --fallback moves; --no-fallback does not.
+    assert cli("config", "set", "routing.fallback", "true").exit_code == 0
+    code, records, err = translate(cli, URLS[1:2], "--no-fallback")
+    assert code == EXIT_CODES["rate-limit"] and records[0]["provider"] == "echo", err
+    code, records, err = translate(cli, URLS[1:2])
+    assert code == 0 and records[0]["provider"] == "alibaba", err
+    assert paid(both) == (0, 2)
