@@ -115,14 +115,17 @@ class ImageDriver(ImageResults):
             if on_settled is not None:
                 on_settled(s, outcome)
 
-        request, items = self._recorded(plan, prints, at)
-        for s, outcome in self._failed_before(plan.provider, items).items():
+        # Each candidate's request and items, made once (a local file is read for them).
+        recorded = {0: self._recorded(plan, prints, 0)}
+        for s, outcome in self._failed_before(plan.provider, recorded[0][1]).items():
             settle(s, outcome)
         ignore: set[str] = set()
         todo, fresh = [s for s in unique if s not in outcomes], force
         while todo:
             provider = chain[at]
-            request, items = self._recorded(plan, prints, at)
+            if at not in recorded:
+                recorded[at] = self._recorded(plan, prints, at)
+            request, items = recorded[at]
             at_cls = cast(
                 type[ImageTranslator[Any, Any]],
                 self.hub.route(Capability.IMAGE, provider=provider),
