@@ -123,7 +123,7 @@ def stopped(process: subprocess.Popen[str]) -> None:
         process.wait(timeout=30)
 
 
-@pytest.mark.parametrize("rerun", [(), ("--fallback",)])
+@pytest.mark.parametrize("rerun", [(), ("--fallback",), ("jobs", "resume")])
 def test_a_moved_task_killed_then_rerun_is_adopted_and_paid_once(
     both: dict[str, Any], cli: Callable[..., Any], rerun: tuple[str, ...]
 ) -> None:
@@ -140,9 +140,16 @@ def test_a_moved_task_killed_then_rerun_is_adopted_and_paid_once(
         stopped(process)
     assert paid(both) == (0, 1)
     refusing(both["echo"], IMAGES, on=False)  # echo would take it now: it must not
-    code, records, err = translate(cli, urls, *rerun)
-    assert code == 0, err
-    assert [(r["provider"], r["status"]) for r in records] == [("alibaba", "completed")] * 2
+    if rerun == ("jobs", "resume"):  # the moved job finished, then its batch run again
+        done = cli("-c", "routing.order=echo,alibaba", "jobs", "resume", "--json")
+        assert done.exit_code == 0, done.stderr
+        [job, *records] = json.loads(done.stdout)
+        assert job["state"] == "completed", job
+        assert [(r["provider"], r["status"]) for r in records] == [("alibaba", "reused")] * 2
+    else:
+        code, records, err = translate(cli, urls, *rerun)
+        assert code == 0, err
+        assert [(r["provider"], r["status"]) for r in records] == [("alibaba", "completed")] * 2
     assert all(Path(r["output"]).is_file() for r in records)
     assert paid(both) == (0, 1)
 
