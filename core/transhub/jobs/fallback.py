@@ -332,9 +332,9 @@ def move_images(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
     whole to the first candidate left that takes all its images (kinds of input,
     languages, options, each image's limits) in one task — its images' fingerprints
     rewritten in the move's transaction — or ``None`` when it cannot move (see
-    :func:`_stay`).  Raises :class:`Regrouped` when that candidate takes fewer images
-    a task, or :class:`HeldElsewhere` (both: the batch claims the images again
-    there) when another job holds some of that work already."""
+    :func:`_stay`).  Raises :class:`Regrouped` (the batch claims the images again
+    there) when that candidate takes fewer images a task, or when another job holds
+    some of that work there already."""
     rest = pending(job)
     if not movable(exc) or not rest:
         _stay(runner, job, exc)
