@@ -102,9 +102,10 @@ def translate(
             given.append(item)
     if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
         from transhub.capabilities.image import ImageOptions
-        from transhub.cli.queued import submit, unbudgeted
+        from transhub.cli.queued import queued_without_fallback, submit, unbudgeted
 
         unbudgeted(confirm=confirm)
+        queued_without_fallback(runtime, fallback)
         options = ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity)
         return submit(
             runtime,
