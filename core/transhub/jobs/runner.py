@@ -159,12 +159,13 @@ class Runner:
         ``jobs resume`` after it was interrupted — does not pay for it again)."""
         if self.batch_id is None:
             return None
-        found = self.journal.failed_in_batch(self.batch_id, item.fingerprint)
-        if found is None:
-            return None
-        return JobFailedError(
-            f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
-        )
+        for work in (item.fingerprint, *item.alternates):  # at any candidate (fallback)
+            found = self.journal.failed_in_batch(self.batch_id, work)
+            if found is not None:
+                return JobFailedError(
+                    f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
+                )
+        return None
 
     def adopt(self, holder: Holder) -> Job | None:
         """The orphan ``holder`` names, now owned by this process (``None``: another
