@@ -194,9 +194,11 @@ class Runner:
             yield job
         finally:
             self.channels.release(job.id, running=True)  # none is left held by it
-            state, owner, _ = self.journal.state_of(job.id)
-            if not state.is_final and owner == self.owner:
-                self.journal.release(job.id, self.owner)
+            # A final state this process recorded needs no look at the journal.
+            if not job.state.is_final:
+                state, owner, _ = self.journal.state_of(job.id)
+                if not state.is_final and owner == self.owner:
+                    self.journal.release(job.id, self.owner)
 
     def await_holder(self, holder: Holder, label: str) -> JobState:
         """Wait, polling the journal, until another live owner's job is final or
