@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
-from transhub.jobs.channels import Channels
+from transhub.jobs.channels import Channels, OwnershipLost
 from transhub.jobs.claims import Holder, this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
@@ -366,6 +366,35 @@ def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_
     # A holder that stopped renewing: free once its lease lapsed.
     journal.backend.write(lambda db: db.execute("UPDATE channels SET lease_until = 1"))
     assert journal.take_channel(channels, "9@host-c#1", "third") == 0
+    journal.close()
+
+
+def test_a_take_that_marks_sending_and_a_give_that_records_the_job_are_one_write(
+    journal_url: str,
+) -> None:
+    """A submit's channel and its ``sending_at`` are one transaction, taken only while
+    the taker owns the job; a task's channel given back and its final status too."""
+    journal = Journal(journal_url)
+    channels = Channels("fanyigou", "acct", 1)
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
+    journal.update(job.id, owner="7@host-a#1")
+    with pytest.raises(OwnershipLost):  # another process owns the job: nothing taken
+        journal.take_channel(channels, "8@host-b#1", job.id, sending="2026-01-01T00:00:00")
+    assert journal.channels_in_use() == []
+    assert journal.get(job.id).sending_at is None
+    assert journal.take_channel(channels, "7@host-a#1", job.id, sending="2026-01-01T00:00:01") == 0
+    assert journal.get(job.id).sending_at == "2026-01-01T00:00:01"
+    finished = {"state": JobState.FINISHED, "finished_at": "2026-01-01T00:00:02", "pages": 3}
+    journal.give_channel(channels, 0, "7@host-a#1", job=(job.id, finished))
+    assert journal.channels_in_use() == []
+    recorded = journal.get(job.id)
+    assert (recorded.state, recorded.finished_at, recorded.pages) == (
+        JobState.FINISHED,
+        "2026-01-01T00:00:02",
+        3,
+    )
     journal.close()
 
 

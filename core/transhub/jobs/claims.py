@@ -397,17 +397,7 @@ class ClaimStore:
         """Record that the request which may start the paid task is about to leave —
         only while ``owner`` still owns the job; whether it does."""
         stamp = now()
-        return bool(
-            self._write(
-                lambda db: (
-                    db.execute(
-                        "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
-                        (stamp, stamp, job_id, owner),
-                    ).rowcount
-                    == 1
-                )
-            )
-        )
+        return bool(self._write(lambda db: mark_sending(db, job_id, owner, stamp)))
 
     def renew(self, owner: str, until: float) -> int:
         """Extend the leases of every live job and every channel ``owner`` holds; how
@@ -468,3 +458,15 @@ def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder 
                 sending_at=row["sending_at"],
             )
     return None
+
+
+def mark_sending(db: Connection, job_id: str, owner: str, stamp: str) -> bool:
+    """Within a transaction: record that the request which may start ``job_id``'s
+    paid task is about to leave — only while ``owner`` owns the job; whether it does."""
+    return bool(
+        db.execute(
+            "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
+            (stamp, stamp, job_id, owner),
+        ).rowcount
+        == 1
+    )
