@@ -471,6 +471,35 @@ def test_an_unsupported_journal_url_is_a_configuration_error(url: str) -> None:
     assert "journal.url" in result.stderr and "s3cret" not in result.stderr
 
 
+def test_the_sending_mark_is_committed_durably_and_the_rest_is_not(tmp_path: Path) -> None:
+    """SQLite commits with synchronous=NORMAL (durable across a process's crash); the
+    sending mark, which a paid request's fate rests on, with FULL (a power loss too)."""
+    journal = Journal(f"sqlite:///{tmp_path / 'jobs.db'}")
+    backend = journal.backend
+    level = "PRAGMA synchronous"
+    assert backend.write(lambda db: db.execute(level).fetchone()[0]) == 1  # NORMAL
+    assert backend.write(lambda db: db.execute(level).fetchone()[0], durable=True) == 2  # FULL
+    assert backend.write(lambda db: db.execute(level).fetchone()[0]) == 1
+    seen: list[bool] = []
+    write = backend.write
+
+    def spied(action, *, durable=False):  # type: ignore[no-untyped-def]
+        seen.append(durable)
+        return write(action, durable=durable)
+
+    backend.write = spied  # type: ignore[method-assign]
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
+    journal.update(job.id, owner="1@a#1")
+    del seen[:]
+    assert journal.begin_sending(job.id, "1@a#1")
+    assert journal.take_channel(Channels("fanyigou", "acct", 1), "1@a#1", job.id, sending="x") == 0
+    journal.update(job.id, percent=50.0)
+    assert seen == [True, True, False]
+    journal.close()
+
+
 def test_a_newer_sqlite_journal_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "jobs.db"
     Journal(path).backend.write(lambda db: db.execute("PRAGMA user_version=99"))

@@ -77,7 +77,7 @@ class ChannelStore:
     if TYPE_CHECKING:
         backend: Backend
 
-        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _write(self, action: Callable[[Connection], Any], *, durable: bool = False) -> Any: ...
         def _read(self, sql: str, args: Any = ()) -> list[Any]: ...
         def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]: ...
 
@@ -122,7 +122,8 @@ class ChannelStore:
                 return int(row["slot"])
             return None
 
-        found: int | None = self._write(taking)
+        # With the sending mark: durable (see Journal.begin_sending).
+        found: int | None = self._write(taking, durable=sending is not None)
         return found
 
     def give_channel(

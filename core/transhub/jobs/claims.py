@@ -264,7 +264,7 @@ class ClaimStore:
     if TYPE_CHECKING:
         backend: Backend
 
-        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _write(self, action: Callable[[Connection], Any], *, durable: bool = False) -> Any: ...
 
         def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]: ...
 
@@ -397,7 +397,8 @@ class ClaimStore:
         """Record that the request which may start the paid task is about to leave —
         only while ``owner`` still owns the job; whether it does."""
         stamp = now()
-        return bool(self._write(lambda db: mark_sending(db, job_id, owner, stamp)))
+        # Durable: after a power loss too, a resume must know the request may have left.
+        return bool(self._write(lambda db: mark_sending(db, job_id, owner, stamp), durable=True))
 
     def renew(self, owner: str, until: float) -> int:
         """Extend the leases of every live job and every channel ``owner`` holds; how

@@ -79,8 +79,8 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         self.closed = True
         self.backend.close()
 
-    def _write(self, action: Any) -> Any:
-        return self.backend.write(action)
+    def _write(self, action: Any, *, durable: bool = False) -> Any:
+        return self.backend.write(action, durable=durable)
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         return self.backend.read(sql, args)
