@@ -149,6 +149,8 @@ class HttpClient:
         self._lock = threading.Lock()
         #: Injected by tests to observe back-off without sleeping in real time.
         self.sleep: Callable[[float], None] = time.sleep
+        #: The monotonic clock retry windows are judged by (injected with ``sleep``).
+        self.clock: Callable[[], float] = time.monotonic
 
     @property
     def session(self) -> requests.Session:

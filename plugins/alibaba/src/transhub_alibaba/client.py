@@ -291,7 +291,9 @@ class AlibabaClient:
         # A submit is repeated only within the window in which Alibaba processes a
         # repeated CustomTaskId once (a timeout or a 5xx may follow a started task).
         within = DEDUPE_WINDOW - DEDUPE_MARGIN if action == SUBMIT else None
-        return call_with_retries(attempt, self.http.options, sleep=self.http.sleep, within=within)
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, within=within, clock=self.http.clock
+        )
 
     def _post(
         self, action: str, body: bytes, headers: Callable[[], dict[str, str]]
