@@ -119,6 +119,7 @@ def translate(
         options={"field": field, "editor_data": editor_data, "ignore_entity": ignore_entity},
         overwrite=overwrite,
         jobs=jobs,
+        **runtime.recorded(),
     )
     return run_images(
         runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
