@@ -116,3 +116,50 @@ def test_without_the_recorded_settings_the_same_resume_fails(
     assert _run("jobs", "resume").returncode == 0
     assert (tmp_path / "out" / "doc0.zh.txt").exists()
     assert fanyigou.log.count("uploadTranslate") == 1
+
+
+def test_an_interrupted_conversion_batch_is_run_again_with_its_settings(
+    fanyigou, moved: str, tmp_path: Path
+) -> None:
+    from transhub_fanyigou.emulator import outputs
+
+    pdf = tmp_path / "in" / "report.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(outputs.pdf([["page 1"]]))
+    held = fanyigou.faults.hold("downloadFile")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "transhub", "-c", f"fanyigou.endpoint={moved}", "doc",
+         "convert", str(pdf), "--format", "word", "--provider", "fanyigou", "-o", "out"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert held.arrived.wait(DEADLINE), "the download never came"
+    finally:
+        process.kill()
+        process.communicate(timeout=DEADLINE)
+    held.release()
+    resumed = _run("jobs", "resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "doc convert of 1 input, run again" in resumed.stderr
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".docx"]
+    assert fanyigou.log.count("convert") == 1  # converted once
+
+
+def test_secrets_are_never_among_the_recorded_settings() -> None:
+    from transhub.cli.runtime import Runtime, flatten, nest
+
+    given = (
+        "fanyigou.channels=2", "fanyigou.private_key=pk", "deepl.auth_key=ak",
+        "alibaba.access_key_secret=s", "alibaba.security_token=t", "journal.url=sqlite:///x",
+        "routing.order=deepl,fanyigou", "read_timeout=30",
+    )  # fmt: skip
+    runtime = Runtime(overrides=Runtime.parse_assignments(given))
+    kept, left = runtime.recordable()
+    assert kept == {
+        "fanyigou.channels": "2", "routing.order": "deepl,fanyigou", "read_timeout": "30"
+    }  # fmt: skip
+    assert left == sorted(
+        ["fanyigou.private_key", "deepl.auth_key", "alibaba.access_key_secret",
+         "alibaba.security_token", "journal.url"]
+    )  # fmt: skip
+    assert nest(flatten(runtime.overrides)) == runtime.overrides
