@@ -109,7 +109,7 @@ def test_call_with_retries_starts_no_retry_past_its_window() -> None:
 def test_a_body_cut_short_is_fetched_anew_by_the_retry_helper(tmp_path) -> None:
     """``fetch`` re-opens the stream through ``call_with_retries(retry=cut_short)``:
     the server sees one request per attempt, and the file is whole."""
-    from transhub.emulation import Fault, Faults, FaultInjector
+    from transhub.emulation import Fault, FaultInjector, Faults
     from transhub.errors import IncompleteDownloadError
 
     body = b"0123456789" * 1000
