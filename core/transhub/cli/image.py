@@ -124,6 +124,7 @@ def translate(
         overwrite=overwrite,
         jobs=jobs,
         fallback=fallback,
+        **runtime.recorded(),
     )
     return run_images(
         runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
