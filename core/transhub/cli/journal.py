@@ -30,10 +30,9 @@ def _open(runtime: Runtime, *, migrate: bool = False) -> Journal:
     file migrating itself as usual when ``migrate``)."""
     from transhub.journal import Journal
     from transhub.journal.backend import parse_location
-    from transhub.settings import CoreSettings, load_settings
+    from transhub.journal.location import journal_url
 
-    url = load_settings(CoreSettings, runtime.overrides.get("", {})).journal.url
-    location = parse_location(url.get_secret_value() if url else None)
+    location = parse_location(journal_url(runtime.overrides.get("", {})))
     if location.backend == "postgresql":
         from transhub.extras import require
 

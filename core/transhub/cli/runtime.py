@@ -55,10 +55,9 @@ class Runtime:
             return self._hub.journal
         if self._journal is None:
             from transhub.journal import open_journal
-            from transhub.settings import CoreSettings, load_settings
+            from transhub.journal.location import journal_url
 
-            url = load_settings(CoreSettings, self.overrides.get("", {})).journal.url
-            self._journal = open_journal(url=url.get_secret_value() if url else "")
+            self._journal = open_journal(url=journal_url(self.overrides.get("", {})) or "")
         return self._journal
 
     @property

@@ -448,7 +448,6 @@ def open_journal(
 
 def configured_url() -> str | None:
     """The ``journal.url`` setting in force (``TRANSHUB_JOURNAL_URL``, the config file)."""
-    from transhub.settings import CoreSettings, load_settings
+    from transhub.journal.location import journal_url
 
-    value = load_settings(CoreSettings).journal.url
-    return value.get_secret_value() if value is not None else None
+    return journal_url({})
