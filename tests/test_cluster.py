@@ -236,19 +236,10 @@ def test_three_workers_two_submitters_one_killed_one_restarted(
     threads = [threading.Thread(target=alice), threading.Thread(target=bob)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(DEADLINE)
-    assert set(records) == {"a", "b"}, "a submitter failed"
-    submitted = [*records["a"], *records["b"]]
-    assert all(r["job_id"] for r in submitted)
-    # The same input is the same job whoever submitted it.
-    by_input: dict[str, set[str]] = {}
-    for record in submitted:
-        by_input.setdefault(record["input"], set()).add(record["job_id"])
-    assert all(len(ids) == 1 for ids in by_input.values()), by_input
 
     # SIGKILL a worker while it holds a running job (its task is paid for and runs at
-    # the provider); SIGTERM another and start it again.
+    # the provider) — watched while the submitters still submit: warm workers may have
+    # run every job by the time both are done — then SIGTERM another and start it again.
     pids = {str(w.pid): w for w in workers}
     held: list[tuple[str, str]] = []
 
@@ -263,6 +254,17 @@ def test_three_workers_two_submitters_one_killed_one_restarted(
     victim = pids.pop(victim_pid)
     victim.kill()
     victim.wait(timeout=10)
+    for thread in threads:
+        thread.join(DEADLINE)
+    assert set(records) == {"a", "b"}, "a submitter failed"
+    submitted = [*records["a"], *records["b"]]
+    assert all(r["job_id"] for r in submitted)
+    # The same input is the same job whoever submitted it.
+    by_input: dict[str, set[str]] = {}
+    for record in submitted:
+        by_input.setdefault(record["input"], set()).add(record["job_id"])
+    assert all(len(ids) == 1 for ids in by_input.values()), by_input
+
     stopped = next(iter(pids.values()))
     stopped.send_signal(signal.SIGTERM)
     assert stopped.wait(timeout=DEADLINE) == 0
