@@ -317,9 +317,12 @@ class Runner:
         assert job.task_id is not None
 
         def update(task_id: str, status: TaskStatus) -> None:
-            self.journal.update(
-                job.id, percent=status.percent, pages=status.pages, message=status.message
-            )
+            # A final status is recorded below, after the channel is given back: the
+            # next task on it starts one journal write sooner.
+            if not status.state.is_final:
+                self.journal.update(
+                    job.id, percent=status.percent, pages=status.pages, message=status.message
+                )
             if self.on_status is not None:
                 self.on_status(job.id, status)
 
@@ -334,8 +337,9 @@ class Runner:
         if status.state is TaskState.FAILED:
             message = status.message or "no reason given"
             self.journal.update(
-                job.id, state=JobState.FAILED, error=message, error_kind="job-failed"
-            )
+                job.id, state=JobState.FAILED, error=message, error_kind="job-failed",
+                percent=status.percent, pages=status.pages, message=status.message,
+            )  # fmt: skip
             raise JobFailedError(
                 f"{job.provider} task {job.task_id} failed: {message}",
                 provider=job.provider,
@@ -344,14 +348,19 @@ class Runner:
             )
         if status.state is TaskState.EXPIRED:
             self.journal.update(
-                job.id, state=JobState.EXPIRED, error=status.message, error_kind="result-expired"
-            )
+                job.id, state=JobState.EXPIRED, error=status.message, error_kind="result-expired",
+                percent=status.percent, pages=status.pages, message=status.message,
+            )  # fmt: skip
             raise ResultExpiredError(
                 f"the result of {job.provider} task {job.task_id} has expired",
                 provider=job.provider,
             )
         stamp = now()
-        fields: dict[str, Any] = {"pages": status.pages, "percent": 100.0}
+        fields: dict[str, Any] = {
+            "pages": status.pages,
+            "percent": 100.0,
+            "message": status.message,
+        }
         if status.billed_characters is not None:  # what the provider billed, where it says
             fields["billed_characters"] = status.billed_characters
             job.billed_characters = status.billed_characters
