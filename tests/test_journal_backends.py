@@ -369,6 +369,30 @@ def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_
     journal.close()
 
 
+def test_sending_is_recorded_with_the_channel_only_while_the_job_is_owned(
+    journal_url: str,
+) -> None:
+    from transhub.jobs.channels import LOST
+    from transhub.jobs.claims import sending
+
+    journal = Journal(journal_url)
+    channels = Channels("fanyigou", "acct", 1)
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
+    journal.backend.write(lambda db: db.execute("UPDATE jobs SET owner = ?", ("7@host-a#1",)))
+    # Another process took the job over: no channel taken, nothing recorded as sent.
+    check = sending(job.id, "8@host-b#1")
+    assert journal.take_channel(channels, "8@host-b#1", job.id, check) == LOST
+    assert journal.channels_in_use() == [] and journal.get(job.id).sending_at is None
+    # Its owner: the channel and sending_at in one transaction.
+    assert journal.take_channel(channels, "7@host-a#1", job.id, sending(job.id, "7@host-a#1")) == 0
+    assert journal.get(job.id).sending_at is not None
+    (held,) = journal.channels_in_use()
+    assert held["job_id"] == job.id
+    journal.close()
+
+
 def test_a_channel_given_back_is_announced_to_other_processes(postgres_url: str) -> None:
     """PostgreSQL: waiters on other machines hear of a release at once (LISTEN/NOTIFY),
     instead of at their next look."""

@@ -80,10 +80,19 @@ class ChannelStore:
         def _write(self, action: Callable[[Connection], Any]) -> Any: ...
         def _read(self, sql: str, args: Any = ()) -> list[Any]: ...
 
-    def take_channel(self, channels: Channels, owner: str, job_id: str) -> int | None:
+    def take_channel(
+        self,
+        channels: Channels,
+        owner: str,
+        job_id: str,
+        check: Callable[[Connection], bool] | None = None,
+    ) -> int | None:
         """A channel for ``job_id`` — the one it already holds (an adopted job whose
         task runs), else a free one — now leased to ``owner``; ``None`` when every
-        channel is busy."""
+        channel is busy.  ``check`` runs in the same transaction once a channel is
+        found, before it is taken (the runner's "about to send", one transaction less
+        per channel hand-off): when it says no, nothing is taken and :data:`LOST` is
+        returned."""
         key = (channels.provider, channels.account)
 
         def taking(db: Connection) -> int | None:
@@ -106,6 +115,8 @@ class ChannelStore:
                 ).fetchone()
                 if row is None or (row["job_id"] != job_id and not _free(db, row)):
                     continue  # another taker has it locked, or took it since the read
+                if check is not None and not check(db):
+                    return LOST
                 db.execute(
                     "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
                     " WHERE provider = ? AND account = ? AND slot = ?",
@@ -139,6 +150,10 @@ class ChannelStore:
             " WHERE owner IS NOT NULL ORDER BY provider, account, slot"
         )
         return [dict(row) for row in rows]
+
+
+#: What :meth:`ChannelStore.take_channel` returns when its ``check`` said no.
+LOST = -1
 
 
 def _free(db: Connection, row: Any) -> bool:
@@ -248,14 +263,23 @@ class ChannelLeases:
         self._held: dict[str, tuple[Channels, int]] = {}
         self._lock = threading.Lock()
 
-    def hold(self, job_id: str, channels: Channels, waiting: Callable[[str], None] | None) -> None:
+    def hold(
+        self,
+        job_id: str,
+        channels: Channels,
+        waiting: Callable[[str], None] | None,
+        check: Callable[[Connection], bool] | None = None,
+    ) -> bool:
         """Take a channel for ``job_id`` (idempotent), waiting while every channel is
-        busy — said once to ``waiting`` — up to ``timeout``."""
+        busy — said once to ``waiting`` — up to ``timeout``.  ``check`` (see
+        :meth:`ChannelStore.take_channel`) runs in the transaction that takes it (or
+        alone, when the job holds one already); whether it said yes (when it said no,
+        no channel is taken)."""
         from transhub.errors import Interrupted
 
         with self._lock:
             if job_id in self._held:
-                return
+                return check is None or bool(self.journal.backend.write(check))
         began = time.monotonic()
         deadline = began + self.timeout
         backend = self.journal.backend
@@ -269,12 +293,14 @@ class ChannelLeases:
         told = False
         while True:
             seen = releases_seen(key)
-            slot = self.journal.take_channel(channels, self.owner, job_id)
+            slot = self.journal.take_channel(channels, self.owner, job_id, check)
+            if slot == LOST:
+                return False
             if slot is not None:
                 with self._lock:
                     self._held[job_id] = (channels, slot)
                 self.started()
-                return
+                return True
             if waiting is not None and not told:
                 # The same words as a provider's own "busy" wait (polling.retry_while_busy).
                 waiting(f"waiting for a free {channels.provider} channel")

@@ -396,18 +396,7 @@ class ClaimStore:
     def begin_sending(self, job_id: str, owner: str) -> bool:
         """Record that the request which may start the paid task is about to leave —
         only while ``owner`` still owns the job; whether it does."""
-        stamp = now()
-        return bool(
-            self._write(
-                lambda db: (
-                    db.execute(
-                        "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
-                        (stamp, stamp, job_id, owner),
-                    ).rowcount
-                    == 1
-                )
-            )
-        )
+        return bool(self._write(sending(job_id, owner)))
 
     def renew(self, owner: str, until: float) -> int:
         """Extend the leases of every live job and every channel ``owner`` holds; how
@@ -468,3 +457,20 @@ def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder 
                 sending_at=row["sending_at"],
             )
     return None
+
+
+def sending(job_id: str, owner: str) -> Callable[[Connection], bool]:
+    """The statement of :meth:`ClaimStore.begin_sending`, for a transaction: it
+    records ``sending_at`` (now) only while ``owner`` owns the job; whether it did."""
+
+    def mark(db: Connection) -> bool:
+        stamp = now()
+        return bool(
+            db.execute(
+                "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
+                (stamp, stamp, job_id, owner),
+            ).rowcount
+            == 1
+        )
+
+    return mark

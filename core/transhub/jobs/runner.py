@@ -245,9 +245,10 @@ class Runner:
         still owns the job.  Without ``record_failure``, a failure of known fate is
         left for the caller to record (the fallback may move the job instead)."""
         self._check_stop()
-        self.hold_channel(job)
-        if not self.journal.begin_sending(job.id, self.owner):
-            self.channels.release(job.id)
+        # ``sending_at`` in the transaction that takes the channel (none is taken when
+        # another process took the job over).
+        if not self.hold_channel(job, sending=True):
+            self.channels.release(job.id)  # one it held already
             raise ClaimLostError(f"job {job.id} was taken over by another process")
         try:
             with reporting_waits(self._waiting(job)):
@@ -281,16 +282,22 @@ class Runner:
         self._submitted_here.add(job.id)
         return task_id
 
-    def hold_channel(self, job: Job) -> None:
+    def hold_channel(self, job: Job, *, sending: bool = False) -> bool:
         """Take one of the provider account's channels for ``job`` (shared through the
-        journal by every process), waiting — and saying so — while all are busy."""
+        journal by every process), waiting — and saying so — while all are busy.
+        ``sending``: record in the same transaction that the paid request is about to
+        leave (:meth:`~transhub.jobs.claims.ClaimStore.begin_sending`); whether this
+        process still owns the job (else no channel is taken)."""
+        from transhub.jobs.claims import sending as about_to_send
+
         cls = self.hub.route(Capability(job.capability), provider=job.provider)
         info = cls.provider
         settings = self.hub.provider_settings(cls)
         public = info.account(settings) if info.account is not None else ""
         count = max(1, int(info.max_concurrent_tasks(settings)))
         channels = Channels(info.name, account_of(info.name, public), count)
-        self.channels.hold(job.id, channels, self._waiting(job))
+        check = about_to_send(job.id, self.owner) if sending else None
+        return self.channels.hold(job.id, channels, self._waiting(job), check)
 
     def _waiting(self, job: Job) -> Callable[[str], None] | None:
         """What a provider's wait for capacity (a busy channel) reports: a progress
