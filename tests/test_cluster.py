@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import signal
@@ -236,6 +237,42 @@ def test_three_workers_two_submitters_one_killed_one_restarted(
     threads = [threading.Thread(target=alice), threading.Thread(target=bob)]
     for thread in threads:
         thread.start()
+
+    # SIGKILL a worker while it holds a running job (its task is paid for and runs at
+    # the provider) — watched while the submitters still submit: warm workers may have
+    # run every job by the time both are done — then SIGTERM another and start it again.
+    pids = {str(w.pid): w for w in workers}
+    held: list[tuple[str, str]] = []
+
+    def running() -> list[tuple[str, str]]:
+        rows = journal_rows(database, "SELECT id, owner FROM jobs WHERE state = 'running'")
+        return [(job, owner.split("@")[0]) for job, owner in rows if owner]
+
+    def running_job() -> bool:
+        # Frozen (SIGSTOP) while it is looked at, so that it starts no paid request
+        # between the look and the kill: a worker killed in the middle of a send leaves
+        # that job "may have been submitted", for a person to decide (by design).
+        for pid in {pid for _, pid in running() if pid in pids}:
+            os.kill(int(pid), signal.SIGSTOP)
+            held[:] = running()
+            sending = journal_rows(
+                database,
+                "SELECT id FROM jobs WHERE state = 'submitting' AND sending_at IS NOT NULL"
+                f" AND owner LIKE '{pid}@%'",
+            )
+            if not sending and any(p == pid for _, p in held):
+                chosen.append(pid)
+                return True
+            os.kill(int(pid), signal.SIGCONT)
+        return False
+
+    chosen: list[str] = []
+    wait_until(running_job, "a worker to hold a running job and send nothing")
+    victim_pid = chosen[0]
+    orphans = [job for job, pid in held if pid == victim_pid]
+    victim = pids.pop(victim_pid)
+    victim.kill()
+    victim.wait(timeout=10)
     for thread in threads:
         thread.join(DEADLINE)
     assert set(records) == {"a", "b"}, "a submitter failed"
@@ -247,22 +284,6 @@ def test_three_workers_two_submitters_one_killed_one_restarted(
         by_input.setdefault(record["input"], set()).add(record["job_id"])
     assert all(len(ids) == 1 for ids in by_input.values()), by_input
 
-    # SIGKILL a worker while it holds a running job (its task is paid for and runs at
-    # the provider); SIGTERM another and start it again.
-    pids = {str(w.pid): w for w in workers}
-    held: list[tuple[str, str]] = []
-
-    def running_job() -> bool:
-        rows = journal_rows(database, "SELECT id, owner FROM jobs WHERE state = 'running'")
-        held[:] = [(job, owner.split("@")[0]) for job, owner in rows if owner]
-        return any(pid in pids for _, pid in held)
-
-    wait_until(running_job, "a worker to hold a running job")
-    victim_pid = next(pid for _, pid in held if pid in pids)
-    orphans = [job for job, pid in held if pid == victim_pid]
-    victim = pids.pop(victim_pid)
-    victim.kill()
-    victim.wait(timeout=10)
     stopped = next(iter(pids.values()))
     stopped.send_signal(signal.SIGTERM)
     assert stopped.wait(timeout=DEADLINE) == 0

@@ -624,3 +624,26 @@ def test_sandbox_mode_never_uses_the_shared_journal(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert plain.returncode != 0 and "s3cret" not in plain.stdout + plain.stderr
+
+
+def test_own_outputs_finds_unchanged_results_in_one_lookup(
+    journal_url: str, tmp_path: Path
+) -> None:
+    import hashlib
+
+    journal = Journal(journal_url)
+    paths = [tmp_path / name for name in ("a.zh.txt", "caf\udce9.zh.txt", "changed.zh.txt")]
+    saved = {}
+    for n, path in enumerate(paths):
+        path.write_bytes(f"result {n}".encode())
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        saved[f"r{n}"] = {"path": str(path), "sha256": digest, "size": path.stat().st_size}
+    job = journal.create(provider="echo", capability="document", request=REQUEST, items=[item("a")])
+    journal.update_item(job.id, 0, state="completed", outputs=saved)
+    paths[2].write_bytes(b"edited by someone")  # no longer transhub's result
+    stranger = tmp_path / "mine.txt"
+    stranger.write_text("not a result")
+    found = journal.own_outputs([*paths, stranger])
+    assert found == {paths[0], paths[1]}
+    assert all(journal.is_own_output(p) == (p in found) for p in [*paths, stranger])
+    journal.close()

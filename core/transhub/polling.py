@@ -89,8 +89,18 @@ def retry_while_busy(
             delay = min(delay * 1.5, max_interval)
 
 
-#: The shortest wait between two status requests, whatever the estimate says.
+#: The shortest wait between two status requests, whatever the estimate says — except
+#: for the few requests timed for a task's estimated end (:data:`NEAR_WAITS`).
 MIN_WAIT = 0.2
+#: How far after its estimated end a task is asked about: the estimate's own error
+#: (a fraction of it) and a request's latency.  A request that comes early costs one
+#: more, soon after; one that comes late costs the whole lateness.
+MARGIN, MARGIN_SHARE = 0.015, 0.01
+#: A task is asked about at most this many times sooner than :data:`MIN_WAIT` after
+#: the previous request (its last moments, when the estimate says it is finishing),
+#: never sooner than :data:`NEAR_WAIT`; while the percent does not rise, the waits grow
+#: from :data:`MIN_WAIT`: a percent that stalls at 99% never makes a stream of requests.
+NEAR_WAITS, NEAR_WAIT = 3, 0.03
 
 
 def wait_for(
@@ -103,6 +113,7 @@ def wait_for(
     stop: threading.Event | None = None,
     fresh: bool = False,
     clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] | None = None,
 ) -> StatusT:
     """Call ``fetch`` until it reports a final state, and return that status.
 
@@ -111,24 +122,33 @@ def wait_for(
     task is seen finished at most half its duration late, with a request count that
     grows with the logarithm of the duration — unless the provider reports a rising
     percent, in which case the next request is timed for when the task should be
-    done (so a task is seen finished soon after it finishes, with few requests).
+    done, :data:`MARGIN` (and :data:`MARGIN_SHARE` of the estimate) after it (a far
+    end in steps of at most three times the span measured), so a task is seen
+    finished soon after it finishes, with few requests.  The rate is
+    measured between two percents the provider reported once there are two (a
+    fresh task's first estimate counts from 0% when it was submitted, which the
+    request's own latency skews).
     ``fresh`` says the task was just submitted: the first request waits ``interval``
     and progress is measured from 0% now.  ``on_update``
     sees every status whose state or percent changed.  After ``timeout`` seconds a
     :class:`TransientError` says the task is still running (it can be resumed later;
     nothing is lost).  When ``stop`` is set (Ctrl-C) the wait ends with
-    :class:`Interrupted`; the task keeps running remotely.
+    :class:`Interrupted`; the task keeps running remotely.  ``clock`` and ``sleep``
+    are injectable (tests).
     """
+
+    def pause(seconds: float) -> None:
+        if sleep is not None:
+            sleep(seconds)
+        else:
+            _sleep(stop, seconds, clock)
+
     start = clock()
     deadline = start + timeout
-    # After the first wait of ``interval`` (before the first request of a fresh task),
-    # the waits restart at half of it and grow by half.
-    delay = interval / 2 if fresh else interval
-    halved = fresh
+    schedule = _Schedule(start, interval, max_interval, fresh)
     last: tuple[object, object] | None = None
-    baseline: tuple[float, float] | None = (start, 0.0) if fresh else None
     if fresh:
-        _sleep(stop, min(interval, timeout), clock)
+        pause(min(interval, timeout))
     while True:
         if stop is not None and stop.is_set():
             raise Interrupted("interrupted while waiting; the task keeps running remotely")
@@ -147,20 +167,67 @@ def wait_for(
                 f"the task is still {status.state.value}{said} after {timeout:g}s; "
                 "it keeps running remotely (see `transhub jobs resume`)"
             )
-        wait = delay
-        percent = status.percent
+        wait = schedule.next(now, status.percent)
+        # Timed from the answer: the listener's journal write is not added to the wait.
+        pause(max(0.0, min(wait, remaining) - (clock() - now)))
+
+
+class _Schedule:
+    """The waits of :func:`wait_for` between status requests."""
+
+    def __init__(self, start: float, interval: float, max_interval: float, fresh: bool) -> None:
+        self.interval = interval
+        self.max_interval = max_interval
+        # After the first wait of ``interval`` (before the first request of a fresh
+        # task), the waits restart at half of it and grow by half.
+        self.delay = interval / 2 if fresh else interval
+        self.halved = fresh
+        #: Where the rate is measured from: a fresh task's submission (0%), replaced
+        #: by the first percent reported.
+        self.baseline: tuple[float, float] | None = (start, 0.0) if fresh else None
+        self.reported = False
+        self.near = NEAR_WAITS
+        self.previous = -1.0
+        self.stalled = 0.0
+
+    def next(self, now: float, percent: float | None) -> float:
+        """The wait before the next request, after an answer at ``now``."""
+        wait = self.delay
         if percent is not None and 0 < percent < 100:
-            if baseline is not None and percent > baseline[1] and now > baseline[0]:
-                rate = (percent - baseline[1]) / (now - baseline[0])
-                eta = (100 - percent) / rate
-                wait = min(max(eta * 1.05 + 0.05, MIN_WAIT), max_interval)
-            elif baseline is None:
-                baseline = (now, percent)
-        _sleep(stop, min(wait, remaining), clock)
+            wait = self._estimated(now, percent, wait)
         # Geometric request times (see above); the old schedule (waits of 1, 1.5,
         # 2.25… s) saw a 1.5 s task only at 2.5 s, each wave of a batch that late.
-        delay = min(delay * 1.5 if halved else interval / 2, max_interval)
-        halved = True
+        self.delay = min(self.delay * 1.5 if self.halved else self.interval / 2, self.max_interval)
+        self.halved = True
+        return wait
+
+    def _estimated(self, now: float, percent: float, wait: float) -> float:
+        baseline = self.baseline
+        if baseline is not None and percent > baseline[1] and now > baseline[0]:
+            rate = (percent - baseline[1]) / (now - baseline[0])
+            eta = (100 - percent) / rate
+            # A far end is aimed at in steps (at most 3× the span measured so far): a
+            # rate measured over one second, extrapolated over minutes, is off.
+            wait = min(eta * (1 + MARGIN_SHARE) + MARGIN, 3 * (now - baseline[0]))
+            if wait < MIN_WAIT:
+                if self.near > 0:  # the task's last moments (see NEAR_WAITS)
+                    self.near -= 1
+                    wait = max(wait, NEAR_WAIT)
+                else:
+                    wait = MIN_WAIT
+            wait = min(wait, self.max_interval)
+        if percent <= self.previous:
+            # Stalled (a provider may sit at 99% while it builds the file): waits from
+            # MIN_WAIT, growing by half while it stays stalled.
+            self.stalled = min(self.stalled * 1.5 if self.stalled else MIN_WAIT, self.max_interval)
+            wait = max(wait, self.stalled)
+        else:
+            self.stalled = 0.0
+        self.previous = percent
+        if not self.reported:
+            self.baseline = (now, percent)  # between reported percents from now on
+            self.reported = True
+        return wait
 
 
 def _sleep(stop: threading.Event | None, seconds: float, clock: Callable[[], float]) -> None:

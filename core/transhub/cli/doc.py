@@ -289,8 +289,9 @@ def own_inputs(
             "(earlier results); name one to translate it anyway"
         )
     named = {Path(p) for p in paths if not Path(p).is_dir()}
+    ours = journal.own_outputs([path for path in files if path in named])  # one query
     for path in files:
-        if path in named and journal.is_own_output(path):
+        if path in ours:
             note(f"warning: {path} is a result transhub wrote; translating it anyway")
     if not files:
         raise InputError("nothing to translate: every file given is an earlier transhub result")

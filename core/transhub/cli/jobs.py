@@ -377,7 +377,9 @@ def wait(
     1 when some of several did not complete, 9 after --timeout."""
     from transhub.cli.wait import wait_for
 
-    interval = min(runtime.hub.settings.poll_max_interval, 0.5)
+    # One cheap query a look (the changed jobs' marks): a job's end is seen within a
+    # quarter second (half a second added ~0.25 s to every waited batch).
+    interval = min(runtime.hub.settings.poll_max_interval, 0.25)
     return wait_for(
         runtime.journal, job_ids, mode=mode, quiet=quiet, timeout=timeout, interval=interval
     )

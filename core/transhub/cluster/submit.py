@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transhub.cluster.queue import priority
-from transhub.errors import ConfigurationError
+from transhub.errors import ConfigurationError, TranshubError
 from transhub.jobs.claims import Holder, this_process
 from transhub.jobs.model import Item, JobState
 
@@ -104,11 +104,13 @@ class Submission:
         parts: list[tuple[Any, Item, DocumentJobRequest | ConvertJobRequest]],
         force: bool,
     ) -> None:
-        """One job per input, claimed (and enqueued) in chunks that double from one
-        input up to :data:`CHUNK`: the workers start on the first job at once, and a
-        batch of N inputs costs a few dozen transactions, not a few per input."""
+        """One job per input, claimed (and enqueued) in chunks that double from the
+        provider's channel count up to :data:`CHUNK`: the workers start a task on
+        every channel at once (chunks that began at one input started the 8th channel
+        ~0.5 s after the first, and each channel's chain of tasks that much later), and
+        a batch of N inputs costs a few dozen transactions, not a few per input."""
         chunk: list[tuple[str, Item, JobRequest]] = []
-        size = 1
+        size = min(self._channels(parts[0][0].implementation), CHUNK) if parts else 1
         for plan, item, request in parts:
             assert item.input_sha256 is not None
             self.store.stage(request.path, item.input_sha256)
@@ -120,6 +122,16 @@ class Submission:
                 self._claim_singles(capability, chunk, force)
                 chunk, size = [], min(size * 2, CHUNK)
         self._claim_singles(capability, chunk, force)
+
+    def _channels(self, implementation: Any) -> int:
+        """How many tasks of the account the provider runs at once (its channels)."""
+        info = implementation.provider
+        try:
+            return max(
+                1, int(info.max_concurrent_tasks(self.hub.provider_settings(implementation)))
+            )
+        except TranshubError:
+            return 1  # its settings are the workers' business
 
     def _claim_singles(
         self, capability: str, chunk: list[tuple[str, Item, JobRequest]], force: bool

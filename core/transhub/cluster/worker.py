@@ -207,8 +207,32 @@ class Worker:
                 if attempt:
                     raise
 
+    def warm(self) -> None:
+        """Load before serving what a first job would load while the clock runs (about
+        a second of imports on a loaded machine: the plugins, their clients, the HTTP
+        stack, the drivers): each provider this worker serves whose settings are
+        complete gets its client and HTTP session now.  A provider that cannot be
+        set up is left for its first job to report."""
+        from transhub.capabilities.kinds import Capability
+        from transhub.jobs.drivers import documents, images  # noqa: F401
+
+        for name, implementations in self.hub.registry.providers().items():
+            if self.queues and name not in self.queues:
+                continue
+            for capability, cls in implementations.items():
+                if capability not in (Capability.DOCUMENT, Capability.CONVERT, Capability.IMAGE):
+                    continue
+                try:
+                    if not self.hub.provider_settings(cls).missing():
+                        _ = self.hub.instance(cls).context.http.session  # requests, set up
+                except TranshubError:
+                    continue
+        # Uploads stream through requests_toolbelt's encoder, imported on first use.
+        import requests_toolbelt.multipart.encoder  # noqa: F401
+
     def run(self) -> int:
         """Serve until SIGTERM or Ctrl-C; the exit code."""
+        self.warm()
         # procrastinate and psycopg's pool log every job and every failed connection:
         # this worker says what matters in one line (and -v shows transhub's log).
         for name in ("procrastinate", "psycopg"):
