@@ -21,19 +21,14 @@ TEST_PLUGINS = sorted(str(p.parent) for p in (ROOT / "tests" / "plugins").glob("
 EXAMPLES = sorted(str(p.parent) for p in (ROOT / "docs" / "examples").glob("*/pyproject.toml"))
 
 
-def editable(*requirements: str) -> list[str]:
-    """``-e REQUIREMENT`` for each: installed in place from this checkout."""
-    return [arg for requirement in requirements for arg in ("-e", requirement)]
-
-
-def install_everything(session: nox.Session, *extra: str) -> None:
+def install_everything(session: nox.Session) -> None:
     """The core with its extras, every provider plugin, the test plugins and the
-    documentation's example plugins (and ``extra``).  One pip call: pip resolves and
-    builds them together instead of paying its start-up and resolution once each."""
-    plugins = [f"{plugin}[sandbox]" for plugin in PLUGINS]
-    session.install(
-        *editable(".[sandbox,cluster,test]", *plugins, *TEST_PLUGINS, *EXAMPLES), *extra
-    )
+    documentation's example plugins."""
+    session.install("-e", ".[sandbox,cluster,test]")
+    for plugin in PLUGINS:
+        session.install("-e", f"{plugin}[sandbox]")
+    for plugin in [*TEST_PLUGINS, *EXAMPLES]:
+        session.install("-e", plugin)
 
 
 @nox.session
@@ -56,20 +51,21 @@ def typecheck(session: nox.Session) -> None:
     """mypy, strict on the core and on every provider plugin's sources."""
     # pytest too: the plugin kit (transhub.testing) is typed against it.  The plugins
     # are installed (with their sandbox extra) so that their imports resolve.
-    plugins = [f"{plugin}[sandbox]" for plugin in PLUGINS]
-    session.install(
-        *editable(".[sandbox,cluster]", *plugins), "mypy>=1.10", "types-requests", "pytest>=8"
-    )
+    session.install("-e", ".[sandbox,cluster]", "mypy>=1.10", "types-requests", "pytest>=8")
+    for plugin in PLUGINS:
+        session.install("-e", f"{plugin}[sandbox]")
     session.run("mypy")
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """The documentation site, built strictly (a broken link or reference fails)."""
+    install_everything(session)
     # The CLI reference is rendered by docs/hooks/cli_reference.py (mkdocs-click prints
     # click 8.2+'s "no default" sentinel); griffe-pydantic lists the result models' fields.
-    site = ["mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocstrings-python>=1.10"]
-    install_everything(session, *site, "griffe-pydantic>=1.1")
+    session.install(
+        "mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocstrings-python>=1.10", "griffe-pydantic>=1.1"
+    )
     # Only the real providers: the test plugins would add their commands to the reference.
     session.run(
         "mkdocs",
