@@ -37,8 +37,8 @@ class CountingJournal:
         self.backend = journal.backend
         self.takes: list[int | None] = []
 
-    def take_channel(self, *args: Any) -> int | None:
-        slot = self.journal.take_channel(*args)
+    def take_channel(self, *args: Any, **kwargs: Any) -> int | None:
+        slot = self.journal.take_channel(*args, **kwargs)
         self.takes.append(slot)
         return slot
 

@@ -147,3 +147,18 @@ def test_queue_refuses_the_budget_guard_rather_than_ignoring_it(cli, echo, sampl
     assert result.exit_code == EXIT_CODES["usage"], result.output
     assert "--queue cannot be combined with --max-pages" in result.stderr
     assert echo.log.count() == 0
+
+
+def test_queued_images_refuse_fallback_rather_than_ignoring_it(cli, echo):
+    url = "https://images.example/a.png"
+    argv = ("image", "translate", url, "--to", "zh", "--provider", "echo", "--queue")
+    refused = cli(*argv, "--fallback")
+    assert refused.exit_code == EXIT_CODES["usage"], refused.output
+    assert "--queue cannot be combined with --fallback for images" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    # The setting is not an explicit request: the run goes on (here to the embedded
+    # journal's refusal), saying once that it does not apply.
+    noted = cli("-c", "routing.fallback=true", *argv)
+    assert noted.exit_code == EXIT_CODES["configuration"], noted.output
+    assert noted.stderr.count("routing.fallback does not apply to queued image tasks") == 1
+    assert echo.log.count() == 0  # nothing sent

@@ -6,8 +6,11 @@ import hashlib
 import socket
 
 import pytest
+from requests_toolbelt import MultipartEncoder
 from transhub.emulation import Fault
 from transhub.errors import ResponseFormatError, TransientError
+from transhub.files import CHUNK_SIZE
+from transhub.forms import form_body
 from transhub.http import HttpClient, HttpOptions, check_endpoint, parse_json, parse_retry_after
 
 
@@ -102,6 +105,36 @@ def test_upload_streams_the_file_with_progress(echo, http, tmp_path):
     record = echo.log.uploads()[0]
     assert record.file_sha256 == hashlib.sha256(big.read_bytes()).hexdigest()
     assert seen[-1][0] == seen[-1][1] and len(seen) > 1
+
+
+@pytest.mark.parametrize("size", [0, 5_000, CHUNK_SIZE, CHUNK_SIZE + 1])
+def test_an_upload_sends_the_same_form_whole_or_streamed(echo, http, tmp_path, size):
+    """A file of one chunk or less is encoded whole (transhub.forms): the same bytes
+    as the streaming encoder's, but for the boundary; a larger one is streamed."""
+    path = tmp_path / "doc é.txt"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    fields = {"target": "zh", "note": "ünïcode"}
+    with path.open("rb") as handle:
+        body = form_body(fields, "file", handle, path.name, "text/plain", None)
+    with path.open("rb") as handle:
+        streamed = MultipartEncoder(
+            fields=[*fields.items(), ("file", (path.name, handle, "text/plain"))]
+        )
+        expected = streamed.to_string()
+        boundary = streamed.boundary_value
+    if size <= CHUNK_SIZE:
+        assert isinstance(body, bytes)
+        ours = body.content_type.partition("boundary=")[2]
+        assert bytes(body).replace(ours.encode(), boundary.encode()) == expected
+    else:
+        assert isinstance(body, MultipartEncoder)
+    response = http.upload(
+        f"{echo.url}/v1/documents", fields=fields, file_field="file", path=path, headers=AUTH
+    )
+    assert response.status_code == 200
+    (record,) = echo.log.uploads()
+    assert record.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert record.file_size == size and record.fields["target"] == "zh"
 
 
 def test_download_is_atomic_and_a_cut_short_body_leaves_nothing(echo, http, tmp_path, sample):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
-from transhub.jobs.channels import Channels
+from transhub.jobs.channels import Channels, OwnershipLost
 from transhub.jobs.claims import Holder, this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
@@ -369,6 +369,35 @@ def test_a_channel_is_taken_over_by_its_job_and_freed_by_a_lapsed_lease(journal_
     journal.close()
 
 
+def test_a_take_that_marks_sending_and_a_give_that_records_the_job_are_one_write(
+    journal_url: str,
+) -> None:
+    """A submit's channel and its ``sending_at`` are one transaction, taken only while
+    the taker owns the job; a task's channel given back and its final status too."""
+    journal = Journal(journal_url)
+    channels = Channels("fanyigou", "acct", 1)
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
+    journal.update(job.id, owner="7@host-a#1")
+    with pytest.raises(OwnershipLost):  # another process owns the job: nothing taken
+        journal.take_channel(channels, "8@host-b#1", job.id, sending="2026-01-01T00:00:00")
+    assert journal.channels_in_use() == []
+    assert journal.get(job.id).sending_at is None
+    assert journal.take_channel(channels, "7@host-a#1", job.id, sending="2026-01-01T00:00:01") == 0
+    assert journal.get(job.id).sending_at == "2026-01-01T00:00:01"
+    finished = {"state": JobState.FINISHED, "finished_at": "2026-01-01T00:00:02", "pages": 3}
+    journal.give_channel(channels, 0, "7@host-a#1", job=(job.id, finished))
+    assert journal.channels_in_use() == []
+    recorded = journal.get(job.id)
+    assert (recorded.state, recorded.finished_at, recorded.pages) == (
+        JobState.FINISHED,
+        "2026-01-01T00:00:02",
+        3,
+    )
+    journal.close()
+
+
 def test_a_channel_given_back_is_announced_to_other_processes(postgres_url: str) -> None:
     """PostgreSQL: waiters on other machines hear of a release at once (LISTEN/NOTIFY),
     instead of at their next look."""
@@ -440,6 +469,35 @@ def test_an_unsupported_journal_url_is_a_configuration_error(url: str) -> None:
     result = invoke(["-c", f"journal.url={url}", "jobs", "list"])
     assert result.exit_code == EXIT_CODES["configuration"]
     assert "journal.url" in result.stderr and "s3cret" not in result.stderr
+
+
+def test_the_sending_mark_is_committed_durably_and_the_rest_is_not(tmp_path: Path) -> None:
+    """SQLite commits with synchronous=NORMAL (durable across a process's crash); the
+    sending mark, which a paid request's fate rests on, with FULL (a power loss too)."""
+    journal = Journal(f"sqlite:///{tmp_path / 'jobs.db'}")
+    backend = journal.backend
+    level = "PRAGMA synchronous"
+    assert backend.write(lambda db: db.execute(level).fetchone()[0]) == 1  # NORMAL
+    assert backend.write(lambda db: db.execute(level).fetchone()[0], durable=True) == 2  # FULL
+    assert backend.write(lambda db: db.execute(level).fetchone()[0]) == 1
+    seen: list[bool] = []
+    write = backend.write
+
+    def spied(action, *, durable=False):  # type: ignore[no-untyped-def]
+        seen.append(durable)
+        return write(action, durable=durable)
+
+    backend.write = spied  # type: ignore[method-assign]
+    job = journal.create(
+        provider="fanyigou", capability="document", request=REQUEST, items=[item("a")]
+    )
+    journal.update(job.id, owner="1@a#1")
+    del seen[:]
+    assert journal.begin_sending(job.id, "1@a#1")
+    assert journal.take_channel(Channels("fanyigou", "acct", 1), "1@a#1", job.id, sending="x") == 0
+    journal.update(job.id, percent=50.0)
+    assert seen == [True, True, False]
+    journal.close()
 
 
 def test_a_newer_sqlite_journal_is_an_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,22 +141,40 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
         raise
 
 
+#: Seconds a folder's listing of leftover parts is trusted (see :func:`remove_stale_parts`).
+STALE_LISTING_SECONDS = 30.0
+_stale_parts: dict[str, tuple[float, set[str]]] = {}
+_stale_lock = threading.Lock()
+
+
 def remove_stale_parts(destination: Path) -> int:
     """Delete temporary files :func:`atomic_writer` left beside ``destination`` when a
-    process was killed mid-write; return how many were removed."""
-    # One pass over the folder's names, no pattern matching: a batch lands hundreds
-    # of results in one folder, and this runs once for each (issue 17).
+    process was killed mid-write; return how many were removed.
+
+    A batch lands hundreds of results in one folder and this runs once for each, so
+    listing the folder every time made a batch quadratic (issue 17): the leftover
+    parts of a folder are listed once and that list is trusted for
+    :data:`STALE_LISTING_SECONDS` (a part of a process killed after the listing is
+    removed by the next look after that).  A leftover is hidden clutter, never taken
+    for a result: the landing file itself is always removed by its caller."""
+    folder = str(destination.parent)
     prefix, removed = f".{destination.name}.", 0
-    try:
-        entries = os.scandir(destination.parent)
-    except (FileNotFoundError, NotADirectoryError):
-        return 0
-    with entries:
-        for entry in entries:
-            name = entry.name
-            if name.startswith(prefix) and name.endswith(".part") and len(name) > len(prefix) + 5:
-                Path(entry.path).unlink(missing_ok=True)
-                removed += 1
+    with _stale_lock:
+        listed = _stale_parts.get(folder)
+        if listed is None or time.monotonic() - listed[0] > STALE_LISTING_SECONDS:
+            try:
+                with os.scandir(folder) as entries:
+                    names = {
+                        e.name for e in entries if e.name[:1] == "." and e.name.endswith(".part")
+                    }
+            except (FileNotFoundError, NotADirectoryError):
+                return 0
+            listed = _stale_parts[folder] = (time.monotonic(), names)
+        mine = [n for n in listed[1] if n.startswith(prefix) and len(n) > len(prefix) + 5]
+        listed[1].difference_update(mine)
+    for name in mine:
+        (destination.parent / name).unlink(missing_ok=True)
+        removed += 1
     return removed
 
 

@@ -290,9 +290,10 @@ class HttpClient:
         starts_task: bool = False,
     ) -> requests.Response:
         """POST ``fields`` and the file at ``path`` as multipart/form-data, streamed
-        from disk (memory stays flat whatever the file's size); ``starts_task`` as
-        for :meth:`request`."""
-        from requests_toolbelt import MultipartEncoder, MultipartEncoderMonitor
+        from disk (memory stays flat whatever the file's size; a file of one chunk or
+        less is encoded whole, see :mod:`transhub.forms`); ``starts_task`` as for
+        :meth:`request`."""
+        from transhub.forms import form_body
 
         handles: list[BinaryIO] = []
         # A local name that is not valid UTF-8 cannot go into a multipart header as is.
@@ -305,16 +306,7 @@ class HttpClient:
                 old.close()
             handle = path.open("rb")
             handles.append(handle)
-            encoder = MultipartEncoder(
-                fields=[
-                    *fields.items(),
-                    (file_field, (sent_name, handle, content_type)),
-                ]
-            )
-            if progress is None:
-                return encoder
-            total = encoder.len
-            return MultipartEncoderMonitor(encoder, lambda m: progress(m.bytes_read, total))
+            return form_body(fields, file_field, handle, sent_name, content_type, progress)
 
         try:
             return self.request(

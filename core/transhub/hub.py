@@ -167,18 +167,21 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         jobs: int | None = None,
         on_status: StatusCallback | None = None,
         stop: threading.Event | None = None,
+        fallback: bool | None = None,
     ) -> list[ImageOutcome]:
         """Translate images (local files or http(s) URLs), one outcome per input in
         input order.  Repeated inputs are translated once.  A batch larger than the
         provider's task size is split into tasks run concurrently, up to the
         provider's limit (and ``jobs``); every artifact is downloaded as soon as its
-        task is done.  Progress events and the budget guard: :meth:`run_batch` with
-        :meth:`prepare_images`."""
+        task is done.  ``fallback`` (default: the setting ``routing.fallback``): a
+        task refused before any payment moves to the next candidate
+        (:mod:`transhub.jobs.fallback`).  Progress events and the budget guard:
+        :meth:`run_batch` with :meth:`prepare_images`."""
         from transhub.jobs.batch import MAX_JOBS, BatchRunner
 
         plan = self.prepare_images(
             inputs, target, source=source, provider=provider, output_dir=output_dir,
-            options=options, overwrite=overwrite,
+            options=options, overwrite=overwrite, fallback=fallback,
         )  # fmt: skip
         runner = BatchRunner(
             self, jobs=jobs or MAX_JOBS, force=force, stop=stop, on_status=on_status

@@ -11,6 +11,7 @@ from transhub.cli.output import (
     OutputMode,
     Records,
     batch_options,
+    fallback_option,
     from_option,
     json_option,
     note,
@@ -52,6 +53,7 @@ def image() -> None:
 @click.option(
     "--confirm", is_flag=True, help="Show the estimate and the balance, and ask before paying."
 )
+@fallback_option
 @overwrite_option
 @batch_options("Tasks at once (never more than the provider allows).")
 @queue_option
@@ -69,6 +71,7 @@ def translate(
     ignore_entity: bool,
     max_images: int | None,
     confirm: bool,
+    fallback: bool | None,
     overwrite: bool,
     recursive: bool,
     include: tuple[str, ...],
@@ -99,9 +102,10 @@ def translate(
             given.append(item)
     if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
         from transhub.capabilities.image import ImageOptions
-        from transhub.cli.queued import submit, unbudgeted
+        from transhub.cli.queued import queued_without_fallback, submit, unbudgeted
 
         unbudgeted(confirm=confirm)
+        queued_without_fallback(runtime, fallback)
         options = ImageOptions(field=field, editor_data=editor_data, ignore_entity=ignore_entity)
         return submit(
             runtime,
@@ -119,6 +123,7 @@ def translate(
         options={"field": field, "editor_data": editor_data, "ignore_entity": ignore_entity},
         overwrite=overwrite,
         jobs=jobs,
+        fallback=fallback,
     )
     return run_images(
         runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
@@ -157,6 +162,7 @@ def run_images(
         options=ImageOptions(**spec.options),
         overwrite=spec.overwrite,
         keep_going=keep_going,
+        fallback=spec.fallback,
     )
     skipped(plan.refused, lambda s: s.label)
     code = run_batch(

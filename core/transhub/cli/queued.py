@@ -39,6 +39,21 @@ def submit(runtime: Runtime, fill: Callable[[Submission], None], *, mode: Output
     return 0
 
 
+def queued_without_fallback(runtime: Runtime, fallback: bool | None) -> None:
+    """A queued image task does not fall back (a worker has no batch to regroup a
+    refused task's images in): ``--fallback`` is refused with ``--queue`` rather than
+    ignored, and the ``routing.fallback`` setting is said not to apply."""
+    from transhub.errors import UsageError
+
+    if fallback:
+        raise UsageError(
+            "--queue cannot be combined with --fallback for images: a queued image task "
+            "does not move to another provider (run the batch without --queue to fall back)"
+        )
+    if fallback is None and runtime.hub.settings.routing.fallback:
+        note("routing.fallback does not apply to queued image tasks: a worker does not move them")
+
+
 def unbudgeted(*, max_pages: int | None = None, confirm: bool = False) -> None:
     """``--queue`` records the jobs without quoting them: the budget guard's options are
     refused with it rather than ignored."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from transhub.errors import TransientError
-from transhub.jobs.claims import lease_end, owner_alive
+from transhub.jobs.claims import lease_end, mark_sending, owner_alive
 
 if TYPE_CHECKING:
     from transhub.journal.backend import Backend, Connection
@@ -77,13 +77,19 @@ class ChannelStore:
     if TYPE_CHECKING:
         backend: Backend
 
-        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _write(self, action: Callable[[Connection], Any], *, durable: bool = False) -> Any: ...
         def _read(self, sql: str, args: Any = ()) -> list[Any]: ...
+        def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]: ...
 
-    def take_channel(self, channels: Channels, owner: str, job_id: str) -> int | None:
+    def take_channel(
+        self, channels: Channels, owner: str, job_id: str, *, sending: str | None = None
+    ) -> int | None:
         """A channel for ``job_id`` — the one it already holds (an adopted job whose
         task runs), else a free one — now leased to ``owner``; ``None`` when every
-        channel is busy."""
+        channel is busy.  ``sending`` (a timestamp): the job's ``sending_at`` is
+        written in the same transaction, only while ``owner`` owns the job — else
+        nothing is taken and :class:`OwnershipLost` is raised (one transaction per
+        submit instead of two, issue 17)."""
         key = (channels.provider, channels.account)
 
         def taking(db: Connection) -> int | None:
@@ -111,22 +117,37 @@ class ChannelStore:
                     " WHERE provider = ? AND account = ? AND slot = ?",
                     (owner, lease_end(), job_id, *key, row["slot"]),
                 )
+                if sending is not None and not mark_sending(db, job_id, owner, sending):
+                    raise OwnershipLost(job_id)  # rolls the take back
                 return int(row["slot"])
             return None
 
-        found: int | None = self._write(taking)
+        # With the sending mark: durable (see Journal.begin_sending).
+        found: int | None = self._write(taking, durable=sending is not None)
         return found
 
     def give_channel(
-        self, channels: Channels, slot: int, owner: str, *, running: bool = False
+        self,
+        channels: Channels,
+        slot: int,
+        owner: str,
+        *,
+        running: bool = False,
+        job: tuple[str, dict[str, Any]] | None = None,
     ) -> None:
         """Give a channel back (only if ``owner`` still holds it).  ``running``: its
         task may still run remotely, so the channel stays taken by the job until its
-        lease lapses, unrenewed."""
+        lease lapses, unrenewed.  ``job`` (an id and fields, as for
+        :meth:`~transhub.journal.Journal.update`): that job's change, in the same
+        transaction (a task done remotely: its channel and its final status are one
+        write, issue 17)."""
         sql = _KEEP if running else _GIVE
+        change = None if job is None else self._job_assignments(job[1])
 
         def giving(db: Connection) -> None:
             db.execute(sql, (channels.provider, channels.account, slot, owner))
+            if job is not None and change is not None:
+                db.execute(change[0], (*change[1], job[0]))
             self.backend.announce_release(db, key_of(channels))
 
         self._write(giving)
@@ -139,6 +160,11 @@ class ChannelStore:
             " WHERE owner IS NOT NULL ORDER BY provider, account, slot"
         )
         return [dict(row) for row in rows]
+
+
+class OwnershipLost(Exception):
+    """A channel taken with ``sending`` for a job its taker no longer owns: nothing
+    was taken (the job's new owner sends it, or has)."""
 
 
 def _free(db: Connection, row: Any) -> bool:
@@ -248,14 +274,24 @@ class ChannelLeases:
         self._held: dict[str, tuple[Channels, int]] = {}
         self._lock = threading.Lock()
 
-    def hold(self, job_id: str, channels: Channels, waiting: Callable[[str], None] | None) -> None:
+    def hold(
+        self,
+        job_id: str,
+        channels: Channels,
+        waiting: Callable[[str], None] | None,
+        *,
+        sending: str | None = None,
+    ) -> bool:
         """Take a channel for ``job_id`` (idempotent), waiting while every channel is
-        busy — said once to ``waiting`` — up to ``timeout``."""
+        busy — said once to ``waiting`` — up to ``timeout``.  With ``sending``, the
+        take also records the job's ``sending_at`` (see
+        :meth:`ChannelStore.take_channel`); whether it did (not when the job held its
+        channel already)."""
         from transhub.errors import Interrupted
 
         with self._lock:
             if job_id in self._held:
-                return
+                return False
         began = time.monotonic()
         deadline = began + self.timeout
         backend = self.journal.backend
@@ -269,12 +305,12 @@ class ChannelLeases:
         told = False
         while True:
             seen = releases_seen(key)
-            slot = self.journal.take_channel(channels, self.owner, job_id)
+            slot = self.journal.take_channel(channels, self.owner, job_id, sending=sending)
             if slot is not None:
                 with self._lock:
                     self._held[job_id] = (channels, slot)
                 self.started()
-                return
+                return sending is not None
             if waiting is not None and not told:
                 # The same words as a provider's own "busy" wait (polling.retry_while_busy).
                 waiting(f"waiting for a free {channels.provider} channel")
@@ -297,13 +333,19 @@ class ChannelLeases:
             wait_for_release(key, seen, min(delay, remaining))
             delay = min(delay * 1.5, longest)
 
-    def release(self, job_id: str, *, running: bool = False) -> None:
+    def release(
+        self, job_id: str, *, running: bool = False, update: dict[str, Any] | None = None
+    ) -> None:
         """Give back the channel ``job_id`` holds, if any (``running``: its task may
-        still run remotely; see :meth:`ChannelStore.give_channel`)."""
+        still run remotely; see :meth:`ChannelStore.give_channel`), and record
+        ``update``'s job fields — in the same transaction when a channel is held."""
         with self._lock:
             held = self._held.pop(job_id, None)
         if held is not None:
-            self.journal.give_channel(held[0], held[1], self.owner, running=running)
+            job = None if update is None else (job_id, update)
+            self.journal.give_channel(held[0], held[1], self.owner, running=running, job=job)
+        elif update is not None:
+            self.journal.update(job_id, **update)
 
 
 #: The longest wait between two looks for a free channel: where releases are not

@@ -264,7 +264,7 @@ class ClaimStore:
     if TYPE_CHECKING:
         backend: Backend
 
-        def _write(self, action: Callable[[Connection], Any]) -> Any: ...
+        def _write(self, action: Callable[[Connection], Any], *, durable: bool = False) -> Any: ...
 
         def _job_assignments(self, fields: dict[str, Any]) -> tuple[str, list[Any]]: ...
 
@@ -397,17 +397,8 @@ class ClaimStore:
         """Record that the request which may start the paid task is about to leave —
         only while ``owner`` still owns the job; whether it does."""
         stamp = now()
-        return bool(
-            self._write(
-                lambda db: (
-                    db.execute(
-                        "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
-                        (stamp, stamp, job_id, owner),
-                    ).rowcount
-                    == 1
-                )
-            )
-        )
+        # Durable: after a power loss too, a resume must know the request may have left.
+        return bool(self._write(lambda db: mark_sending(db, job_id, owner, stamp), durable=True))
 
     def renew(self, owner: str, until: float) -> int:
         """Extend the leases of every live job and every channel ``owner`` holds; how
@@ -468,3 +459,15 @@ def _holder(db: Connection, fingerprint: str, ignore: frozenset[str]) -> Holder 
                 sending_at=row["sending_at"],
             )
     return None
+
+
+def mark_sending(db: Connection, job_id: str, owner: str, stamp: str) -> bool:
+    """Within a transaction: record that the request which may start ``job_id``'s
+    paid task is about to leave — only while ``owner`` owns the job; whether it does."""
+    return bool(
+        db.execute(
+            "UPDATE jobs SET sending_at = ?, updated_at = ? WHERE id = ? AND owner = ?",
+            (stamp, stamp, job_id, owner),
+        ).rowcount
+        == 1
+    )

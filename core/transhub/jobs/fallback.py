@@ -25,6 +25,11 @@ job does not move and the run uses that process's work instead
 work's fingerprint at every candidate in order (``Item.alternates``), so a rerun
 with or without ``--fallback`` reuses, waits for or adopts whatever any candidate
 did, and pays nothing again.
+
+An image task moves the same way when the next candidate takes it whole
+(:func:`move_images`); when that candidate takes fewer images a task, or holds some
+of them already, the task is recorded superseded and the batch claims its images
+again there (:class:`Regrouped`): the held ones are reused, only the rest are paid.
 """
 
 from __future__ import annotations
@@ -44,9 +49,11 @@ from transhub.router import named_by
 
 if TYPE_CHECKING:
     from transhub.capabilities.base import Implementation
+    from transhub.capabilities.image import ImageTranslator
     from transhub.jobs.requests import FallbackSpec, JobRequest
     from transhub.jobs.runner import Runner
     from transhub.planning.documents import DocumentPlanning
+    from transhub.planning.images import ImagePlanning
     from transhub.pool import ProviderPool
     from transhub.router import Need
 
@@ -78,12 +85,32 @@ def alternatives(
     return tuple(c.name for c in ranked if c.name != chosen)
 
 
+def _supersede(runner: Runner, job: Job, exc: TranshubError, held: HeldElsewhere) -> None:
+    """Record ``job`` failed as :data:`SUPERSEDED` (its work is ``held``'s provider's
+    now), the refused attempt appended."""
+    runner.journal.update(
+        job.id,
+        state=JobState.FAILED,
+        error=str(held),
+        error_kind=SUPERSEDED,
+        attempts=[*job.attempts, attempt(exc, job.provider)],
+    )
+
+
 class HeldElsewhere(JobFailedError):
     """A job could not move to the next candidate: another job already holds the
     same work there.  This job is recorded failed (nothing of it was paid) with the
     ``error_kind`` :data:`SUPERSEDED` — not a failure of the work, which a batch run
     again must not skip; the run claims again and reuses, waits for or adopts that
     job."""
+
+
+class Regrouped(HeldElsewhere):
+    """An image task that could not move whole: the next candidate that takes its
+    images takes fewer in one task, or some of its images are held there by another
+    job already.  The task is recorded superseded (nothing of it was paid) and the
+    batch claims its images again at :attr:`provider` — in tasks of that provider's
+    size, the held images reused, waited for or adopted, only the others paid."""
 
 
 #: The ``error_kind`` of a job that gave its work up to another (see HeldElsewhere).
@@ -159,10 +186,17 @@ def serve(
 
 
 def _spec(job: Job) -> FallbackSpec:
-    """The job's fallback (a document job's; other jobs never move)."""
-    from transhub.jobs.requests import DocumentJobRequest, FallbackSpec
+    """The job's fallback: a document's or an image task's (a conversion never moves,
+    nor does an image task submitted with ``--queue``: its worker has no batch to
+    claim the images of a regrouped task again)."""
+    from transhub.jobs.requests import DocumentJobRequest, FallbackSpec, ImageJobRequest
 
-    return job.request.fallback if isinstance(job.request, DocumentJobRequest) else FallbackSpec()
+    request = job.request
+    if isinstance(request, DocumentJobRequest):
+        return request.fallback
+    if isinstance(request, ImageJobRequest) and not request.queued:
+        return request.fallback
+    return FallbackSpec()
 
 
 def pending(job: Job) -> list[str]:
@@ -245,7 +279,7 @@ def _move(
             f" ({job.provider} refused it: {exc.kind}); run again to use its result",
             provider=provider,
         )
-        runner.journal.update(job.id, state=JobState.FAILED, error=str(held), error_kind=SUPERSEDED)
+        _supersede(runner, job, exc, held)
         raise held
     return runner.journal.get(job.id)
 
@@ -291,3 +325,77 @@ def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
     runner.journal.update_item(job.id, 0, plan={"document": str(plan.destination.resolve())})
     moved.items[0].plan = {"document": str(plan.destination.resolve())}
     return moved
+
+
+def move_images(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
+    """After the submit of image task ``job`` failed with ``exc``: the task moved
+    whole to the first candidate left that takes all its images (kinds of input,
+    languages, options, each image's limits) in one task — its images' fingerprints
+    rewritten in the move's transaction — or ``None`` when it cannot move (see
+    :func:`_stay`).  Raises :class:`Regrouped` (the batch claims the images again
+    there) when that candidate takes fewer images a task, or when another job holds
+    some of that work there already."""
+    rest = pending(job)
+    if not movable(exc) or not rest:
+        _stay(runner, job, exc)
+        return None
+    from transhub.jobs.drivers.images import image_prints, image_source
+    from transhub.jobs.requests import FallbackSpec, ImageJobRequest
+
+    spec = job.request
+    assert isinstance(spec, ImageJobRequest)  # pending() is empty for other jobs
+    sources = [image_source(item) for item in job.items]
+    found = _image_candidate(runner, job, rest)
+    if found is None:
+        runner.fail(job, exc)
+        return None
+    index, cls = found
+    name = cls.provider.name
+    request = spec.model_copy(
+        update={"fallback": FallbackSpec(enabled=True, next=tuple(rest[index + 1 :]))}
+    )
+    if len(sources) > cls.max_per_task:
+        _moving(Capability.IMAGE, exc, job.provider, name)
+        regrouped = Regrouped(
+            f"{job.items[0].input} and {len(sources) - 1} more: moved to {name}, which takes"
+            f" {cls.max_per_task} a task ({job.provider} refused the task: {exc.kind})",
+            provider=name,
+        )
+        _supersede(runner, job, exc, regrouped)
+        raise regrouped
+    prints = [image_prints((name,), s, spec.target, spec.source, spec.options)[0] for s in sources]
+    try:
+        return _move(runner, job, exc, name, request, prints)
+    except HeldElsewhere as held:
+        raise Regrouped(str(held), provider=name) from None
+
+
+def _image_candidate(
+    runner: Runner, job: Job, rest: Sequence[str]
+) -> tuple[int, type[ImageTranslator[Any, Any]]] | None:
+    """The first of ``rest`` that takes every image of ``job`` (and its place)."""
+    from transhub.jobs.drivers.images import image_source
+    from transhub.jobs.requests import ImageJobRequest
+
+    spec = job.request
+    assert isinstance(spec, ImageJobRequest)
+    inputs = [s.url or str(s.path) for s in map(image_source, job.items)]
+    for index, name in enumerate(rest):
+        try:
+            with named_by(f"fallback from {job.provider}"):
+                # The runner's pool is the Hub, which prepares plans (planning.images).
+                plan = cast("ImagePlanning", runner.hub).prepare_images(
+                    inputs,
+                    spec.target,
+                    source=spec.source,
+                    provider=name,
+                    output_dir=spec.folder,
+                    options=spec.options,
+                    overwrite=True,  # checked when the batch was planned
+                    fallback=False,
+                )
+        except TranshubError as refused:
+            log.info("fallback image: %s cannot take it: %s", name, refused)
+            continue
+        return index, plan.implementation
+    return None

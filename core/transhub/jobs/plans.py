@@ -115,11 +115,24 @@ class ImagePlan:
     stems: Mapping[ImageSource, str] = field(default_factory=dict, compare=False)
     overwrite: bool = False
     refused: Mapping[ImageSource, TranshubError] = field(default_factory=dict, compare=False)
+    #: The other candidates in routing order, and whether a task may move to them
+    #: when the provider refuses it before any payment (see transhub.jobs.fallback).
+    alternatives: tuple[str, ...] = ()
+    fallback: bool = False
 
     @property
     def provider(self) -> str:
         """The provider that will serve it."""
         return self.implementation.provider.name
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The provider, then the other candidates in routing order.  Claims look at
+        the same work at each of them before sending, with or without fallback (an
+        image translated at another candidate — say a task moved there by an earlier
+        ``--fallback`` — is reused, waited for or adopted, never paid again); tasks
+        move to them only with ``fallback``."""
+        return (self.provider, *self.alternatives)
 
     @property
     def images(self) -> list[ImageSource]:

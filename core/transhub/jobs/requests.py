@@ -48,7 +48,7 @@ class _Request(BaseModel):
 
 
 class FallbackSpec(BaseModel):
-    """Where a document job may move when its provider refuses it before any payment
+    """Where a document or image job may move when its provider refuses it before any payment
     (:mod:`transhub.jobs.fallback`)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -114,6 +114,7 @@ class ImageJobRequest(_Request):
     options: ImageOptions = Field(default_factory=ImageOptions)
     #: The folder results go to; ``None`` for a queued job until a worker places it.
     output_dir: Path | None
+    fallback: FallbackSpec = Field(default_factory=FallbackSpec)
 
     @property
     def folder(self) -> Path:

@@ -34,7 +34,7 @@ from transhub.errors import (
     TransientError,
 )
 from transhub.files import file_digest
-from transhub.jobs.channels import ChannelLeases, Channels, account_of
+from transhub.jobs.channels import ChannelLeases, Channels, OwnershipLost, account_of
 from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
 from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
 from transhub.polling import reporting_waits
@@ -159,12 +159,13 @@ class Runner:
         ``jobs resume`` after it was interrupted — does not pay for it again)."""
         if self.batch_id is None:
             return None
-        found = self.journal.failed_in_batch(self.batch_id, item.fingerprint)
-        if found is None:
-            return None
-        return JobFailedError(
-            f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
-        )
+        for work in (item.fingerprint, *item.alternates):  # at any candidate (fallback)
+            found = self.journal.failed_in_batch(self.batch_id, work)
+            if found is not None:
+                return JobFailedError(
+                    f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
+                )
+        return None
 
     def adopt(self, holder: Holder) -> Job | None:
         """The orphan ``holder`` names, now owned by this process (``None``: another
@@ -193,9 +194,11 @@ class Runner:
             yield job
         finally:
             self.channels.release(job.id, running=True)  # none is left held by it
-            state, owner, _ = self.journal.state_of(job.id)
-            if not state.is_final and owner == self.owner:
-                self.journal.release(job.id, self.owner)
+            # A final state this process recorded needs no look at the journal.
+            if not job.state.is_final:
+                state, owner, _ = self.journal.state_of(job.id)
+                if not state.is_final and owner == self.owner:
+                    self.journal.release(job.id, self.owner)
 
     def await_holder(self, holder: Holder, label: str) -> JobState:
         """Wait, polling the journal, until another live owner's job is final or
@@ -245,10 +248,15 @@ class Runner:
         still owns the job.  Without ``record_failure``, a failure of known fate is
         left for the caller to record (the fallback may move the job instead)."""
         self._check_stop()
-        self.hold_channel(job)
-        if not self.journal.begin_sending(job.id, self.owner):
+        lost = ClaimLostError(f"job {job.id} was taken over by another process")
+        try:
+            # The channel and the sending mark: one transaction (none if not owned).
+            marked = self.hold_channel(job, sending=now())
+        except OwnershipLost:
+            raise lost from None
+        if not marked and not self.journal.begin_sending(job.id, self.owner):
             self.channels.release(job.id)
-            raise ClaimLostError(f"job {job.id} was taken over by another process")
+            raise lost
         try:
             with reporting_waits(self._waiting(job)):
                 task_id = call()
@@ -281,16 +289,17 @@ class Runner:
         self._submitted_here.add(job.id)
         return task_id
 
-    def hold_channel(self, job: Job) -> None:
+    def hold_channel(self, job: Job, *, sending: str | None = None) -> bool:
         """Take one of the provider account's channels for ``job`` (shared through the
-        journal by every process), waiting — and saying so — while all are busy."""
+        journal by every process), waiting — and saying so — while all are busy;
+        ``sending`` as for :meth:`Channels.hold` (whether it was recorded)."""
         cls = self.hub.route(Capability(job.capability), provider=job.provider)
         info = cls.provider
         settings = self.hub.provider_settings(cls)
         public = info.account(settings) if info.account is not None else ""
         count = max(1, int(info.max_concurrent_tasks(settings)))
         channels = Channels(info.name, account_of(info.name, public), count)
-        self.channels.hold(job.id, channels, self._waiting(job))
+        return self.channels.hold(job.id, channels, self._waiting(job), sending=sending)
 
     def _waiting(self, job: Job) -> Callable[[str], None] | None:
         """What a provider's wait for capacity (a busy channel) reports: a progress
@@ -317,9 +326,11 @@ class Runner:
         assert job.task_id is not None
 
         def update(task_id: str, status: TaskStatus) -> None:
-            self.journal.update(
-                job.id, percent=status.percent, pages=status.pages, message=status.message
-            )
+            # A final status is recorded once, with the job's final state, below.
+            if not status.state.is_final:
+                self.journal.update(
+                    job.id, percent=status.percent, pages=status.pages, message=status.message
+                )
             if self.on_status is not None:
                 self.on_status(job.id, status)
 
@@ -330,12 +341,13 @@ class Runner:
         except BaseException:
             self.channels.release(job.id, running=True)  # it runs on remotely (Ctrl-C...)
             raise
-        self.channels.release(job.id)  # done remotely: its downloads need no channel
+        # Done remotely: its downloads need no channel.  The channel's release and
+        # the job's final status are one transaction.
+        seen = {"percent": status.percent, "pages": status.pages, "message": status.message}
         if status.state is TaskState.FAILED:
             message = status.message or "no reason given"
-            self.journal.update(
-                job.id, state=JobState.FAILED, error=message, error_kind="job-failed"
-            )
+            failed = {"state": JobState.FAILED, "error": message, "error_kind": "job-failed"}
+            self.channels.release(job.id, update={**seen, **failed})
             raise JobFailedError(
                 f"{job.provider} task {job.task_id} failed: {message}",
                 provider=job.provider,
@@ -343,19 +355,19 @@ class Runner:
                 provider_message=status.message or None,
             )
         if status.state is TaskState.EXPIRED:
-            self.journal.update(
-                job.id, state=JobState.EXPIRED, error=status.message, error_kind="result-expired"
-            )
+            expired = {"error": status.message, "error_kind": "result-expired"}
+            self.channels.release(job.id, update={**seen, "state": JobState.EXPIRED, **expired})
             raise ResultExpiredError(
                 f"the result of {job.provider} task {job.task_id} has expired",
                 provider=job.provider,
             )
         stamp = now()
-        fields: dict[str, Any] = {"pages": status.pages, "percent": 100.0}
+        fields: dict[str, Any] = {**seen, "percent": 100.0}
         if status.billed_characters is not None:  # what the provider billed, where it says
             fields["billed_characters"] = status.billed_characters
             job.billed_characters = status.billed_characters
-        self.journal.update(job.id, state=JobState.FINISHED, finished_at=stamp, **fields)
+        fields.update(state=JobState.FINISHED, finished_at=stamp)
+        self.channels.release(job.id, update=fields)
         implementation.tasks.finished(job.task_id, datetime.fromisoformat(stamp).timestamp())
         job.state, job.finished_at = JobState.FINISHED, stamp
         return status

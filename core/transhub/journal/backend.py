@@ -156,10 +156,12 @@ class Backend(abc.ABC):
     lock_rows: str = ""
 
     @abc.abstractmethod
-    def write(self, action: Callable[[Connection], T]) -> T:
+    def write(self, action: Callable[[Connection], T], *, durable: bool = False) -> T:
         """``action(connection)`` in one write transaction, committed when it returns;
         run again from the start when the database asks for a retry (a busy SQLite
-        file, a PostgreSQL serialization failure or deadlock)."""
+        file, a PostgreSQL serialization failure or deadlock).  ``durable``: the
+        commit survives a power loss or an OS crash too, not only a process's crash
+        (the mark a paid request's fate rests on)."""
 
     @abc.abstractmethod
     def read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:

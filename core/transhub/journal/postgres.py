@@ -138,12 +138,13 @@ class PostgresBackend(Backend):
         reason = scrub(said[0], self._url) if said else type(exc).__name__
         return TransientError(f"the journal at {self.location.shown}: {reason}")
 
-    def write(self, action: Callable[[Connection], T]) -> T:
+    def write(self, action: Callable[[Connection], T], *, durable: bool = False) -> T:
         """``action`` in one transaction, run again after a serialization failure or
         a deadlock (PostgreSQL rolled it back: nothing of it happened), and once on a
         new connection when the old one was found dropped before the commit was sent
         (the server never committed it).  A connection lost during the commit is an
-        error: whether it committed is unknown."""
+        error: whether it committed is unknown.  Every commit is ``durable`` (the
+        server's ``synchronous_commit``)."""
         delay = 0.005
         reconnected = False
         with self._lock:

@@ -4,6 +4,16 @@ Safe for several transhub processes at once: every write is one short
 ``BEGIN IMMEDIATE`` transaction, run again while another process holds the write
 lock (never "database is locked"), and no transaction is held across a network call.
 The schema version is SQLite's ``user_version``; the file migrates itself when opened.
+
+Commits use ``synchronous=NORMAL``: in WAL mode a commit is durable across a crash
+or kill of any process, and the WAL is synced at checkpoints only, not at each of a
+document's transactions.  A power loss or an OS crash may roll the last commits
+back; what would then be lost costs nothing (a progress, a status, a result's record:
+the task is polled and its result downloaded again).  The one mark that must
+survive that too — ``sending_at``, written before a request that may start a paid
+task, which tells a resume not to send it again — is committed ``durable``
+(``synchronous=FULL``: the WAL synced at that commit, and with it every commit
+before it).
 """
 
 from __future__ import annotations
@@ -94,18 +104,25 @@ class SqliteBackend(Backend):
 
         return self.write(upgrade), SCHEMA_VERSION
 
-    def write(self, action: Callable[[Connection], T]) -> T:
-        """``action`` inside ``BEGIN IMMEDIATE`` … ``COMMIT``, retried while busy."""
+    def write(self, action: Callable[[Connection], T], *, durable: bool = False) -> T:
+        """``action`` inside ``BEGIN IMMEDIATE`` … ``COMMIT``, retried while busy;
+        ``durable``: committed with ``synchronous=FULL`` (see the module docstring)."""
         with self._lock:
-            # The write lock is taken first: nothing inside can find the file busy.
-            _retrying(lambda: self._db.execute("BEGIN IMMEDIATE"))
+            if durable:
+                self._db.execute("PRAGMA synchronous=FULL")
             try:
-                result = action(self._db)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            _retrying(lambda: self._db.execute("COMMIT"))
-            return result
+                # The write lock is taken first: nothing inside can find the file busy.
+                _retrying(lambda: self._db.execute("BEGIN IMMEDIATE"))
+                try:
+                    result = action(self._db)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                _retrying(lambda: self._db.execute("COMMIT"))
+                return result
+            finally:
+                if durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
 
     def lock_work(self, db: Connection, fingerprints: Sequence[str]) -> None:
         """Nothing to take: ``BEGIN IMMEDIATE`` made this transaction the only writer."""

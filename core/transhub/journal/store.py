@@ -79,8 +79,8 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         self.closed = True
         self.backend.close()
 
-    def _write(self, action: Any) -> Any:
-        return self.backend.write(action)
+    def _write(self, action: Any, *, durable: bool = False) -> Any:
+        return self.backend.write(action, durable=durable)
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
         return self.backend.read(sql, args)
@@ -215,9 +215,13 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         sql = f"UPDATE jobs SET {assignments} WHERE id = ?"  # noqa: S608 - names come from the allow-list above
         return sql, list(values.values())
 
-    def update_item(self, job_id: str, position: int, **fields: Any) -> None:
+    def update_item(
+        self, job_id: str, position: int, *, job_state: JobState | None = None, **fields: Any
+    ) -> None:
         """Change one item's columns (``artifacts`` and ``outputs`` are dicts); saved
-        outputs are indexed by path, so transhub knows its own results."""
+        outputs are indexed by path, so transhub knows its own results.  ``job_state``
+        moves the job to that state in the same transaction (a job's last item done:
+        its outputs and its completion are one write)."""
         allowed = {"state", "code", "message", "artifacts", "outputs", "plan"}
         unknown = set(fields) - allowed
         if unknown:
@@ -233,7 +237,13 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
 
         def change(db: Connection) -> None:
             db.execute(sql, (*values.values(), job_id, position))
-            db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (now(), job_id))
+            if job_state is None:
+                db.execute("UPDATE jobs SET updated_at = ? WHERE id = ?", (now(), job_id))
+            else:
+                db.execute(
+                    "UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?",
+                    (job_state.value, now(), job_id),
+                )
             if fields.get("outputs"):
                 row = db.execute(
                     "SELECT fingerprint FROM items WHERE job_id = ? AND position = ?",

@@ -18,6 +18,7 @@ from transhub.pool import ProviderPool
 
 if TYPE_CHECKING:
     from transhub.jobs.plans import ImagePlan
+    from transhub.router import Need
 
 
 class ImagePlanning(ProviderPool):
@@ -34,14 +35,19 @@ class ImagePlanning(ProviderPool):
         options: ImageOptions | None = None,
         overwrite: bool = False,
         keep_going: bool = False,
+        fallback: bool | None = None,
     ) -> ImagePlan:
         """Validate and route an image batch (local files or http(s) URLs) without
         sending anything: its plan.  Every image is checked first; bad ones refuse the
         batch all at once, each named — or, with ``keep_going``, are left out and
         listed in the plan's ``refused``.  An existing result is refused unless
-        ``overwrite`` (or it is transhub's own result of the same work)."""
+        ``overwrite`` (or it is transhub's own result of the same work).  The plan
+        names the other candidates that take the batch's kinds of input, languages
+        and options, to move a refused task to with ``fallback`` (default: the
+        setting ``routing.fallback``; see :mod:`transhub.jobs.fallback`)."""
         from transhub.batch import validate_every
-        from transhub.jobs.drivers.images import image_print
+        from transhub.jobs import fallback as fallbacks
+        from transhub.jobs.drivers.images import image_prints
         from transhub.jobs.plans import ImagePlan
 
         options = options or ImageOptions()
@@ -50,7 +56,10 @@ class ImagePlanning(ProviderPool):
         if not parsed:
             raise InputError("no image given")
         unique = list(dict.fromkeys(parsed.values()))
-        cls, src, dst = self._route_images(unique, target, source, provider, options)
+        cls, src, dst, need = self._route_images(unique, target, source, provider, options)
+        others = fallbacks.alternatives(
+            self, Capability.IMAGE, cls.provider.name, provider=provider, need=need
+        )
         names = Stems()
         names.reserve(unique)
         folder = Path(output_dir)
@@ -61,8 +70,10 @@ class ImagePlanning(ProviderPool):
                 validation.check_file(item.path, cls.limits, cls.provider.name)
             if not overwrite:
                 taken = existing_output(folder, names.stem(item), dst)
+                # Transhub's own result of this work at any candidate (fallback).
+                chain = (cls.provider.name, *others)
                 if taken is not None and not self.journal.is_own_output(
-                    taken, image_print(cls.provider.name, item, dst, src, options)
+                    taken, image_prints(chain, item, dst, src, options)
                 ):
                     raise InputError("already exists (use --overwrite to replace it)", path=taken)
             return item
@@ -81,6 +92,8 @@ class ImagePlanning(ProviderPool):
             stems={s: names.stem(s) for s in unique},
             overwrite=overwrite,
             refused=refused,
+            alternatives=others,
+            fallback=fallbacks.enabled(self, fallback),
         )
 
     def _route_images(
@@ -90,9 +103,10 @@ class ImagePlanning(ProviderPool):
         source: str | None,
         provider: str | None,
         options: ImageOptions,
-    ) -> tuple[type[ImageTranslator[Any, Any]], str | None, str]:
+    ) -> tuple[type[ImageTranslator[Any, Any]], str | None, str, Need]:
         """The implementation that takes this batch's kinds of input, languages and
-        options, and the canonical source and target languages."""
+        options, the canonical source and target languages, and what a candidate
+        must offer to take the batch (its kinds of input, languages and options)."""
         has_files = any(s.path is not None for s in unique)
         has_urls = any(s.url is not None for s in unique)
         src, dst = self._languages(Capability.IMAGE, provider, source, target)
@@ -111,6 +125,7 @@ class ImagePlanning(ProviderPool):
                 Capability.IMAGE, provider=provider, need=self._language_need(src, dst, kinds)
             ),
         )
+        need = self._language_need(src, dst, lambda c: kinds(c) or _options_fit(c, options))
         name = cls.provider.name
         reason = kinds(cls)
         if reason is not None:
@@ -127,12 +142,18 @@ class ImagePlanning(ProviderPool):
             )
             raise InputError(f"{example}: {name} {reason}{alternative}")
         validation.check_languages(cls.languages, src, dst, name)
-        if options.field is not None and options.field not in cls.fields:
-            raise InputError(
-                f"{name} has no field {options.field!r} "
-                f"(fields: {', '.join(sorted(cls.fields)) or 'none'})"
-            )
-        for option in ("editor_data", "ignore_entity"):
-            if getattr(options, option) and option not in cls.options:
-                raise InputError(f"{name} does not offer --{option.replace('_', '-')}")
-        return cls, src, dst
+        reason = _options_fit(cls, options)
+        if reason is not None:
+            raise InputError(f"{name} {reason}")
+        return cls, src, dst, need
+
+
+def _options_fit(cls: Any, options: ImageOptions) -> str | None:
+    """``None`` when ``cls`` offers the batch's field and options, else why not."""
+    if options.field is not None and options.field not in cls.fields:
+        fields = ", ".join(sorted(cls.fields)) or "none"
+        return f"has no field {options.field!r} (fields: {fields})"
+    for option in ("editor_data", "ignore_entity"):
+        if getattr(options, option) and option not in cls.options:
+            return f"does not offer --{option.replace('_', '-')}"
+    return None

@@ -211,9 +211,12 @@ class SingleFileDriver(Driver):
         outputs = {
             "document": {"path": str(saved.path), "sha256": saved.sha256, "size": saved.size}
         }
-        self.journal.update_item(job.id, 0, state=ItemStatus.COMPLETED, outputs=outputs)
-        self.journal.update(job.id, state=JobState.COMPLETED)
-        recorded = self.journal.get(job.id)
+        self.journal.update_item(
+            job.id, 0, state=ItemStatus.COMPLETED, outputs=outputs, job_state=JobState.COMPLETED
+        )
+        job.state = JobState.COMPLETED
+        # Waited for here: ``job`` holds what the wait recorded; else the journal does.
+        recorded = job if status is not None else self.journal.get(job.id)
         return DocumentResult(
             input=Path(job.items[0].input),
             output=saved.path,

@@ -117,3 +117,39 @@ class ImageResults(Driver):
                 message=result.message,
                 artifacts=result.artifacts,
             )
+
+    def _reused(
+        self,
+        provider: str,
+        source: ImageSource,
+        stem: str,
+        prior: Item,
+        request: ImageJobRequest,
+    ) -> ImageOutcome:
+        """An identical earlier image's result copied to this batch's names."""
+        destinations = {
+            artifact: output_name(request.folder, stem, request.target, artifact, saved["path"])
+            for artifact, saved in prior.outputs.items()
+        }
+        item = Item(
+            position=0,
+            input=source.label,
+            fingerprint=prior.fingerprint,
+            plan={
+                "stem": stem,
+                "url": source.url or "",
+                "path": str(source.path) if source.path else "",
+            },
+        )
+        outputs = placement.copy_outputs(prior, destinations, request.overwrite)
+        job = self.runner.record_reuse(
+            provider, self.capability, request, item, outputs, prior.code
+        )
+        return ImageOutcome(
+            input=source.label,
+            provider=provider,
+            job_id=job.id,
+            success=True,
+            reused=True,
+            outputs={k: Path(v["path"]) for k, v in outputs.items()},
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -20,13 +20,12 @@ from transhub.capabilities.image import (
 from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, ResultExpiredError, TranshubError
 from transhub.files import file_digest
-from transhub.jobs import placement
+from transhub.jobs import fallback
 from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.drivers.image_results import ImageResults
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
-from transhub.jobs.requests import ImageJobRequest
+from transhub.jobs.requests import FallbackSpec, ImageJobRequest
 from transhub.jobs.runner import elapsed_since, fingerprint, maybe_submitted
-from transhub.naming import output_name
 from transhub.results import ImageOutcome
 
 if TYPE_CHECKING:
@@ -41,18 +40,27 @@ BATCH_FATAL = frozenset(
 )
 
 
-def image_print(
-    provider: str, s: ImageSource, target: str, source: str | None, options: ImageOptions
-) -> str:
-    """What makes two image translations the same work."""
+def image_prints(
+    providers: Sequence[str],
+    s: ImageSource,
+    target: str,
+    source: str | None,
+    options: ImageOptions,
+) -> tuple[str, ...]:
+    """The same image translation's fingerprint at each of ``providers`` (the one
+    doing the work, never a chain of candidates); a file is read once."""
     content = file_digest(s.path) if s.path else s.url
-    return fingerprint(
-        capability="image",
-        provider=provider,
-        content=content,
-        source=source,
-        target=target,
-        options=options.model_dump(),
+    dumped = options.model_dump()
+    return tuple(
+        fingerprint(
+            capability="image",
+            provider=provider,
+            content=content,
+            source=source,
+            target=target,
+            options=dumped,
+        )
+        for provider in providers
     )
 
 
@@ -96,9 +104,9 @@ class ImageDriver(ImageResults):
     def _translate(
         self, plan: ImagePlan, *, force: bool, workers: int, on_settled: Settled | None
     ) -> dict[ImageSource, ImageOutcome]:
-        cls, stems, unique = plan.implementation, plan.stems, plan.images
-        provider = cls.provider.name
-        request, items = self.recorded(plan)
+        stems, unique, chain = plan.stems, plan.images, plan.chain
+        prints = self._prints(plan)
+        at = 0  # the candidate new work is claimed at: the next after a refusal
         self._channels = threading.BoundedSemaphore(max(1, workers))
         outcomes: dict[ImageSource, ImageOutcome] = {}
 
@@ -107,17 +115,27 @@ class ImageDriver(ImageResults):
             if on_settled is not None:
                 on_settled(s, outcome)
 
-        for s, outcome in self._failed_before(provider, items).items():
+        # Each candidate's request and items, made once (a local file is read for them).
+        recorded = {0: self._recorded(plan, prints, 0)}
+        for s, outcome in self._failed_before(plan.provider, recorded[0][1]).items():
             settle(s, outcome)
         ignore: set[str] = set()
         todo, fresh = [s for s in unique if s not in outcomes], force
         while todo:
+            provider = chain[at]
+            if at not in recorded:
+                recorded[at] = self._recorded(plan, prints, at)
+            request, items = recorded[at]
+            at_cls = cast(
+                type[ImageTranslator[Any, Any]],
+                self.hub.route(Capability.IMAGE, provider=provider),
+            )
             slots = self.runner.claim(
                 provider=provider,
                 capability=self.capability,
-                request=lambda _items: request,
+                request=lambda _items, asked=request: asked,
                 items=[items[s] for s in todo],
-                per_job=cls.max_per_task,
+                per_job=at_cls.max_per_task,
                 force=fresh,
                 ignore=frozenset(ignore),
             )
@@ -130,7 +148,9 @@ class ImageDriver(ImageResults):
                     if prior is None:
                         ignore.add(holder.job_id)
                     else:
-                        settle(s, self._reused(provider, s, stems[s], prior, request))
+                        # With fallback, the work may be another candidate's.
+                        by = self.journal.get(holder.job_id).provider if chain[1:] else provider
+                        settle(s, self._reused(by, s, stems[s], prior, request))
                 else:
                     self._schedule(work, slot, s.label)
             results: dict[str, Any] = {}
@@ -143,30 +163,46 @@ class ImageDriver(ImageResults):
                         if found is not None:
                             settle(s, found)
             todo = [s for s in todo if s not in outcomes]
+            # A task regrouped at a later candidate: its images are claimed there.
+            moved = [e.provider for e in errors.values() if isinstance(e, fallback.HeldElsewhere)]
+            at = max([at, *(chain.index(p) for p in moved if p in chain)])
         return outcomes
 
     @classmethod
     def recorded(cls, plan: ImagePlan) -> tuple[ImageJobRequest, dict[ImageSource, Item]]:
         """The job request an image plan is recorded with, and each distinct image's
         item (``--queue`` records them as a batch run would)."""
+        return cls._recorded(plan, cls._prints(plan), 0)
+
+    @staticmethod
+    def _prints(plan: ImagePlan) -> dict[ImageSource, tuple[str, ...]]:
+        """Each distinct image's fingerprint at each provider of the plan's chain."""
+        return {
+            s: image_prints(plan.chain, s, plan.target, plan.source, plan.options)
+            for s in plan.images
+        }
+
+    @staticmethod
+    def _recorded(
+        plan: ImagePlan, prints: dict[ImageSource, tuple[str, ...]], at: int
+    ) -> tuple[ImageJobRequest, dict[ImageSource, Item]]:
+        """The request and items of new tasks at the plan's candidate ``at`` (0: its
+        provider): each item's fingerprint that candidate's, its alternates the same
+        work at the others, in order — claims look at them all before sending."""
         request = ImageJobRequest(
             target=plan.target,
             source=plan.source,
             options=plan.options,
             output_dir=plan.output_dir.resolve(),
             overwrite=plan.overwrite,
+            fallback=FallbackSpec(enabled=plan.fallback, next=plan.chain[at + 1 :]),
         )
-        return request, cls._items(plan)
-
-    @staticmethod
-    def _items(plan: ImagePlan) -> dict[ImageSource, Item]:
-        """Each distinct image as the item of a job to claim."""
-        provider, target, source, options = plan.provider, plan.target, plan.source, plan.options
-        return {
+        items = {
             s: Item(
                 position=0,
                 input=s.label,
-                fingerprint=image_print(provider, s, target, source, options),
+                fingerprint=prints[s][at],
+                alternates=prints[s][:at] + prints[s][at + 1 :],
                 plan={
                     "stem": plan.stems[s],
                     "path": str(s.path.resolve()) if s.path else "",
@@ -176,6 +212,7 @@ class ImageDriver(ImageResults):
             )
             for s in plan.images
         }
+        return request, items
 
     def _failed_before(
         self, provider: str, items: dict[ImageSource, Item]
@@ -278,6 +315,8 @@ class ImageDriver(ImageResults):
             and self.request(job, ImageJobRequest).output_dir == request.output_dir
         )
         exc = errors.get(job.id)
+        if isinstance(exc, fallback.HeldElsewhere):
+            return None  # regrouped at a later candidate: claimed again there
         done = results.get(job.id)
         if own and isinstance(done, list):
             return cast(ImageOutcome, done[slot.position])
@@ -312,42 +351,6 @@ class ImageDriver(ImageResults):
             )
         return None
 
-    def _reused(
-        self,
-        provider: str,
-        source: ImageSource,
-        stem: str,
-        prior: Item,
-        request: ImageJobRequest,
-    ) -> ImageOutcome:
-        """An identical earlier image's result copied to this batch's names."""
-        destinations = {
-            artifact: output_name(request.folder, stem, request.target, artifact, saved["path"])
-            for artifact, saved in prior.outputs.items()
-        }
-        item = Item(
-            position=0,
-            input=source.label,
-            fingerprint=prior.fingerprint,
-            plan={
-                "stem": stem,
-                "url": source.url or "",
-                "path": str(source.path) if source.path else "",
-            },
-        )
-        outputs = placement.copy_outputs(prior, destinations, request.overwrite)
-        job = self.runner.record_reuse(
-            provider, self.capability, request, item, outputs, prior.code
-        )
-        return ImageOutcome(
-            input=source.label,
-            provider=provider,
-            job_id=job.id,
-            success=True,
-            reused=True,
-            outputs={k: Path(v["path"]) for k, v in outputs.items()},
-        )
-
     # -- one job ---------------------------------------------------------------------
 
     def drive(self, job: Job, *, resubmit: bool) -> list[ImageOutcome]:
@@ -363,6 +366,8 @@ class ImageDriver(ImageResults):
         # finishes: its downloads do not keep the next task waiting.
         with self._channel(job):
             failed = self._until_finished(job, translator, sources, resubmit=resubmit)
+        if isinstance(failed, Job):  # refused before any payment: the next provider's turn
+            return self.drive(failed, resubmit=resubmit)
         if failed is not None:
             return failed
         try:
@@ -396,9 +401,10 @@ class ImageDriver(ImageResults):
         sources: list[ImageSource],
         *,
         resubmit: bool,
-    ) -> list[ImageOutcome] | None:
+    ) -> list[ImageOutcome] | Job | None:
         """Submit (if not yet), wait until the task is done and record each image's
-        result; the images' outcomes if the task failed, else ``None``."""
+        result; the images' outcomes if the task failed, the job moved to the next
+        candidate if the provider refused it before any payment, else ``None``."""
         runner = self.runner
         spec = self.request(job, ImageJobRequest)
         if job.state is JobState.SUBMITTING:
@@ -408,11 +414,19 @@ class ImageDriver(ImageResults):
             )
             if job.may_have_been_submitted and not (resubmit or recognised):
                 raise maybe_submitted(job)
-            runner.submit(
+            moved = fallback.guarded(
+                runner,
                 job,
-                translator,
-                lambda: translator.submit(sources, spec.target, spec.source, spec.options),
+                lambda: runner.submit(
+                    job,
+                    translator,
+                    lambda: translator.submit(sources, spec.target, spec.source, spec.options),
+                    record_failure=False,
+                ),
+                fallback.move_images,
             )
+            if moved is not None:
+                return moved
         else:
             runner.remind(translator, job)
         try:

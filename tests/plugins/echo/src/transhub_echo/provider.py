@@ -131,13 +131,21 @@ def map_error(provider: str, status: int, data: Any) -> Exception:
             provider=provider,
             code=status,
         )
+    # 402 and 429 are answered before anything is started: refused before payment,
+    # so --fallback may move the request to another provider.
     if status == 402:
-        return QuotaError(f"{provider}: balance too low", provider=provider, code=status)
+        return QuotaError(
+            f"{provider}: balance too low", provider=provider, code=status, refused=True
+        )
     if status == 404:
         return NotFoundError(f"{provider}: {message}", provider=provider, code=status)
     if status == 429:
         return RateLimitError(
-            f"{provider}: too many requests", provider=provider, code=status, retry_after=0.01
+            f"{provider}: too many requests",
+            provider=provider,
+            code=status,
+            retry_after=0.01,
+            refused=True,
         )
     return ProviderError(
         f"{provider}: {message}", provider=provider, code=status, provider_message=message
