@@ -9,8 +9,6 @@ import json
 import shutil
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,57 +340,3 @@ class Bench:
                 f"{seconds(again)}, {sent} provider requests", "< 2 s, 0 requests",
                 again < 2 and sent == 0),
         ]  # fmt: skip
-
-    # -- row 9: an Alibaba image batch -----------------------------------------------
-
-    def image_batch(self, urls: list[str], task_seconds: float, slots: int) -> tuple[Run, float]:
-        """``transhub image translate`` of ``urls`` with ``slots`` tasks at once against
-        a fresh emulator (it would answer a repeated submit with the earlier task), and
-        the median time of one result image's download."""
-        with emulators.alibaba(task_seconds=task_seconds) as emulator:
-            argv = [self.transhub, "-c", f"alibaba.max_concurrent_tasks={slots}"]
-            argv += ["image", "translate", *urls, "--to", "en", "--provider", "alibaba"]
-            argv += ["-o", str(self.folder("images")), "--json"]
-            env = self.env(self.folder("home"), emulator.environment)
-            result = all_done(run(argv, env=env), len(urls))
-            task = next(iter(emulator.app.emulator.tasks))
-            one = f"{emulator.url}/results/{task}/0/final.png"
-            fetches = []
-            for _ in range(5):
-                start = time.perf_counter()
-                with urllib.request.urlopen(one, timeout=30) as response:
-                    response.read()
-                fetches.append(time.perf_counter() - start)
-        return result, median(fetches)
-
-    def images(self) -> list[Row]:
-        """Image URLs in tasks of 20 through Alibaba with the plugin's default number
-        of tasks at once: ``images`` of them (row 9) and ``many_images`` (row 20,
-        several waves of tasks)."""
-        from transhub_alibaba.settings import AlibabaSettings
-
-        slots = int(AlibabaSettings.model_fields["max_concurrent_tasks"].default)
-        return [
-            self.image_row(9, self.s.images, slots),
-            self.image_row(20, self.s.many_images, slots),
-        ]
-
-    def image_row(self, number: int, count: int, slots: int) -> Row:
-        """One image batch size, measured ``runs`` times, against its lower bound: the
-        tasks run in waves of ``slots`` (a slot is free only once its task finished),
-        each wave takes D, and the last wave's images still have to be downloaded."""
-        urls = [f"https://img.example.com/bench/p{n:03d}.jpg" for n in range(count)]
-        d = self.s.task_seconds
-        for _ in range(self.s.warmup):
-            self.image_batch(urls, 0.0, slots)
-        runs = [self.image_batch(urls, d, slots) for _ in range(self.s.runs)]
-        took = median([r.seconds for r, _ in runs])
-        tasks = -(-len(urls) // 20)
-        waves = -(-tasks // slots)
-        bound = waves * d + median([fetch for _, fetch in runs])
-        return Row(number,
-                   f"Alibaba: {len(urls)} image URLs ({tasks} tasks, {slots} at once), D = {d:g} s",
-                   seconds(took),
-                   f"lower bound ⌈{tasks}/{slots}⌉·D + one image download = {seconds(bound)}",
-                   f"{took / bound:.2f}×" if d else "—", "≤ 1.5×",
-                   took <= 1.5 * bound)  # fmt: skip

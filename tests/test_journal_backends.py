@@ -17,7 +17,7 @@ from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
 from transhub.jobs.channels import Channels, OwnershipLost
 from transhub.jobs.claims import Holder, this_process
 from transhub.jobs.requests import DocumentJobRequest
-from transhub.journal import Item, JobState, Journal
+from transhub.journal import Item, ItemStatus, JobState, Journal
 from transhub.journal.schema import SCHEMA_VERSION
 from transhub.testing import invoke, processes
 
@@ -66,6 +66,43 @@ def test_a_job_round_trips_with_every_field(journal_url: str) -> None:
     assert journal.forget([job.id]) == 1
     with pytest.raises(NotFoundError):
         journal.get(job.id)
+    journal.close()
+
+
+def test_a_tasks_item_changes_are_one_transaction(journal_url: str) -> None:
+    """``update_items``: several items' changes (an image task's results) in one write,
+    outputs indexed as ``update_item`` indexes them; an unknown field writes nothing."""
+    journal = Journal(journal_url)
+    images = [Item(n, f"https://img.example.com/{n}.png", f"fp-{n}", {}) for n in range(3)]
+    job = journal.create(provider="echo", capability="image", request=REQUEST, items=images)
+    writes: list[object] = []
+    write = journal.backend.write
+
+    def counted(*args: object, **kwargs: object) -> object:
+        writes.append(args)
+        return write(*args, **kwargs)
+
+    journal.backend.write = counted
+    saved = {"image": {"path": "/o/2.en.png", "sha256": "s2", "size": 5}}
+    journal.update_items(
+        job.id,
+        [
+            (0, {"state": ItemStatus.FAILED, "code": "107", "message": "no text"}),
+            (2, {"state": ItemStatus.COMPLETED, "artifacts": {"image": "u2"}, "outputs": saved}),
+        ],
+    )
+    assert len(writes) == 1
+    first, second, third = journal.get(job.id).items
+    assert (first.state, first.code, first.message) == (ItemStatus.FAILED, "107", "no text")
+    assert second.state is ItemStatus.PENDING and not second.outputs
+    assert third.state is ItemStatus.COMPLETED and third.outputs == saved
+    assert third.artifacts == {"image": "u2"}
+    assert journal.output_at(Path("/o/2.en.png")) == ("s2", "fp-2", job.id)
+    with pytest.raises(ValueError, match="unknown item fields"):
+        journal.update_items(job.id, [(1, {"state": ItemStatus.FAILED}), (2, {"bogus": 1})])
+    assert len(writes) == 1 and journal.get(job.id).items[1].state is ItemStatus.PENDING
+    journal.update_items(job.id, [])  # nothing to change: no transaction
+    assert len(writes) == 1
     journal.close()
 
 

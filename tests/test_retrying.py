@@ -55,3 +55,82 @@ def test_the_http_layer_reads_the_declared_header() -> None:
         response = client.request("GET", server.url + "/", idempotent=True)
     assert response.status_code == 200
     assert len(sleeps) == 1 and 0.4 <= sleeps[0] <= 0.4 * RETRY_AFTER_JITTER
+
+
+def test_call_with_retries_never_retries_what_the_http_layer_already_retried() -> None:
+    from transhub.errors import RateLimitError, TransientError
+    from transhub.retrying import call_with_retries, spent
+
+    calls: list[int] = []
+
+    def network_down() -> None:
+        calls.append(1)
+        raise spent(TransientError("x: connection failed", retryable=True))
+
+    with pytest.raises(TransientError):
+        call_with_retries(network_down, HttpOptions(retries=4), sleep=lambda _s: None)
+    assert len(calls) == 1
+    # The same error unmarked is retried the whole budget, honouring retry_after.
+    waits: list[float] = []
+
+    def slow_down() -> str:
+        calls.append(1)
+        if len(calls) < 4:
+            raise RateLimitError("x: slow down", retry_after=2.0)
+        return "done"
+
+    assert call_with_retries(slow_down, HttpOptions(retries=4), sleep=waits.append) == "done"
+    assert len(calls) == 4 and len(waits) == 2
+    assert all(2.0 <= w <= 2.0 * RETRY_AFTER_JITTER for w in waits)
+
+
+def test_call_with_retries_starts_no_retry_past_its_window() -> None:
+    from transhub.errors import RateLimitError
+    from transhub.retrying import call_with_retries
+
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    def busy() -> None:
+        raise RateLimitError("x: slow down", retry_after=10.0)
+
+    with pytest.raises(RateLimitError):
+        call_with_retries(
+            busy, HttpOptions(retries=100), sleep=sleep, within=28.0, clock=lambda: now[0]
+        )
+    # Waits of 10-12.5 s: a third would start after 30 s at the earliest.
+    assert len(waits) == 2 and sum(waits) <= 28.0
+
+
+def test_a_body_cut_short_is_fetched_anew_by_the_retry_helper(tmp_path) -> None:
+    """``fetch`` re-opens the stream through ``call_with_retries(retry=cut_short)``:
+    the server sees one request per attempt, and the file is whole."""
+    from transhub.emulation import Fault, FaultInjector, Faults
+    from transhub.errors import IncompleteDownloadError
+
+    body = b"0123456789" * 1000
+    served: list[int] = []
+
+    def app(environ, start_response):
+        served.append(1)
+        return Response(body)(environ, start_response)
+
+    faults = Faults()
+    faults.queue(Fault.DROP_AFTER, times=2)  # half the body, then the connection drops
+    with EmulatorServer(
+        FaultInjector(app, faults, action_of=lambda _e: "r", throttle=app)
+    ) as server:
+        client = HttpClient("x", HttpOptions(retries=4))
+        client.sleep = lambda _s: None
+        saved = client.fetch(server.url + "/r", tmp_path / "r.bin")
+        assert saved.path.read_bytes() == body and len(served) == 3
+        served.clear()
+        faults.queue(Fault.DROP_AFTER, times=5)
+        client.options = HttpOptions(retries=1)
+        with pytest.raises(IncompleteDownloadError):
+            client.fetch(server.url + "/r", tmp_path / "s.bin")
+        assert len(served) == 2 and not (tmp_path / "s.bin").exists()

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import click
+
 HEAVY = ("requests", "urllib3", "pydantic", "pydantic_settings", "PIL", "pypdf", "werkzeug", "rich")
 
 PROBE = """
@@ -13,7 +15,9 @@ import json, sys
 from transhub.cli.root import run
 code = run(sys.argv[1:])
 heavy = sorted({m.split('.')[0] for m in sys.modules} & set(json.loads(%r)))
-print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+commands = sorted(m for m in sys.modules if m.startswith("transhub.cli.")
+                  and m not in ("transhub.cli.root", "transhub.cli.output", "transhub.cli.runtime"))
+print(json.dumps({"code": code, "heavy": heavy, "commands": commands}), file=sys.stderr)
 """
 
 
@@ -29,7 +33,20 @@ def _imports(*argv):
 
 
 def test_help_imports_no_heavy_library():
-    assert _imports("--help") == {"code": 0, "heavy": []}
+    assert _imports("--help") == {"code": 0, "heavy": [], "commands": []}
+
+
+def test_help_lists_the_core_commands_without_importing_them():
+    """``--help`` takes the core commands' summaries from ``CORE_SUMMARIES`` (and
+    imports none of their modules: above); each says what the command's own help says."""
+    from transhub.cli.root import CORE_COMMANDS, CORE_SUMMARIES, cli, summary
+
+    assert set(CORE_SUMMARIES) == set(CORE_COMMANDS)
+    with click.Context(cli) as ctx:
+        for name, said in CORE_SUMMARIES.items():
+            command = cli.get_command(ctx, name)
+            assert command is not None and not command.hidden, name
+            assert said == summary(command), name
 
 
 def test_version_and_subcommand_help_import_no_heavy_library():

@@ -52,6 +52,8 @@ class TranshubError(Exception):
     kind = "failure"
     retryable = False
     refused = False
+    #: Set by :func:`transhub.retrying.spent`: the HTTP layer already retried this.
+    retries_spent = False
 
     def __init__(
         self,
@@ -227,6 +229,15 @@ class TransientError(TranshubError):
     """
 
     kind = "transient"
+
+
+class IncompleteDownloadError(TransientError):
+    """A result's body was cut short (shorter than its ``Content-Length``, or the
+    connection dropped midway): nothing was saved, and asking again is safe (a
+    download changes nothing) — though a provider that releases a result once served
+    may no longer have it."""
+
+    retryable = True
 
 
 class ProviderError(TranshubError):

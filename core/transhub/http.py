@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from transhub import __version__
 from transhub.errors import (
     ConfigurationError,
+    IncompleteDownloadError,
     InputError,
     ProviderError,
     ResponseFormatError,
@@ -45,8 +46,10 @@ from transhub.retrying import (
     RETRY_AFTER_JITTER,
     RetryAfterHeader,
     call_with_retries,
+    cut_short,
     parse_retry_after,
     retry_after,
+    spent,
     unknown_fate,
 )
 
@@ -146,6 +149,8 @@ class HttpClient:
         self._lock = threading.Lock()
         #: Injected by tests to observe back-off without sleeping in real time.
         self.sleep: Callable[[float], None] = time.sleep
+        #: The monotonic clock retry windows are judged by (injected with ``sleep``).
+        self.clock: Callable[[], float] = time.monotonic
 
     @property
     def session(self) -> requests.Session:
@@ -270,8 +275,10 @@ class HttpClient:
         cause = f"{kind}: {describe(url, exc)}"
         if not safe:
             return unknown_fate(self.provider, what, cause, starts_task=starts_task)
-        return TransientError(
-            f"{self.provider}: {what} {cause}", provider=self.provider, retryable=True
+        return spent(
+            TransientError(
+                f"{self.provider}: {what} {cause}", provider=self.provider, retryable=True
+            )
         )
 
     def upload(
@@ -333,8 +340,8 @@ class HttpClient:
         """Stream a response body to ``destination`` atomically.
 
         A body shorter than its ``Content-Length``, or a connection dropped midway,
-        leaves nothing at ``destination`` and raises a retryable
-        :class:`~transhub.errors.TransientError` (downloads are idempotent).
+        leaves nothing at ``destination`` and raises
+        :class:`~transhub.errors.IncompleteDownloadError` (downloads are idempotent).
         """
         import hashlib
 
@@ -353,17 +360,15 @@ class HttpClient:
                     if progress is not None:
                         progress(size, total)
                 if total is not None and size != total:
-                    raise TransientError(
+                    raise IncompleteDownloadError(
                         f"{self.provider}: download of {destination.name} was cut short "
                         f"({size} of {total} bytes)",
                         provider=self.provider,
-                        retryable=True,
                     )
         except requests.RequestException as exc:
-            raise TransientError(
+            raise IncompleteDownloadError(
                 f"{self.provider}: download of {destination.name} failed: {type(exc).__name__}",
                 provider=self.provider,
-                retryable=True,
             ) from exc
         finally:
             response.close()
@@ -387,8 +392,8 @@ class HttpClient:
     ) -> Download:
         """GET ``url`` and save it (see :meth:`save`); a cut-short body is fetched
         again, up to the retry limit."""
-        attempt = 0
-        while True:
+
+        def attempt() -> Download:
             response = self.request(
                 "GET", url, idempotent=True, headers=headers, stream=True, what=what
             )
@@ -401,13 +406,9 @@ class HttpClient:
                     provider=self.provider,
                     code=response.status_code,
                 )
-            try:
-                return self.save(response, destination, overwrite=overwrite, progress=progress)
-            except TransientError as exc:
-                if not exc.retryable or attempt >= self.options.retries:
-                    raise
-                self._wait(attempt, None, str(exc))
-                attempt += 1
+            return self.save(response, destination, overwrite=overwrite, progress=progress)
+
+        return call_with_retries(attempt, self.options, sleep=self.sleep, retry=cut_short)
 
 
 def _utf8(text: str) -> bool:

@@ -16,7 +16,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from transhub.errors import RateLimitError, TranshubError, TransientError
+from transhub.errors import (
+    IncompleteDownloadError,
+    RateLimitError,
+    TranshubError,
+    TransientError,
+)
 
 if TYPE_CHECKING:
     from transhub.http import HttpOptions
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("transhub.http")
 
 T = TypeVar("T")
+E = TypeVar("E", bound=TranshubError)
 
 #: A server-requested delay is waited up to this factor longer (jitter).
 RETRY_AFTER_JITTER = 1.25
@@ -107,6 +113,20 @@ def retryable(exc: TranshubError) -> bool:
     return isinstance(exc, (RateLimitError, TransientError)) and exc.retryable
 
 
+def cut_short(exc: TranshubError) -> bool:
+    """Whether ``exc`` says a download's body was cut short (fetch it anew)."""
+    return isinstance(exc, IncompleteDownloadError)
+
+
+def spent(error: E) -> E:
+    """``error``, marked as raised after the HTTP layer spent its own retries on it
+    (a network failure of a repeatable request, a 5xx it kept getting):
+    :func:`call_with_retries` never retries it again, so one call's budget is not
+    multiplied by another's."""
+    error.retries_spent = True
+    return error
+
+
 def call_with_retries(
     call: Callable[[], T],
     options: HttpOptions,
@@ -114,19 +134,33 @@ def call_with_retries(
     sleep: Callable[[float], None] = time.sleep,
     limit: int | None = None,
     retry: Callable[[TranshubError], bool] = retryable,
+    within: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Call ``call`` again while it raises a :class:`TranshubError` that ``retry``
     accepts (by default a *retryable* one: a provider's "too many requests" answer),
-    honouring ``retry_after``.  A plugin narrows ``retry`` to the answers of its own
-    protocol when ``call`` also raises errors the HTTP layer has already retried."""
+    honouring ``retry_after``, at most ``limit`` times (default: the ``retries``
+    option), logging each retry once.
+
+    ``call`` is one whole attempt: it may send a request, read the answer and stream
+    a body to disk, so a retry re-opens what it needs (a download cut short,
+    :class:`~transhub.errors.IncompleteDownloadError`, is fetched anew).  A plugin
+    narrows ``retry`` to the answers of its own protocol that prove the request was
+    not processed.  An error the HTTP layer has already retried (:func:`spent`) is
+    never retried again.  ``within``: no retry starts later than this many seconds
+    after the first attempt (a provider's idempotency window: a repeat within it is
+    processed once)."""
     attempts = limit if limit is not None else options.retries
+    started = clock()
     for attempt in range(attempts + 1):
         try:
             return call()
         except TranshubError as exc:
-            if not retry(exc) or attempt >= attempts:
+            if exc.retries_spent or not retry(exc) or attempt >= attempts:
                 raise
             delay = options.delay(attempt, exc.retry_after)
+            if within is not None and clock() + delay - started > within:
+                raise
             log.info("%s; retrying in %.1fs", exc.message, delay)
             sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -127,6 +127,7 @@ def translate(
         fallback=fallback,
         overwrite=overwrite,
         jobs=jobs,
+        **runtime.recorded(),
     )
     return run_documents(
         runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
@@ -381,18 +382,53 @@ def convert(
 
     Every file is checked before anything is uploaded: bad files refuse the batch,
     every one named, unless --keep-going converts the others."""
-    from transhub.batch import expand_paths, validate_every
+    from transhub.batch import expand_paths
+    from transhub.jobs.specs import ConvertBatch
+
+    files = expand_paths(paths)
+    spec = ConvertBatch(
+        paths=[str(f.resolve()) for f in files],
+        target_format=target_format,
+        source=source,
+        provider=provider,
+        output_dir=str(output_dir.resolve()),
+        overwrite=overwrite,
+        jobs=1,
+        **runtime.recorded(),
+    )
+    return run_conversions(
+        runtime, spec, files=files, force=force, keep_going=keep_going, quiet=quiet,
+        queue=queue, mode=mode,
+    )  # fmt: skip
+
+
+def run_conversions(
+    runtime: Runtime,
+    spec: Any,
+    *,
+    files: list[Path] | None = None,
+    force: bool = False,
+    keep_going: bool = False,
+    quiet: bool = False,
+    queue: bool = False,
+    mode: OutputMode = OutputMode.TEXT,
+    records: Records | None = None,
+    batch_id: str | None = None,
+) -> int:
+    """Run a conversion batch (a :class:`~transhub.jobs.specs.ConvertBatch`), recorded
+    in the journal first so that ``jobs resume`` can run it again if it is stopped."""
+    from transhub.batch import validate_every
     from transhub.cli.batch import run_batch, skipped
     from transhub.errors import EXIT_CODES
     from transhub.jobs.batch import Refused
 
     hub = runtime.hub
-    files = expand_paths(paths)
+    files = files if files is not None else [Path(p) for p in spec.paths]
     plans, refused = validate_every(
         files,
         lambda f: hub.prepare_convert(
-            f, target_format, source=source, provider=provider, output_dir=output_dir,
-            overwrite=overwrite,
+            f, spec.target_format, source=spec.source, provider=spec.provider,
+            output_dir=spec.output_dir, overwrite=spec.overwrite,
         ),
         keep_going=keep_going, done="converted",
     )  # fmt: skip
@@ -405,7 +441,8 @@ def convert(
     code = run_batch(
         runtime, [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
         mode=mode, quiet=quiet, record=document_record, summary=document_summary, jobs=1,
-        force=force,
+        force=force, records=records, batch_id=batch_id,
+        spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if refused:
         note(f"{of_inputs(len(refused), len(files))} not converted (see above)")

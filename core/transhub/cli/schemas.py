@@ -233,6 +233,13 @@ class JobRecord(_Record):
         description="Providers that refused the job before any payment, in order; the "
         "job's provider is the one that took it."
     )
+    settings: dict[str, Any] = Field(
+        description="The -c settings of the batch's run, by key (`jobs resume` applies "
+        "them again); secrets are never recorded."
+    )
+    unrecorded: list[str] = Field(
+        description="The keys of the secrets the batch's run was given with -c (not kept)."
+    )
 
 
 class JournalMigrateRecord(_Record):

@@ -54,6 +54,11 @@ class BatchStore(_Store):
         )
         return [(row["id"], json.loads(row["spec"])) for row in rows]
 
+    def batch_spec(self, batch_id: str) -> dict[str, Any] | None:
+        """A recorded batch's spec (open or done), ``None`` when there is no such batch."""
+        rows = self._read("SELECT spec FROM batches WHERE id = ?", (batch_id,))
+        return json.loads(rows[0]["spec"]) if rows else None
+
     def failed_in_batch(self, batch_id: str, fingerprint: str) -> tuple[str, str] | None:
         """``(job_id, error)`` of a job of this batch that failed for this work: a
         batch run again does not pay for it again.  A job that gave its work up to

@@ -7,7 +7,7 @@ import dataclasses
 import enum
 import json
 import secrets
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,6 +222,28 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         outputs are indexed by path, so transhub knows its own results.  ``job_state``
         moves the job to that state in the same transaction (a job's last item done:
         its outputs and its completion are one write)."""
+        self._write(self._item_change(job_id, position, fields, job_state))
+
+    def update_items(self, job_id: str, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Several items' changes (``(position, fields)``, fields as :meth:`update_item`
+        takes them) in one transaction: a task's per-image results are one write."""
+        steps = [self._item_change(job_id, position, fields) for position, fields in changes]
+
+        def change(db: Connection) -> None:
+            for step in steps:
+                step(db)
+
+        if steps:
+            self._write(change)
+
+    def _item_change(
+        self,
+        job_id: str,
+        position: int,
+        fields: dict[str, Any],
+        job_state: JobState | None = None,
+    ) -> Callable[[Connection], None]:
+        """The statements of one :meth:`update_item`, to run in a transaction."""
         allowed = {"state", "code", "message", "artifacts", "outputs", "plan"}
         unknown = set(fields) - allowed
         if unknown:
@@ -251,7 +273,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
                 ).fetchone()
                 self._index_outputs(db, job_id, row["fingerprint"], fields["outputs"])
 
-        self._write(change)
+        return change
 
     def expect_output(self, path: Path, sha256: str, fingerprint: str, job_id: str) -> None:
         """Record a result's path and SHA-256 just before the file is moved there (see

@@ -232,6 +232,21 @@ class DocumentPlanning(ProviderPool):
                 path=path,
             )
         destination = Path(output_dir) / f"{path.stem}.{fmt.extension}"
-        if destination.resolve() == path.resolve() or (destination.exists() and not overwrite):
+        if destination.resolve() == path.resolve() or (
+            destination.exists()
+            and not overwrite
+            and not self._own_conversion(destination, path, name, src, fmt)
+        ):
             raise InputError("already exists (use --overwrite to replace it)", path=destination)
         return ConvertPlan(cls, path, fmt, src, destination, overwrite)
+
+    def _own_conversion(
+        self, destination: Path, path: Path, provider: str, source: str | None, fmt: ConvertFormat
+    ) -> bool:
+        """Whether ``destination`` is the result transhub wrote for this very conversion
+        (a rerun reuses it, as a document translation's rerun does)."""
+        from transhub.files import file_digest
+        from transhub.jobs.drivers.documents import convert_fingerprint
+
+        fingerprint = convert_fingerprint(provider, file_digest(path), source, fmt)
+        return self.journal.is_own_output(destination, (fingerprint,))

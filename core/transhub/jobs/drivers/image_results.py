@@ -94,7 +94,8 @@ class ImageResults(Driver):
                 self.journal, job, landed, destination, sha256, item.fingerprint
             )
             outputs[artifact] = {"path": str(saved), "sha256": sha256, "size": size}
-            self.journal.update_item(job.id, item.position, outputs=outputs)
+            if len(outputs) < len(item.artifacts):  # the last one is recorded with the state
+                self.journal.update_item(job.id, item.position, outputs=outputs)
         self.journal.update_item(job.id, item.position, state=ItemStatus.COMPLETED, outputs=outputs)
         return ImageOutcome(
             input=item.input,
@@ -108,15 +109,23 @@ class ImageResults(Driver):
         )
 
     def _record_items(self, job: Job, status: ImageTaskStatus) -> None:
-        for item, result in zip(job.items, status.items, strict=False):
-            self.journal.update_item(
-                job.id,
-                item.position,
-                state=ItemStatus.PENDING if result.success else ItemStatus.FAILED,
-                code=result.code,
-                message=result.message,
-                artifacts=result.artifacts,
-            )
+        # One transaction for the task's images (it runs while the task's slot is
+        # held: 20 writes there delayed the next task).
+        self.journal.update_items(
+            job.id,
+            [
+                (
+                    item.position,
+                    {
+                        "state": ItemStatus.PENDING if result.success else ItemStatus.FAILED,
+                        "code": result.code,
+                        "message": result.message,
+                        "artifacts": result.artifacts,
+                    },
+                )
+                for item, result in zip(job.items, status.items, strict=False)
+            ],
+        )
 
     def _reused(
         self,

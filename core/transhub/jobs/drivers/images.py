@@ -157,9 +157,11 @@ class ImageDriver(ImageResults):
             errors: dict[str, TranshubError] = {}
             # As each task ends, its images are settled (or claimed again next round).
             for job_id in self._run(work, workers, provider, results, errors):
+                job: Job | None = None  # read once for all its images (20 items each)
                 for s, slot in zip(todo, slots, strict=True):
                     if slot.job_id == job_id and s not in outcomes:
-                        found = self._settled(slot, s, stems[s], request, results, errors)
+                        job = job or self.journal.get(job_id)
+                        found = self._settled(job, slot, s, stems[s], request, results, errors)
                         if found is not None:
                             settle(s, found)
             todo = [s for s in todo if s not in outcomes]
@@ -296,6 +298,7 @@ class ImageDriver(ImageResults):
 
     def _settled(
         self,
+        job: Job,
         slot: Slot,
         source: ImageSource,
         stem: str,
@@ -305,8 +308,7 @@ class ImageDriver(ImageResults):
     ) -> ImageOutcome | None:
         """An image's outcome after its job's round, or ``None``: claim it again (its
         job completed — a repeat of an input, or an adopted job that saved elsewhere,
-        then gets its own copy — or is in flight elsewhere)."""
-        job = self.journal.get(slot.job_id)
+        then gets its own copy — or is in flight elsewhere); ``job`` is the slot's job."""
         provider = job.provider
         item = job.items[slot.position]
         own = (

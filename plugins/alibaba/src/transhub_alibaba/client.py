@@ -6,7 +6,7 @@ Every request is safe to repeat: polls change nothing, and every submit carries 
 ``CustomTaskId`` derived from its content, which the service processes once within
 three minutes.  So the HTTP layer may retry any of them after a dropped
 connection, and throttling (``Throttling.*``, HTTP 400) is retried under the core's
-policy (:func:`~transhub.http.call_with_retries`), waiting as long as the gateway's
+policy (:func:`~transhub.retrying.call_with_retries`), waiting as long as the gateway's
 ``x-acs-retry-after`` (milliseconds) asks — a header this client declares to the
 HTTP layer.
 
@@ -42,7 +42,8 @@ from transhub.errors import (
     TranshubError,
     TransientError,
 )
-from transhub.http import RetryAfterHeader, call_with_retries, parse_json
+from transhub.http import RetryAfterHeader, parse_json
+from transhub.retrying import call_with_retries, spent
 from transhub.urls import encode_url
 
 from transhub_alibaba import answers, signing
@@ -63,6 +64,8 @@ POLL = "GetTranslateImageBatchResult"
 RESULT_TTL = 3600.0
 #: Seconds within which a repeated ``CustomTaskId`` is processed once.
 DEDUPE_WINDOW = 180.0
+#: Seconds kept back from that window for the last attempt's own time on the wire.
+DEDUPE_MARGIN = 30.0
 MASK = "********"
 #: The gateway's throttling answers name the delay here, in milliseconds (the vendor's
 #: SDKs read it); ``Retry-After`` is still honoured after it.
@@ -275,11 +278,8 @@ class AlibabaClient:
             )
 
         def attempt() -> Mapping[str, Any]:
-            try:
-                status, payload, retry_after = self._post(action, body, headers)
-            except TranshubError as exc:
-                # The HTTP layer has applied the retry policy to this one already.
-                raise _Settled(exc) from exc
+            # An error of the HTTP layer (its retries spent) is not retried again.
+            status, payload, retry_after = self._post(action, body, headers)
             return answers.check_answer(
                 status,
                 self._scrubbed(payload),
@@ -288,13 +288,12 @@ class AlibabaClient:
                 where=self.settings.source_of,
             )
 
-        try:
-            result: Mapping[str, Any] = call_with_retries(
-                attempt, self.http.options, sleep=self.http.sleep
-            )
-        except _Settled as settled:
-            raise settled.error from settled.error.__cause__
-        return result
+        # A submit is repeated only within the window in which Alibaba processes a
+        # repeated CustomTaskId once (a timeout or a 5xx may follow a started task).
+        within = DEDUPE_WINDOW - DEDUPE_MARGIN if action == SUBMIT else None
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, within=within, clock=self.http.clock
+        )
 
     def _post(
         self, action: str, body: bytes, headers: Callable[[], dict[str, str]]
@@ -311,12 +310,14 @@ class AlibabaClient:
         except ResponseFormatError as exc:
             if status >= 500:
                 # The HTTP layer already retried; a proxy page is an outage, not a format bug.
-                raise TransientError(
-                    f"{PROVIDER}: {action} failed: the service answered HTTP {status} "
-                    "with a non-JSON page",
-                    provider=PROVIDER,
-                    code=status,
-                    retryable=True,
+                raise spent(
+                    TransientError(
+                        f"{PROVIDER}: {action} failed: the service answered HTTP {status} "
+                        "with a non-JSON page",
+                        provider=PROVIDER,
+                        code=status,
+                        retryable=True,
+                    )
                 ) from exc
             raise
         return status, payload, retry_after
@@ -334,15 +335,6 @@ class AlibabaClient:
             if secret and len(secret) >= 4:
                 text = text.replace(secret, MASK)
         return text
-
-
-class _Settled(Exception):
-    """Carries an error the HTTP layer already retried past :func:`call_with_retries`,
-    which retries only the service's "slow down" and "try again" answers."""
-
-    def __init__(self, error: TranshubError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 def _host_header(scheme: str, hostname: str, port: int | None) -> str:

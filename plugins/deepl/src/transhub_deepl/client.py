@@ -18,19 +18,21 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from transhub.errors import (
     ConfigurationError,
     NotFoundError,
+    RateLimitError,
     ResponseFormatError,
     ResultExpiredError,
-    TransientError,
+    TranshubError,
 )
 from transhub.http import parse_json
+from transhub.retrying import call_with_retries, cut_short
 
 from transhub_deepl import codes
 
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from transhub_deepl.settings import DeepLSettings
 
 log = logging.getLogger("transhub.deepl")
+
+T = TypeVar("T")
 
 PROVIDER = "deepl"
 #: What a download that cannot be repeated leaves the user to do.
@@ -84,6 +88,11 @@ class Translation:
     billed_characters: int | None
 
 
+def _high_load(exc: TranshubError) -> bool:
+    """A 529 answer: DeepL refused the request before processing it."""
+    return isinstance(exc, RateLimitError) and exc.code == codes.HIGH_LOAD
+
+
 class DeepLClient:
     """The calls of the DeepL API that transhub uses.  Thread-safe."""
 
@@ -122,8 +131,8 @@ class DeepLClient:
         if body is not None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        attempt = 0
-        while True:
+
+        def attempt() -> requests.Response:
             response = self.http.request(
                 method,
                 f"{self.base}{path}",
@@ -134,23 +143,18 @@ class DeepLClient:
                 stream=stream,
                 what=f"deepl {what}",
             )
-            if response.status_code == codes.HIGH_LOAD and attempt < self.http.options.retries:
-                response.close()
-                self._back_off(attempt, response, what)
-                attempt += 1
-                continue
-            break
-        self._raise_for(response, what, idempotent=idempotent)
-        return response
+            self._raise_for(response, what, idempotent=idempotent)
+            return response
 
-    def _back_off(self, attempt: int, response: requests.Response, what: str) -> None:
-        from transhub.http import parse_retry_after
+        return self._retrying(attempt)
 
-        delay = self.http.options.delay(
-            attempt, parse_retry_after(response.headers.get("Retry-After"))
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """``attempt()`` under the core's retry helper, again after a 529 (DeepL's
+        "too many requests" under high load: refused before processing, so safe to
+        send again, paid or not; 429 the HTTP layer has retried already)."""
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, retry=_high_load
         )
-        log.info("deepl: %s: HTTP %d; retrying in %.1fs", what, response.status_code, delay)
-        self.http.sleep(delay)
 
     @staticmethod
     def _raise_for(response: requests.Response, what: str, *, idempotent: bool) -> None:
@@ -222,8 +226,8 @@ class DeepLClient:
     def upload_document(self, path: Path, fields: Mapping[str, str]) -> DocumentHandle:
         """``POST /v2/document`` (multipart, streamed from disk).  Paid: never retried
         blindly."""
-        attempt = 0
-        while True:
+
+        def attempt() -> requests.Response:
             response = self.http.upload(
                 f"{self.base}/v2/document",
                 fields=fields,
@@ -233,14 +237,10 @@ class DeepLClient:
                 idempotent=False,
                 what="deepl document upload",
             )
-            # 529 is a refusal before processing, like 429 (which the HTTP layer retries).
-            if response.status_code == codes.HIGH_LOAD and attempt < self.http.options.retries:
-                response.close()
-                self._back_off(attempt, response, "document upload")
-                attempt += 1
-                continue
-            break
-        self._raise_for(response, "document upload", idempotent=False)
+            self._raise_for(response, "document upload", idempotent=False)
+            return response
+
+        response = self._retrying(attempt)
         data = self._object(response, "document upload")
         document_id, document_key = data.get("document_id"), data.get("document_key")
         if not isinstance(document_id, str) or not isinstance(document_key, str):
@@ -270,8 +270,11 @@ class DeepLClient:
         DeepL deletes the result once it has been downloaded: a download cut short is
         asked for once more, and when DeepL has released it the error says so.
         """
-        attempts = 2
-        for attempt in range(attempts):
+        tries = 0
+
+        def attempt() -> Download:
+            nonlocal tries
+            tries += 1
             try:
                 response = self._send(
                     "POST",
@@ -282,7 +285,7 @@ class DeepLClient:
                     stream=True,
                 )
             except NotFoundError as exc:
-                cut = " after an interrupted download" if attempt else ""
+                cut = " after an interrupted download" if tries > 1 else ""
                 raise ResultExpiredError(
                     f"deepl: the translation of document {handle.document_id} is no longer "
                     f"kept{cut}",
@@ -291,13 +294,12 @@ class DeepLClient:
                     provider_message=exc.provider_message,
                     hint=RELEASED_HINT,
                 ) from None
-            try:
-                return self.http.save(response, destination, overwrite=True)
-            except TransientError:
-                if attempt + 1 >= attempts:
-                    raise
-                log.info("deepl: download of %s cut short; asking again", handle.document_id)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return self.http.save(response, destination, overwrite=True)
+
+        # Once: a second cut-short body would most likely find the result released.
+        return call_with_retries(
+            attempt, self.http.options, sleep=self.http.sleep, retry=cut_short, limit=1
+        )
 
     # -- account and languages -----------------------------------------------------
 

@@ -39,7 +39,7 @@ from transhub.errors import (
 )
 from transhub.files import digests
 from transhub.http import Download, HttpClient, check_endpoint, parse_json
-from transhub.retrying import call_with_retries, unknown_fate
+from transhub.retrying import call_with_retries, cut_short, spent, unknown_fate
 
 from transhub_fanyigou import answers, codes, signing
 from transhub_fanyigou.known import TaskNotes
@@ -217,11 +217,14 @@ class FanyigouClient:
                     PROVIDER, call, f"answered HTTP {status}", code=status, starts_task=starts_task
                 )
             if status >= 500:
-                raise TransientError(
-                    f"{PROVIDER}: {call} answered HTTP {status}",
-                    provider=PROVIDER,
-                    code=status,
-                    retryable=True,
+                # The HTTP layer has retried it (a repeatable call).
+                raise spent(
+                    TransientError(
+                        f"{PROVIDER}: {call} answered HTTP {status}",
+                        provider=PROVIDER,
+                        code=status,
+                        retryable=True,
+                    )
                 )
             if status >= 400:
                 raise ProviderError(
@@ -375,10 +378,11 @@ class FanyigouClient:
 
     def _download(self, call: str, params: Mapping[str, object], destination: Path) -> SavedFile:
         """A result download: a file only when the answer is ``application/octet-stream``,
-        else the JSON error it carries.  A body cut short is fetched again."""
+        else the JSON error it carries.  A 108 answer and a body cut short are asked
+        for again, under the core's retry helper."""
         answers.checked_task_id(str(params["tid"]))
-        attempt = 0
-        while True:
+
+        def attempt() -> SavedFile:
             response = self.http.request(
                 "POST",
                 self.url(call),
@@ -390,30 +394,25 @@ class FanyigouClient:
             if _OCTET_STREAM not in response.headers.get("Content-Type", "").lower():
                 payload = self._json(response, call, idempotent=True)
                 answer = answers.read_answer(payload, call=call)
-                if answer.code == codes.RATE_LIMITED and attempt < self.http.options.retries:
-                    self.http.sleep(self.http.options.delay(attempt))
-                    attempt += 1
-                    continue
                 codes.outcome(answer.code, answer.message, call=call)
                 raise ResponseFormatError(
                     f"{PROVIDER}: {call} answered success without a file", provider=PROVIDER
                 )
             language = _header_text(response.headers.get("detectLanguage"))
-            try:
-                saved = self.http.save(response, destination, overwrite=True)
-            except TransientError as exc:
-                if not exc.retryable or attempt >= self.http.options.retries:
-                    raise
-                self.http.sleep(self.http.options.delay(attempt))
-                attempt += 1
-                continue
+            saved = self.http.save(response, destination, overwrite=True)
             return SavedFile(download=saved, detected_language=detected(language))
+
+        return call_with_retries(
+            attempt,
+            self.http.options,
+            sleep=self.http.sleep,
+            retry=lambda exc: _rate_limited(exc) or cut_short(exc),
+        )
 
 
 def _rate_limited(exc: TranshubError) -> bool:
     """A 108 answer: it refuses the request before processing it, so resending is safe.
-    (320 waits for a channel in :meth:`FanyigouClient._wait_for_channel`; errors of the
-    HTTP layer have had its retries already.)"""
+    (320 waits for a channel in :meth:`FanyigouClient._wait_for_channel`.)"""
     return isinstance(exc, RateLimitError) and not isinstance(exc, codes.ChannelOccupiedError)
 
 

@@ -3,6 +3,7 @@ its action for fault injection, JSON answers, and the synthesized result images.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -19,8 +20,14 @@ DOWNLOAD = "DownloadResult"
 MAX_BODY = 1024 * 1024
 
 
+@functools.lru_cache(maxsize=4096)
 def render_png(url: str, source: str, target: str, kind: str = "final") -> bytes:
-    """A small PNG that says it is emulator output for ``url`` (same bytes each time)."""
+    """A small PNG that says it is emulator output for ``url`` (same bytes each time).
+
+    Drawing one takes a few milliseconds of CPU; the emulator runs beside the client
+    on the same machine (tests, benchmarks), so the same image is drawn once per
+    process, not once per task: a batch's downloads do not wait for the emulator's
+    drawing, which a real service does on its own machines while the task runs."""
     from PIL import Image, ImageDraw
     from PIL.PngImagePlugin import PngInfo
 

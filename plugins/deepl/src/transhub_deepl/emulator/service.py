@@ -91,16 +91,23 @@ class DeepLEmulator:
         self.glossaries: dict[str, _Glossary] = {}
         self.characters: dict[str, int] = {}
         self.documents_translated: dict[str, int] = {}
-        self._refusals: list[tuple[str | None, int]] = []
+        self._refusals: list[tuple[str | None, int, dict[str, str]]] = []
         self._lock = threading.Lock()
 
     # -- test helpers ----------------------------------------------------------------
 
-    def refuse_next(self, status: int, action: str | None = None, times: int = 1) -> None:
+    def refuse_next(
+        self,
+        status: int,
+        action: str | None = None,
+        times: int = 1,
+        retry_after: float | None = None,
+    ) -> None:
         """Answer the next ``times`` requests (of ``action``) with HTTP ``status``,
-        unprocessed (e.g. 456, 529, 503)."""
+        unprocessed (e.g. 456, 529, 503), with ``Retry-After`` when given."""
+        headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
         with self._lock:
-            self._refusals.extend([(action, status)] * times)
+            self._refusals.extend([(action, status, headers)] * times)
 
     def state_of(self, document_id: str) -> str:
         """A document's state now (``gone`` once deleted)."""
@@ -118,7 +125,9 @@ class DeepLEmulator:
         try:
             refused = self._take_refusal(action)
             if refused is not None:
-                raise Refusal(refused, protocol.REASONS.get(refused, "Refused by the emulator."))
+                status, headers = refused
+                reason = protocol.REASONS.get(status, "Refused by the emulator.")
+                raise Refusal(status, reason, headers)
             owner = self._authenticate(request)
             response = self._route(request, action, owner)
         except Refusal as refusal:
@@ -126,12 +135,12 @@ class DeepLEmulator:
         self._record(request, action, response.status_code)
         return response(environ, start_response)
 
-    def _take_refusal(self, action: str) -> int | None:
+    def _take_refusal(self, action: str) -> tuple[int, dict[str, str]] | None:
         with self._lock:
-            for index, (only, status) in enumerate(self._refusals):
+            for index, (only, status, headers) in enumerate(self._refusals):
                 if only is None or only == action:
                     del self._refusals[index]
-                    return status
+                    return status, headers
         return None
 
     def _record(self, request: Request, action: str, status: int) -> None:
