@@ -4,12 +4,11 @@ Fanyigou account with 2 channels never run more than 2 tasks at once and never g
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from transhub.emulation import EmulatorServer
+from transhub.testing.processes import reap, spawn
 
 from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator
 from transhub_fanyigou.sandbox import environment
@@ -50,21 +49,11 @@ def test_processes_on_one_account_share_its_two_channels(
                 docs.append(str(doc))
             argv = ["doc", "translate", *docs, "--to", "zh", "--provider", "fanyigou",
                     "-o", str(tmp_path / f"out{n}"), "-j", "2"]  # fmt: skip
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "transhub", *argv],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
+            processes.append(spawn(*argv))
         try:
             results = [p.communicate(timeout=DEADLINE) for p in processes]
         finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
+            reap(*processes)
         tasks = [t for t in app.service.tasks.values() if t.kind == "translate"]
         spans = [(t.started, t.started + TASK_SECONDS) for t in tasks if t.started is not None]
     app.close()

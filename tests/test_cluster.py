@@ -12,7 +12,6 @@ import re
 import secrets
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,6 +22,7 @@ from typing import Any
 import pytest
 from transhub.emulation import EmulatorServer
 from transhub.testing import isolated_environment, make_pdf
+from transhub.testing.processes import run, spawn, wait_until
 
 from transhub_alibaba.client import SUBMIT as ALIBABA_SUBMIT
 from transhub_alibaba.emulator import EmulatorOptions as AlibabaOptions
@@ -87,25 +87,12 @@ class Cluster:
         return env
 
     def start(self, name: str, *argv: str) -> subprocess.Popen[str]:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "transhub", *argv],
-            env=self.machine(name),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = spawn(*argv, env=self.machine(name))
         self.processes.append(process)
         return process
 
     def run(self, name: str, *argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "transhub", *argv],
-            env=self.machine(name),
-            capture_output=True,
-            text=True,
-            timeout=DEADLINE,
-            check=False,
-        )
+        return run(*argv, env=self.machine(name), timeout=DEADLINE)
 
     def diagnose(self, database: str) -> str:
         """What the journal, the queue and the workers say (for a failure's message)."""
@@ -175,15 +162,6 @@ def cluster(tmp_path: Path, database: str, emulators: Any) -> Iterator[Cluster]:
         yield running
     finally:
         running.close()
-
-
-def wait_until(condition: Any, what: str, timeout: float = DEADLINE) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def journal_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -405,7 +383,9 @@ def test_a_worker_that_loses_the_database_says_so_once_and_carries_on(
         db.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
         )
-        wait_until(lambda: said.saw("lost the database"), f"the worker to notice: {said.lines}", 30)
+        wait_until(
+            lambda: said.saw("lost the database"), f"the worker to notice: {said.lines}", timeout=30
+        )
         # Its back-off retries (1 s, 2 s…) fail meanwhile; it says so only once.
         deadline = time.monotonic() + 3.5
         while time.monotonic() < deadline and worker.poll() is None:

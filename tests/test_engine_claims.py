@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from transhub.emulation import EmulatorServer
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
 from transhub.testing import invoke
+from transhub.testing.processes import eventually, finish, kill, spawn, wait_until
 
 from transhub_fanyigou.emulator import EmulatorOptions as FanyigouOptions
 from transhub_fanyigou.emulator import FanyigouEmulator
@@ -28,51 +28,6 @@ pytestmark = pytest.mark.usefixtures("journal_env")
 
 DEADLINE = 60.0
 URLS = [f"https://img.example/p{n}.png" for n in range(5)]  # two echo tasks (3 + 2)
-
-
-def wait_until(condition, what, process=None, timeout=DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"transhub exited {process.returncode} before {what}")
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def spawn(*argv):
-    return subprocess.Popen(
-        [sys.executable, "-m", "transhub", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def finish(process):
-    """Exit code, stdout and stderr of a process (killed if it outlives the deadline)."""
-    try:
-        out, err = process.communicate(timeout=DEADLINE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-        raise AssertionError(f"transhub did not finish: {err}") from None
-    return process.returncode, out, err
-
-
-def processed(condition, timeout=5.0):
-    """Whether a held request that was released after its client died got processed
-    (bounded: such a request either is processed at once or fails reading its body)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and not condition():
-        time.sleep(0.01)
-    return condition()
-
-
-def kill(process):
-    process.kill()
-    process.wait(timeout=DEADLINE)
 
 
 def make_docs(folder: Path, count: int) -> list[Path]:
@@ -117,7 +72,7 @@ def test_document_rerun_after_kill_while_uploading_refuses_to_pay_twice(echo, tm
     docs = make_docs(tmp_path / "in", 1)
     held = echo.faults.hold("/v1/documents")
     process = spawn(*doc_command(*docs))
-    wait_until(held.arrived.is_set, "the upload to reach the emulator", process)
+    wait_until(held.arrived.is_set, "the upload to reach the emulator", process=process)
     kill(process)
     held.release()
     wait_until(lambda: uploads(echo) == 1, "the held upload to be processed")
@@ -142,7 +97,7 @@ def test_document_rerun_after_kill_finishes_without_uploading_again(echo, tmp_pa
         reached = held.arrived.is_set
     # One at a time while downloading: a kill then finds nothing else mid-upload.
     process = spawn(*doc_command(tmp_path / "in", jobs=2 if stage == "polling" else 1))
-    wait_until(reached, stage, process)
+    wait_until(reached, stage, process=process)
     kill(process)
     if stage == "polling":
         echo.service.polls_until_done = 1
@@ -174,7 +129,7 @@ def assert_images(out: Path) -> None:
 def test_image_rerun_after_kill_while_uploading_refuses_to_pay_twice(echo, tmp_path):
     held = echo.faults.hold("/v1/images")
     process = spawn(*image_command(), "-j", "1")
-    wait_until(held.arrived.is_set, "the first task's submit", process)
+    wait_until(held.arrived.is_set, "the first task's submit", process=process)
     kill(process)
     held.release()
     wait_until(lambda: image_tasks(echo) == 1, "the held submit to be processed")
@@ -203,7 +158,7 @@ def test_image_rerun_after_kill_finishes_without_submitting_again(echo, tmp_path
             return held.arrived.is_set() and polled
 
     process = spawn(*image_command(), "-j", "1")
-    wait_until(reached, stage, process)
+    wait_until(reached, stage, process=process)
     kill(process)
     if stage == "polling":
         echo.service.polls_until_done = 1
@@ -299,12 +254,12 @@ def test_two_resumes_at_once_pay_once(fanyigou, monkeypatch, tmp_path, two_step)
     first_call = "detectDocPage" if two_step else "uploadTranslate"
     held = fanyigou.faults.hold(first_call)
     process = spawn("doc", "translate", str(note), "--to", "zh", "--provider", "fanyigou")
-    wait_until(held.arrived.is_set, first_call, process)
+    wait_until(held.arrived.is_set, first_call, process=process)
     kill(process)
     held.release()
     # The held request is processed, or dies with its client's connection if the body
     # had not all arrived: either is a real outcome of a kill mid-upload.
-    processed(lambda: fanyigou.log.count(first_call) == 1)
+    eventually(lambda: fanyigou.log.count(first_call) == 1, timeout=5.0)
     paid = lambda: fanyigou.log.count("submitForDetectDoc") + fanyigou.log.count("uploadTranslate")  # noqa: E731
     before = paid()
     both = [spawn("jobs", "resume"), spawn("jobs", "resume")]
@@ -385,7 +340,7 @@ def test_jobs_resume_after_a_killed_image_batch_starts_the_tasks_never_started(e
     wait_until(
         lambda: any(r.path.startswith("/v1/images/i") for r in echo.log.records()),
         "the first task's polling",
-        process,
+        process=process,
     )
     kill(process)
     assert image_tasks(echo) == 1  # the second task never started
@@ -438,9 +393,9 @@ def test_a_job_waiting_for_a_provider_channel_says_so(monkeypatch, tmp_path):
 def test_a_finished_image_task_frees_its_slot_before_its_downloads(echo, tmp_path):
     held = echo.faults.hold("/v1/results/")  # the first task's first download
     process = spawn(*image_command(), "-j", "1")
-    wait_until(held.arrived.is_set, "the first task's download", process)
+    wait_until(held.arrived.is_set, "the first task's download", process=process)
     # One slot: the second task is submitted while the first one's results download.
-    wait_until(lambda: image_tasks(echo) == 2, "the second task's submit", process)
+    wait_until(lambda: image_tasks(echo) == 2, "the second task's submit", process=process)
     held.release()
     code, out, err = finish(process)
     assert code == 0, out + err

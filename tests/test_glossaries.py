@@ -4,8 +4,6 @@ processes), and the glossary commands, against the echo service."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from transhub.errors import EXIT_CODES, InputError, RoutingError
 from transhub.glossaries import create_glossary, ensure_glossary, read_glossary
+from transhub.testing.processes import reap, spawn
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -141,32 +140,17 @@ def test_the_glossary_commands(echo, cli, tmp_path: Path) -> None:
 def test_two_processes_create_it_once(echo, tmp_path: Path) -> None:
     path = _write(tmp_path, "terms.csv", "hello,bonjour\n")
     held = echo.faults.hold("/v1/glossaries", timeout=60)
-    command = [
-        sys.executable,
-        "-m",
-        "transhub",
-        "glossary",
-        "create",
-        str(path),
-        "--from",
-        "en",
-        "--to",
-        "fr",
-    ]
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    argv = ["glossary", "create", str(path), "--from", "en", "--to", "fr"]
+    first = spawn(*argv)
     try:
         assert held.arrived.wait(60), "the first process never reached the service"
         # The first process holds the record's lock while its request is held.
-        second = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        second = spawn(*argv)
         held.release()
         out1, err1 = first.communicate(timeout=60)
         out2, err2 = second.communicate(timeout=60)
     finally:
-        for process in (first, locals().get("second")):
-            if process is not None and process.poll() is None:
-                process.kill()
+        reap(first, locals().get("second"))
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
     assert out1.strip() == out2.strip()
     assert _creates(echo) == 1

@@ -4,24 +4,14 @@ owned, stops when none is left, and never stops under a job claimed meanwhile.""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from transhub.jobs.claims import Heartbeat, this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
+from transhub.testing.processes import eventually
 
 WAIT = 10.0  # bound on every wait below; the beats come every lease / 3
-
-
-def eventually(condition: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def claim_one(journal: Journal, name: str) -> str:
@@ -46,18 +36,18 @@ def test_leases_are_renewed_while_owned_and_the_thread_stops_when_none_is_left(
     _state, owner, first = journal.state_of(job_id)
     assert owner == str(this_process()) and first is not None
     # Renewed: the claim's lease (a full LEASE_SECONDS) replaced by this beat's short one.
-    assert eventually(lambda: journal.state_of(job_id)[2] != first)
+    assert eventually(lambda: journal.state_of(job_id)[2] != first, WAIT)
     assert beat.running
 
     journal.update(job_id, state=JobState.COMPLETED)
-    assert eventually(lambda: not beat.running)  # nothing left to renew: no idle thread
+    assert eventually(lambda: not beat.running, WAIT)  # nothing left to renew: no idle thread
 
     # A later claim starts it again, and its lease is renewed.
     second = claim_one(journal, "b")
     beat.start()
     leased = journal.state_of(second)[2]
     assert beat.running
-    assert eventually(lambda: journal.state_of(second)[2] != leased)
+    assert eventually(lambda: journal.state_of(second)[2] != leased, WAIT)
 
 
 class RacingJournal:
@@ -92,7 +82,7 @@ def test_a_claim_during_a_renewal_that_found_nothing_keeps_the_thread(tmp_path: 
     # It went on after the raced renewal (2nd and 3rd renewals happened), and stopped
     # only when a renewal found nothing with no claim in between.
     assert journal.renewals >= 3
-    assert eventually(lambda: not beat.running)
+    assert eventually(lambda: not beat.running, WAIT)
 
 
 def test_the_thread_stops_when_its_journal_is_closed(journal_url: str) -> None:
@@ -102,4 +92,4 @@ def test_the_thread_stops_when_its_journal_is_closed(journal_url: str) -> None:
     beat.start()
     assert beat.running
     journal.close()
-    assert eventually(lambda: not beat.running)
+    assert eventually(lambda: not beat.running, WAIT)

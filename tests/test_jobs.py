@@ -8,44 +8,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from transhub.emulation import Fault
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
+from transhub.testing.processes import kill, spawn, wait_until
 
 DEADLINE = 30.0
 
 #: Every test runs on both journal backends: the default SQLite file, then PostgreSQL
 #: (``TRANSHUB_JOURNAL_URL``: the in-process CLI and the processes started here use it).
 pytestmark = pytest.mark.usefixtures("journal_env")
-
-
-def wait_until(condition, what, timeout=DEADLINE, process=None):
-    """Poll ``condition`` until true (bounded); the assertion names what never happened
-    (and shows what the process said, if it ended first)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        if process is not None and process.poll() is not None:
-            raise AssertionError(
-                f"transhub exited {process.returncode} before {what}: {process.stderr.read()}"
-            )
-        time.sleep(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def spawn(*argv):
-    """transhub in its own process, with this test's environment."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "transhub", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def journal(home: Path) -> Journal:
@@ -138,8 +113,7 @@ def test_kill_before_the_task_id_is_known(echo, sample, isolated, tmp_path):
         "doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "out"
     )
     wait_until(held.arrived.is_set, "the upload to reach the emulator", process=process)
-    process.kill()
-    process.wait(timeout=DEADLINE)
+    kill(process)
     held.release()
     wait_until(lambda: echo.log.count("/v1/documents") == 1, "the held upload to be processed")
     job = next(journal(isolated).jobs())
@@ -175,8 +149,7 @@ def test_kill_while_polling_then_resume_finishes_the_batch(echo, isolated, tmp_p
         ),
         "polling to start",
     )
-    process.kill()
-    process.wait(timeout=DEADLINE)
+    kill(process)
     uploads = echo.log.count("/v1/documents")
     echo.service.polls_until_done = 1
     from transhub.testing import invoke
@@ -218,8 +191,7 @@ def test_kill_half_way_through_a_download(echo, isolated, tmp_path):
         "1",
     )
     wait_until(held.arrived.is_set, "the second download to start", process=process)
-    process.kill()
-    process.wait(timeout=DEADLINE)
+    kill(process)
     held.release()
     assert (tmp_path / "out" / "doc0.ja.txt").exists()
     assert not (

@@ -19,7 +19,7 @@ from transhub.jobs.claims import Holder, this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, ItemStatus, JobState, Journal
 from transhub.journal.schema import SCHEMA_VERSION
-from transhub.testing import invoke
+from transhub.testing import invoke, processes
 
 #: The request of the jobs these tests record (its content does not matter here).
 REQUEST = DocumentJobRequest(path=Path("/in/a.txt"), target="zh")
@@ -585,14 +585,7 @@ def run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
     """The real CLI in a process of its own, with ``env`` added."""
     import os
 
-    return subprocess.run(
-        [sys.executable, "-m", "transhub", *argv],
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE,
-        env={**os.environ, **env},
-        check=False,
-    )
+    return processes.run(*argv, env={**os.environ, **env}, timeout=DEADLINE)
 
 
 def test_config_accepts_the_journal_url_key(journal_url: str) -> None:
@@ -611,18 +604,12 @@ def test_sandbox_mode_never_uses_the_shared_journal(tmp_path: Path) -> None:
         "TRANSHUB_HOME": str(tmp_path / "home"),
         "TRANSHUB_JOURNAL_URL": "postgresql://team:s3cret@127.0.0.1:9/journal",
     }
-    shown = subprocess.run(
-        [sys.executable, "-m", "transhub", "--sandbox", "journal", "status", "--json"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    shown = processes.run("--sandbox", "journal", "status", "--json", env=env)
     assert shown.returncode == 0, shown.stderr
     status = json.loads(shown.stdout)
     assert status["backend"] == "sqlite"
     assert "sandbox" in status["url"] and "s3cret" not in shown.stdout + shown.stderr
-    plain = subprocess.run(
-        [sys.executable, "-m", "transhub", "journal", "status", "--json"],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    plain = processes.run("journal", "status", "--json", env=env)
     assert plain.returncode != 0 and "s3cret" not in plain.stdout + plain.stderr
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ import pytest
 from transhub.emulation import EmulatorServer, Fault, FaultInjector, Faults
 from transhub.errors import EXIT_CODES
 from transhub.journal import Journal
-from transhub.testing import CliResult, invoke, isolated_environment
+from transhub.testing import CliResult, invoke, isolated_environment, processes
 
 from transhub_alibaba.client import POLL, SUBMIT
 from transhub_alibaba.emulator import DOWNLOAD, action_of, create_emulator
@@ -120,15 +119,7 @@ class Run:
         return self.root / "out"
 
     def _transhub(self, *argv: str) -> subprocess.CompletedProcess[str]:
-        completed = subprocess.run(
-            [sys.executable, "-m", "transhub", *argv],
-            env=self.env,
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            check=False,
-        )
+        completed = processes.run(*argv, env=self.env, cwd=self.root, timeout=RUN_TIMEOUT)
         self.results.append(completed)
         return completed
 

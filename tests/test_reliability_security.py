@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import ssl
 import stat
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,7 +40,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from transhub.emulation import EmulatorServer, Fault
 from transhub.errors import EXIT_CODES, ResponseFormatError
-from transhub.testing import CliResult, invoke, make_image, make_pdf
+from transhub.testing import CliResult, invoke, make_image, make_pdf, processes
 
 from transhub_alibaba.emulator import EmulatorOptions as AlibabaOptions
 from transhub_alibaba.emulator import create_emulator
@@ -185,14 +183,8 @@ class Session:
         self, path: tuple[str, ...], *args: str, timeout: float = 60
     ) -> subprocess.CompletedProcess[str]:
         """A command in its own process (it runs other programs, e.g. pip)."""
-        completed = subprocess.run(
-            [sys.executable, "-m", "transhub", "--debug", "-vv", *path, *args],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            env={**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
-        )
+        env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        completed = processes.run("--debug", "-vv", *path, *args, env=env, timeout=timeout)
         self.check(path, completed.stdout + completed.stderr)
         self.ran.add(path)
         return completed
@@ -203,17 +195,9 @@ def _callback_server(session: Session, data: Path) -> None:
     everything else refused, nothing written outside ``data``."""
     path = ("fanyigou", "callback-server")
     options = ("--port", "0", "--data-dir", str(data))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", "--debug", "-vv", *path, *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = processes.spawn("--debug", "-vv", *path, *options)
     try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        assert ready, "the callback server did not start"
-        line = process.stdout.readline()
+        (line,) = processes.read_lines(process, bool, "the callback server's address", timeout=30)
         assert line.startswith("listening on http://127.0.0.1:"), line
         url = line.split()[2]
         fields = {"tid": 77, "status": 314, "percent": "100.00", "pageCount": 1, "type": 1}
@@ -381,13 +365,7 @@ def test_config_file_is_private_and_a_shared_one_warns_in_a_real_process(
     assert WRONG_KEY in path.read_text()
 
     path.chmod(0o644)
-    shown = subprocess.run(  # a real process: does the user see the warning?
-        [sys.executable, "-m", "transhub", "config", "show"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    shown = processes.run("config", "show")  # a real process: does the user see the warning?
     assert shown.returncode == 0, shown.stderr
     assert f"{path} is readable by other users and may hold secrets" in shown.stderr
     assert f"chmod 600 {path}" in shown.stderr

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from transhub.journal import Journal
+from transhub.testing.processes import read_exports, run, spawn
 
 
 def test_sandbox_runs_a_command_unchanged_against_the_emulators(cli, isolated, tmp_path):
@@ -38,29 +39,11 @@ def test_the_environment_variable_turns_it_on(cli, monkeypatch):
 
 
 def test_serve_prints_exports_that_point_any_client_at_the_emulators(cli, tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", "sandbox", "serve", "--duration", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    exports = {}
+    process = spawn("sandbox", "serve", "--duration", "0")
     try:
-        for line in process.stdout:
-            if line.startswith("export "):
-                key, _, value = line[len("export ") :].strip().partition("=")
-                exports[key] = value.strip("'")
-            if "TRANSHUB_ECHO_TOKEN" in exports and "TRANSHUB_ECHO_ENDPOINT" in exports:
-                break
+        exports = read_exports(process, "TRANSHUB_ECHO_TOKEN", "TRANSHUB_ECHO_ENDPOINT")
         env = {**os.environ, **exports}
-        translated = subprocess.run(
-            [sys.executable, "-m", "transhub", "text", "hi", "--to", "zh", "--provider", "echo"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        translated = run("text", "hi", "--to", "zh", "--provider", "echo", env=env)
         assert translated.returncode == 0, translated.stderr
         assert translated.stdout.strip() == "[zh] hi"
     finally:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,25 +20,9 @@ from transhub.errors import EXIT_CODES, NotFoundError
 from transhub.jobs.model import JobState
 from transhub.journal import open_journal
 from transhub.testing import ManualClock
+from transhub.testing.processes import finish, kill, spawn, wait_until
 
 URL = "https://img.example.com/shop/sign.png"
-DEADLINE = 60.0
-
-
-def spawn(*argv: str) -> subprocess.Popen[str]:
-    """The real ``transhub`` CLI in its own process."""
-    command = [sys.executable, "-m", "transhub", *argv]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def ended(process: subprocess.Popen[str]) -> tuple[int, str]:
-    """Exit code and stderr of a process, killed if it outlives the deadline."""
-    try:
-        _, err = process.communicate(timeout=DEADLINE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError(f"transhub did not finish: {process.communicate()[1]}") from None
-    return process.returncode, err
 
 
 def test_the_memory_keeps_the_first_submit_and_the_earliest_finish() -> None:
@@ -74,17 +56,18 @@ def test_the_runner_records_what_the_journal_records(echo, isolated, sample: Pat
 def killed_while_polling(process: subprocess.Popen[str]) -> str:
     """SIGKILL ``process`` once its job is submitted and polled (the journal says
     ``running``): the id of the job it leaves behind."""
-    end = time.monotonic() + DEADLINE
     journal = open_journal()
+    running: list[str] = []
+
+    def polled() -> bool:
+        running[:] = [row["job_id"] for row in journal.summaries(states=["running"])]
+        return bool(running)
+
     try:
-        while not (running := [row["job_id"] for row in journal.summaries(states=["running"])]):
-            assert process.poll() is None, f"transhub exited first: {ended(process)[1]}"
-            assert time.monotonic() < end, "timed out waiting for the job to be polled"
-            time.sleep(0.01)
+        wait_until(polled, "the job to be polled", process=process)
     finally:
         journal.close()
-    process.kill()
-    process.wait(timeout=DEADLINE)
+    kill(process)
     return running[0]
 
 
@@ -123,7 +106,7 @@ def test_a_task_the_service_forgot_is_expired_after_a_restart(fanyigou, clock, t
     with pytest.raises(NotFoundError):
         documents.status(task_id)
 
-    code, err = ended(spawn("jobs", "resume", job_id))
+    code, _, err = finish(spawn("jobs", "resume", job_id))
 
     # The new process was handed the journal's record: the result expired (`jobs
     # resume` reports each job's outcome and exits 1 when one failed).
@@ -158,7 +141,7 @@ def test_the_journals_submit_time_dates_an_expiry_after_a_restart(alibaba, clock
         )
     clock.advance(30.0 + 3601)
 
-    code, err = ended(spawn("jobs", "resume", job_id))
+    code, _, err = finish(spawn("jobs", "resume", job_id))
 
     assert code == EXIT_CODES["failure"], err
     said = long_ago.strftime("%Y-%m-%d %H:%M:%S UTC")

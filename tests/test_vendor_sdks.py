@@ -8,48 +8,33 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from transhub.testing.processes import read_exports, spawn, wait_until
 
 
 @pytest.fixture
 def served(monkeypatch) -> Iterator[dict[str, str]]:
     """`transhub sandbox serve --tls` in its own process; its exports applied here."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", "sandbox", "serve", "--tls", "--duration", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = spawn(
+        "sandbox",
+        "serve",
+        "--tls",
+        "--duration",
+        "0",
         env={**os.environ, "TRANSHUB_PLUGINS": "fanyigou,alibaba"},
     )
-    exports: dict[str, str] = {}
     try:
-        for line in process.stdout:
-            if line.startswith("export "):
-                key, _, value = line[len("export ") :].strip().partition("=")
-                exports[key] = value.strip("'")
-            if {"TRANSHUB_FANYIGOU_ENDPOINT", "TRANSHUB_ALIBABA_SECURITY_TOKEN"} <= set(exports):
-                break
+        wanted = ("TRANSHUB_FANYIGOU_ENDPOINT", "TRANSHUB_ALIBABA_SECURITY_TOKEN")
+        exports = read_exports(process, *wanted)
         for key, value in exports.items():
             monkeypatch.setenv(key, value)
         yield exports
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
-
-
-def _until_done(check, what: str) -> None:
-    end = time.monotonic() + 30
-    while time.monotonic() < end:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_fanyigou_sdk_translates_a_document_over_tls(served, tmp_path):
@@ -74,7 +59,7 @@ def test_fanyigou_sdk_translates_a_document_over_tls(served, tmp_path):
         progress = document_translation.queryTransProgress(ip, appid, key, tid).json()
         return progress["data"]["status"] == 314
 
-    _until_done(done, "the emulated translation")
+    wait_until(done, "the emulated translation", timeout=30, interval=0.05)
     result = document_translation.downloadFile(ip, appid, key, tid, 3)  # the SDK returns the bytes
     assert result.decode("utf-8").startswith("[zh] hello")
     balance = account.getAccount(ip, appid, key, type=1).json()
@@ -114,7 +99,7 @@ def test_alibaba_sdk_translates_an_image_batch(served):
         results["data"] = answer.body.data
         return answer.body.data.status == "finished"
 
-    _until_done(done, "the emulated image batch")
+    wait_until(done, "the emulated image batch", timeout=30, interval=0.05)
     assert [r.source_image_url for r in results["data"].result] == [
         "https://img.example/1.jpg",
         "https://img.example/2.jpg",

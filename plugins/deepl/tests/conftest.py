@@ -116,29 +116,21 @@ def killed_after_moving(
     Fanyigou and DeepL configured, DeepL refusing (456): the job moves to Fanyigou and
     the process is SIGKILLed while Fanyigou translates.  Returns the command's argv
     without ``--fallback``, to run again."""
-    import os
-    import signal
-    import subprocess
-    import sys
+    from transhub.testing.processes import command, kill, reap, spawn
 
     def run(notes: Path, out: Path) -> list[str]:
         # In the configuration, not -c: `jobs resume` runs the batch again as configured.
         assert transhub_cli("config", "set", "routing.order", "deepl,fanyigou").exit_code == 0
         both["deepl"].app.emulator.options.character_limit = 0
         held = both["fanyigou"].app.faults.hold("queryTransProgress", timeout=60)
-        argv = [sys.executable, "-m", "transhub", "doc", "translate", str(notes)]
-        argv += ["--from", "en", "--to", "zh", "-o", str(out)]
-        process = subprocess.Popen(
-            [*argv, "--fallback"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        argv = ["doc", "translate", str(notes), "--from", "en", "--to", "zh", "-o", str(out)]
+        process = spawn(*argv, "--fallback")
         try:
             assert held.arrived.wait(60), "the moved job never polled Fanyigou"
-            os.kill(process.pid, signal.SIGKILL)  # the transhub process itself
-            process.wait(timeout=30)
+            kill(process)  # SIGKILL, the transhub process itself
         finally:
-            if process.poll() is None:
-                process.kill()
+            reap(process)
             held.release()
-        return argv
+        return command(*argv)
 
     return run

@@ -5,40 +5,20 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 
 import deepl
+from transhub.testing.processes import read_exports, run, spawn
 
 
 def test_serve_prints_the_settings_any_client_can_use() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", "sandbox", "serve", "--duration", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    exports: dict[str, str] = {}
+    process = spawn("sandbox", "serve", "--duration", "0")
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if line.startswith("export "):
-                key, _, value = line[len("export ") :].strip().partition("=")
-                exports[key] = value.strip("'")
-            if {"TRANSHUB_DEEPL_ENDPOINT", "TRANSHUB_DEEPL_AUTH_KEY"} <= set(exports):
-                break
+        exports = read_exports(process, "TRANSHUB_DEEPL_ENDPOINT", "TRANSHUB_DEEPL_AUTH_KEY")
         translator = deepl.Translator(
             exports["TRANSHUB_DEEPL_AUTH_KEY"], server_url=exports["TRANSHUB_DEEPL_ENDPOINT"]
         )
         assert translator.translate_text("hi", target_lang="DE").text == "[DE] hi"
-        translated = subprocess.run(
-            [sys.executable, "-m", "transhub", "text", "hi", "--to", "de"],
-            env={**os.environ, **exports},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        translated = run("text", "hi", "--to", "de", env={**os.environ, **exports})
         assert translated.returncode == 0, translated.stderr
         assert translated.stdout.strip() == "[DE] hi"
         # One service: the library's characters and transhub's are counted together.

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import select
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +15,7 @@ import requests
 from transhub import Hub
 from transhub.errors import EXIT_CODES, NotFoundError
 from transhub.testing import CliResult, invoke
+from transhub.testing.processes import read_lines, spawn
 
 from transhub_fanyigou import signing
 from transhub_fanyigou.emulator import EmulatorOptions, FanyigouEmulator
@@ -410,28 +407,9 @@ def test_the_python_api(samples: Any, tmp_path: Path, emulator: FanyigouEmulator
 def callback_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``transhub fanyigou callback-server`` in its own process, on a free port."""
     data = tmp_path / "callback-data"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "transhub",
-            "fanyigou",
-            "callback-server",
-            "--port",
-            "0",
-            "--data-dir",
-            str(data),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=dict(os.environ),
-        text=True,
-    )
+    process = spawn("fanyigou", "callback-server", "--port", "0", "--data-dir", str(data))
     try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], 30)
-        assert ready, "the callback server did not start"
-        line = process.stdout.readline()
+        (line,) = read_lines(process, bool, "the callback server's address", timeout=30)
         assert line.startswith("listening on http://127.0.0.1:"), line
         yield line.split()[2], data
     finally:

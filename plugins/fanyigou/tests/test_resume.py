@@ -5,13 +5,12 @@ journal refuses to guess."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from transhub.testing import invoke
+from transhub.testing.processes import kill, reap, spawn
 
 from transhub_fanyigou.emulator import FanyigouEmulator
 
@@ -27,21 +26,13 @@ def kill_during(
     """Run ``transhub ARGV`` in its own process and SIGKILL it while its ``action``
     request is held at the emulator's door; then let that request through."""
     held = emulator.faults.hold(action, timeout=30)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "transhub", *argv],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = spawn(*argv, env=env, output=False)
     try:
         assert held.arrived.wait(60), f"{action} never arrived"
-        process.kill()
-        process.wait(timeout=30)
+        kill(process)
     finally:
         held.release()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
+        reap(process)
 
 
 def test_two_step_resumes_a_half_sent_submit_without_paying_twice(
