@@ -8,9 +8,26 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 APP = "transhub"
+
+# Folders this process has created (or found): each is made once, not at every call,
+# because some callers ask for the data folder once per document of a batch (a
+# Fanyigou status poll, issue 17).
+_made: set[Path] = set()
+_made_lock = threading.Lock()
+
+
+def _ensure(folder: Path) -> Path:
+    """``folder``, created with its parents the first time this process asks for it."""
+    if folder in _made:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with _made_lock:
+        _made.add(folder)
+    return folder
 
 
 def home() -> Path | None:
@@ -38,7 +55,8 @@ def sandboxed() -> bool:
 
 
 def data_dir() -> Path:
-    """The folder for the job journal and other state (created on first use).
+    """The folder for the job journal and other state (created on first use in a
+    process).
 
     In sandbox mode it is the ``sandbox`` subfolder, so emulated jobs never mix with
     real ones."""
@@ -51,8 +69,7 @@ def data_dir() -> Path:
         folder = Path(platformdirs.user_data_dir(APP, appauthor=False))
     if sandboxed():
         folder = folder / "sandbox"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return _ensure(folder)
 
 
 def cache_dir() -> Path:
@@ -65,5 +82,4 @@ def cache_dir() -> Path:
         import platformdirs
 
         folder = Path(platformdirs.user_cache_dir(APP, appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return _ensure(folder)
