@@ -45,10 +45,12 @@ def _umask() -> int:
 
 @dataclass(frozen=True)
 class Digests:
-    """A file's MD5 (what some providers sign) and SHA-256 (what the journal keeps)."""
+    """A file's MD5 (what some providers sign) and SHA-256 (what the journal keeps),
+    and the size they were computed over."""
 
     md5: str
     sha256: str
+    size: int = 0
 
 
 # Digests already computed in this process, by file identity: a file is read once per
@@ -64,18 +66,33 @@ def _identity(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+def _known(stat: os.stat_result) -> Digests | None:
+    """The digests remembered for the file ``stat`` describes, if any."""
+    identity = _identity(stat)
+    with _DIGESTS_LOCK:
+        known = _DIGESTS.get(identity)
+        if known is not None:
+            _DIGESTS.move_to_end(identity)
+        return known
+
+
 def digests(path: Path) -> Digests:
     """MD5 and SHA-256 of a file in one chunked pass, remembered for the run: a second
     call for an unchanged file (same device, inode, size, modification and change
-    times) reads nothing."""
+    times) reads nothing and opens nothing: one ``stat`` (planning, the journal and
+    the provider's signature all ask, issue 17)."""
+    try:
+        known = _known(path.stat())
+    except OSError:
+        known = None  # opened below: the error as open() words it
+    if known is not None:
+        return known
     with path.open("rb", buffering=0) as handle:
         stat = os.fstat(handle.fileno())
         identity = _identity(stat)
-        with _DIGESTS_LOCK:
-            known = _DIGESTS.get(identity)
-            if known is not None:
-                _DIGESTS.move_to_end(identity)
-                return known
+        known = _known(stat)
+        if known is not None:
+            return known
         md5, sha256 = hashlib.md5(usedforsecurity=False), hashlib.sha256()
         # One buffer, filled again and again; no larger than the file (a batch of
         # small documents should not allocate a megabyte for each).
@@ -85,7 +102,7 @@ def digests(path: Path) -> Digests:
             chunk = view[:count]
             md5.update(chunk)
             sha256.update(chunk)
-        result = Digests(md5=md5.hexdigest(), sha256=sha256.hexdigest())
+        result = Digests(md5=md5.hexdigest(), sha256=sha256.hexdigest(), size=stat.st_size)
         # Remembered only if the file did not change while it was read.
         if _identity(os.fstat(handle.fileno())) == identity:
             with _DIGESTS_LOCK:

@@ -8,6 +8,7 @@ here touches the network.
 from __future__ import annotations
 
 import os
+import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,26 +61,47 @@ class FileFacts:
     height: int | None = None
 
 
-def check_readable_file(path: Path) -> int:
-    """The size of ``path``, or an error if it is missing, a folder, unreadable or empty."""
+def _read_head(path: Path) -> tuple[int, bytes]:
+    """The size of ``path`` and its first 8 KB, from one open (a batch validates
+    hundreds of files: a stat, a folder check, an access check and a second open
+    each was a third of the system calls per input, issue 17); an error if it is
+    missing, a folder, unreadable or empty."""
     try:
-        stat = path.stat()
+        # Non-blocking: a named pipe is refused (empty), not waited on.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
+    except IsADirectoryError:  # Windows
+        raise InputError("is a folder; a file is required here", path=path) from None
+    except PermissionError:
+        if path.is_dir():
+            raise InputError("is a folder; a file is required here", path=path) from None
+        raise InputError("cannot be read (permission denied)", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror})", path=path) from None
-    if path.is_dir():
-        raise InputError("is a folder; a file is required here", path=path)
-    if not os.access(path, os.R_OK):
-        raise InputError("cannot be read (permission denied)", path=path)
-    if stat.st_size == 0:
-        raise InputError("is empty", path=path)
-    return stat.st_size
+    try:
+        stat = os.fstat(fd)
+        if stat_module.S_ISDIR(stat.st_mode):
+            raise InputError("is a folder; a file is required here", path=path)
+        if stat.st_size == 0:
+            raise InputError("is empty", path=path)
+        try:
+            head = os.read(fd, 8192)
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror})", path=path) from None
+    finally:
+        os.close(fd)
+    return stat.st_size, head
+
+
+def check_readable_file(path: Path) -> int:
+    """The size of ``path``, or an error if it is missing, a folder, unreadable or empty."""
+    return _read_head(path)[0]
 
 
 def check_file(path: Path, limits: FileLimits, provider: str) -> FileFacts:
     """Check a local file against ``limits`` (see the module docstring)."""
-    size = check_readable_file(path)
+    size, head = _read_head(path)
     extension = path.suffix.lower().lstrip(".")
     if extension not in limits.extensions:
         accepted = ", ".join(sorted(limits.extensions))
@@ -97,7 +119,7 @@ def check_file(path: Path, limits: FileLimits, provider: str) -> FileFacts:
             f"is {human_size(size)}, under {provider}'s minimum of {human_size(limits.min_bytes)}",
             path=path,
         )
-    _check_content(path, extension)
+    _check_content(path, extension, head)
     width = height = None
     if limits.is_image:
         width, height = _check_pixels(path, limits, provider)
@@ -106,9 +128,7 @@ def check_file(path: Path, limits: FileLimits, provider: str) -> FileFacts:
     return FileFacts(path=path, size=size, extension=extension, width=width, height=height)
 
 
-def _check_content(path: Path, extension: str) -> None:
-    with path.open("rb") as handle:
-        head = handle.read(8192)
+def _check_content(path: Path, extension: str, head: bytes) -> None:
     if extension in _TEXT:
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise InputError(

@@ -288,7 +288,7 @@ def own_inputs(
             f"skipped {counted(len(skipped), 'file')} transhub wrote "
             "(earlier results); name one to translate it anyway"
         )
-    named = {Path(p) for p in paths if not Path(p).is_dir()}
+    named = {Path(p) for p in paths}  # a folder is never among ``files``: no is_dir() each
     ours = journal.own_outputs([path for path in files if path in named])  # one query
     for path in files:
         if path in ours:

@@ -18,7 +18,7 @@ from transhub.capabilities.document import (
 )
 from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, TranshubError
-from transhub.files import atomic_writer, file_digest
+from transhub.files import atomic_writer, digests, file_digest
 from transhub.jobs import fallback, placement
 from transhub.jobs.drivers import Driver
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
@@ -59,12 +59,14 @@ def job_request(
     next_: Sequence[str] | None = None,
     enabled: bool | None = None,
     glossary: str | None = None,
+    path: Path | None = None,
 ) -> DocumentJobRequest:
     """What a document job records of its request: enough to submit, resume, or move
-    it to the next candidate (``next_``: the candidates left, default the plan's)."""
+    it to the next candidate (``next_``: the candidates left, default the plan's;
+    ``path``: the input's, already resolved)."""
     request = plan.request
     return DocumentJobRequest(
-        path=request.path.resolve(),
+        path=path or request.path.resolve(),
         target=request.target,
         source=request.source,
         options=request.options,
@@ -238,25 +240,29 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
-        item, request = self.parts(plan)
-        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
+        destination = plan.destination.resolve()
+        item, request = self.parts(plan, destination)
+        return self.run(plan.provider, item, request, destination, force=force)
 
     @staticmethod
-    def parts(plan: DocumentPlan) -> tuple[Item, DocumentJobRequest]:
-        """The journal item and job request a document plan is recorded as."""
+    def parts(
+        plan: DocumentPlan, destination: Path | None = None
+    ) -> tuple[Item, DocumentJobRequest]:
+        """The journal item and job request a document plan is recorded as
+        (``destination``: the plan's, already resolved)."""
         request = plan.request
         path = request.path.resolve()
-        sha = file_digest(path)
+        known = digests(path)  # the size and hash of one look at the file
         item = Item(
             position=0,
             input=str(request.path),
             fingerprint=plan.fingerprint,
-            plan={"document": str(plan.destination.resolve())},
+            plan={"document": str(destination or plan.destination.resolve())},
             alternates=plan.alternate_fingerprints,
-            input_size=path.stat().st_size,
-            input_sha256=sha,
+            input_size=known.size,
+            input_sha256=known.sha256,
         )
-        return item, job_request(plan)
+        return item, job_request(plan, path=path)
 
     def drive(self, job: Job, *, resubmit: bool) -> DocumentResult:
         """Take a document job from its recorded state to completed."""
