@@ -13,6 +13,7 @@ compare-and-set of the job row — so two processes never both submit the same w
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transhub.jobs.model import LIVE_STATES, Item, JobState, now
+from transhub.jobs.model import LIVE_STATES, Item, Job, JobState, now
 
 if TYPE_CHECKING:
     from transhub.jobs.requests import JobRequest
@@ -232,6 +233,9 @@ class Slot:
     job_id: str
     position: int
     holder: Holder | None = None
+    #: A new job as the claim wrote it (reading it back cost a tenth of a small
+    #: document's journal work, issue 17); ``None`` for a held slot.
+    job: Job | None = None
 
     @property
     def new(self) -> bool:
@@ -275,6 +279,8 @@ class ClaimStore:
             capability: str,
             request: JobRequest,
             items: Sequence[Item],
+            *,
+            stamp: str | None = None,
         ) -> str: ...
 
     def claim(
@@ -323,13 +329,16 @@ class ClaimStore:
                 job_items = [
                     Item(**{**items[i].__dict__, "position": n}) for n, i in enumerate(chunk)
                 ]
-                job_id = self._insert(db, provider, capability, request(job_items), job_items)
+                stamp, wanted = now(), request(job_items)
+                job_id = self._insert(db, provider, capability, wanted, job_items, stamp=stamp)
                 db.execute(
                     "UPDATE jobs SET owner = ?, lease_until = ?, batch_id = ? WHERE id = ?",
                     (owner, until, batch_id, job_id),
                 )
+                job = _written(job_id, provider, capability, wanted, job_items, stamp)
+                job.owner, job.lease_until, job.batch_id = owner, until, batch_id
                 for n, index in enumerate(chunk):
-                    slots[index] = Slot(job_id, n)
+                    slots[index] = Slot(job_id, n, job=job)
             return slots, first, until
 
         slots, first, until = self._write(claiming)
@@ -427,6 +436,32 @@ class ClaimStore:
                     [(job_id, owner) for job_id in job_ids],
                 )
             )
+
+
+def _written(
+    job_id: str,
+    provider: str,
+    capability: str,
+    request: JobRequest,
+    items: Sequence[Item],
+    stamp: str,
+) -> Job:
+    """The job a claim inserted, as :meth:`Journal.get` would read it back: its own
+    copies of the items' dicts, without the unrecorded ``alternates`` (the request
+    is a frozen model: shared)."""
+    from transhub.capabilities.kinds import Capability
+
+    recorded = [Item(**{**copy.deepcopy(item.__dict__), "alternates": ()}) for item in items]
+    return Job(
+        id=job_id,
+        provider=provider,
+        capability=Capability(capability),
+        state=JobState.SUBMITTING,
+        request=request,
+        items=recorded,
+        created_at=stamp,
+        updated_at=stamp,
+    )
 
 
 def _work(item: Item) -> tuple[str, ...]:

@@ -117,10 +117,11 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         state: JobState = JobState.SUBMITTING,
         message: str = "",
         batch_id: str | None = None,
+        stamp: str | None = None,
     ) -> str:
         from transhub.jobs.requests import request_json  # pydantic: not for `jobs list`
 
-        stamp = now()
+        stamp = stamp or now()
         job_id = self._new_id(db)
         percent = 100.0 if state is JobState.COMPLETED else None
         db.execute(

@@ -122,7 +122,7 @@ class SingleFileDriver(Driver):
             holder = slot.holder
             if holder is None:
                 try:
-                    with runner.working(self.journal.get(slot.job_id)) as job:
+                    with runner.working(slot.job or self.journal.get(slot.job_id)) as job:
                         return cast(DocumentResult, self.drive(job, resubmit=True))
                 except fallback.HeldElsewhere:
                     continue  # its next candidate's work is another job's: use that one
