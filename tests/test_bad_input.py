@@ -24,11 +24,13 @@ def _one_line(result):
     return lines[0]
 
 
-def _file(name, content=None, folder=False):
+def _file(name, content=None, folder=False, pipe=False):
     def make(directory):
         path = directory / name
         if folder:
             path.mkdir()
+        elif pipe:  # opened to be validated: must not wait for a writer
+            os.mkfifo(path)
         elif content is not None:
             path.write_bytes(content)
         return path
@@ -42,11 +44,16 @@ def _file(name, content=None, folder=False):
         (_file("missing.txt"), "no such file"),
         (_file("folder.txt", folder=True), "is a folder"),
         (_file("empty.txt", b""), "is empty"),
+        pytest.param(
+            _file("pipe.txt", pipe=True),
+            "is empty",
+            marks=pytest.mark.skipif(sys.platform == "win32", reason="no named pipes"),
+        ),
         (_file("a.exe", b"MZ"), "file type .exe is not accepted by echo"),
         (_file("fake.pdf", b"hello"), "not a PDF document (it looks like text)"),
         (_file("big.txt", b"a" * (1024 * 1024 + 1)), "is 1.0 MB, over echo's limit of 1 MB"),
     ],
-    ids=["missing", "folder", "empty", "extension", "content", "size"],
+    ids=["missing", "folder", "empty", "pipe", "extension", "content", "size"],
 )
 def test_document_inputs(cli, echo, tmp_path, make, expected):
     path = make(tmp_path)

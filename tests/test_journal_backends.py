@@ -142,6 +142,32 @@ def test_batches_are_recorded_and_closed(journal_url: str) -> None:
     journal.close()
 
 
+def test_a_claim_returns_its_new_jobs_as_the_journal_reads_them(journal_url: str) -> None:
+    journal = Journal(journal_url)
+    batch = journal.open_batch({"inputs": ["a", "b", "c"]})
+    odd = Item(0, ODD, "print-odd", {"document": "/o/odd"}, input_size=3, input_sha256="ab")
+    given = [odd, item("b"), item("c", "print-odd")]  # the third repeats the first's work
+    given[0].alternates = ("print-later",)  # looked at by the claim, never recorded
+    slots = journal.claim(
+        provider="p",
+        capability="document",
+        request=lambda items: REQUEST,
+        items=given,
+        owner=str(this_process()),
+        per_job=1,
+        batch_id=batch,
+    )
+    assert [s.new for s in slots] == [True, True, False] and slots[2].job is None
+    for slot in slots[:2]:
+        assert slot.job is not None and slot.job == journal.get(slot.job_id)
+        assert slot.job.items[0].alternates == ()
+    # The job's items are its own: changing them leaves the caller's items alone.
+    assert slots[0].job is not None
+    slots[0].job.items[0].plan["document"] = "/elsewhere"
+    assert odd.plan == {"document": "/o/odd"} and odd.alternates == ("print-later",)
+    journal.close()
+
+
 def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -> None:
     journal = Journal(journal_url)
     owner = str(this_process())

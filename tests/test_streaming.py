@@ -198,6 +198,31 @@ def test_both_digests_come_from_one_read_and_the_second_call_reads_nothing(
     assert file_digest(path, "sha1") == hashlib.sha1(data).hexdigest()  # any other: read
 
 
+_OPENED: list[str] = []
+
+
+def _count_opens(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and isinstance(args[0], (str, Path)):
+        _OPENED.append(str(args[0]))
+
+
+sys.addaudithook(_count_opens)  # audit hooks stay for the process: it only records
+
+
+def test_an_input_is_opened_once_to_check_and_once_to_hash(tmp_path: Path) -> None:
+    path = tmp_path / "input.txt"
+    path.write_bytes(b"some text\n" * 1000)
+    text = FileLimits(extensions=frozenset({"txt"}), max_bytes=MB)
+    _OPENED.clear()
+    facts = check_file(path, text, "test")  # size, folder, readability, content
+    assert _OPENED.count(str(path)) == 1 and facts.size == 10_000
+    known = digests(path)
+    assert known.size == 10_000 and _OPENED.count(str(path)) == 2
+    # Remembered: found again from the file's identity, without opening it.
+    assert (digests(path), file_digest(path), file_digest(path, "md5"))[0] == known
+    assert _OPENED.count(str(path)) == 2
+
+
 def test_the_digests_are_read_again_when_the_file_changes(tmp_path: Path) -> None:
     path = _random_file(tmp_path / "input.bin", 1 * MB)
     before = digests(path)
