@@ -74,6 +74,12 @@ CHANGES = [
     "(the same bytes but the boundary, a third of its CPU). The `sending_at` commit is now "
     "synced (`synchronous=FULL`; every other commit stays `NORMAL`), so that a power loss "
     "cannot make a resume pay twice.",
+    "Row 19, fourth pass: transhub's data folder is created once per process (a Fanyigou "
+    "status poll asked for it, a `mkdir`, once per document); an input is validated from one "
+    "open (its size, type, readability and first 8 KB), a remembered digest is found by one "
+    "`stat` instead of an open, and a document's size comes from its digests (3 opens of an "
+    "input per document instead of 6); a claim returns the job it wrote instead of reading "
+    "it back and parsing its request again.",
     "Rows 9 and 20: Alibaba runs `alibaba.max_concurrent_tasks` tasks at once (a setting now, "
     "4 unless set: the reference gives no limit, the provider page says why 4) and frees a "
     "slot as soon as its task finishes; the bound is now honest: ⌈tasks/slots⌉ waves of D "
