@@ -126,7 +126,7 @@ def journal_jobs(count: int) -> dict[str, Any]:
     import secrets
     import statistics
 
-    from transhub.jobs.claims import this_process
+    from transhub.jobs.owners import this_process
     from transhub.jobs.requests import DocumentJobRequest
     from transhub.journal import Item, JobState, open_journal
 

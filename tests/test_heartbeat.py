@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from transhub.jobs.claims import Heartbeat, this_process
+from transhub.jobs.owners import Heartbeat, this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, JobState, Journal
 from transhub.testing.processes import eventually

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from transhub.errors import EXIT_CODES, ConfigurationError, NotFoundError
 from transhub.jobs.channels import Channels, OwnershipLost
-from transhub.jobs.claims import Holder, this_process
+from transhub.jobs.claims import Holder
+from transhub.jobs.owners import this_process
 from transhub.jobs.requests import DocumentJobRequest
 from transhub.journal import Item, ItemStatus, JobState, Journal
 from transhub.journal.schema import SCHEMA_VERSION

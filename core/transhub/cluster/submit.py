@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from transhub.cluster.queue import priority
 from transhub.errors import ConfigurationError, TranshubError
-from transhub.jobs.claims import Holder, this_process
+from transhub.jobs.claims import Holder
 from transhub.jobs.model import Item, JobState
+from transhub.jobs.owners import this_process
 
 if TYPE_CHECKING:
     import procrastinate

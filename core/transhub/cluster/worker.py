@@ -33,7 +33,8 @@ from transhub.cluster.placement import recorded_outputs
 from transhub.cluster.queue import TASK, apply_schema, enqueue, make_app, priority, queued_ids
 from transhub.cluster.submit import cluster_url
 from transhub.errors import Interrupted, NotFoundError, TranshubError, TransientError
-from transhub.jobs.claims import Holder, owner_alive
+from transhub.jobs.claims import Holder
+from transhub.jobs.owners import owner_alive
 from transhub.jobs.runner import MaybeSubmittedError
 
 if TYPE_CHECKING:

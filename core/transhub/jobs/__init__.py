@@ -1,7 +1,8 @@
 """The job engine: the typed plans (:mod:`~transhub.jobs.plans`), the batch runner
 (:mod:`~transhub.jobs.batch`, with the budget guard and its events), the model
-(:mod:`~transhub.jobs.model`), claims and leases (:mod:`~transhub.jobs.claims`), the
-runner of one plan (:mod:`~transhub.jobs.runner`) and one driver per capability
+(:mod:`~transhub.jobs.model`), claims (:mod:`~transhub.jobs.claims`), owners and
+leases (:mod:`~transhub.jobs.owners`), the runner of one plan
+(:mod:`~transhub.jobs.runner`) and one driver per capability
 (:mod:`~transhub.jobs.drivers`); the journal they write is :mod:`transhub.journal`.
 See ``docs/jobs.md``.
 

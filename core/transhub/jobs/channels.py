@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from transhub.errors import TransientError
-from transhub.jobs.claims import lease_end, mark_sending, owner_alive
+from transhub.jobs.claims import mark_sending
+from transhub.jobs.owners import lease_end, owner_alive
 
 if TYPE_CHECKING:
     from transhub.journal.backend import Backend, Connection

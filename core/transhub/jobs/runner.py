@@ -35,8 +35,9 @@ from transhub.errors import (
 )
 from transhub.files import file_digest
 from transhub.jobs.channels import ChannelLeases, Channels, OwnershipLost, account_of
-from transhub.jobs.claims import Holder, Slot, heartbeat, owner_alive, this_process
+from transhub.jobs.claims import Holder, Slot
 from transhub.jobs.model import Item, ItemStatus, Job, JobState, now
+from transhub.jobs.owners import heartbeat, owner_alive, this_process
 from transhub.polling import reporting_waits
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ process and machine of a cluster (:mod:`~transhub.journal.postgres`).  Either wa
 every write is one short transaction, retried when the database asks for it (never
 "database is locked"), and no transaction is held across a network call.  Jobs and
 items are described in :mod:`transhub.jobs.model`; owners and leases in
-:mod:`transhub.jobs.claims`; provider channels in :mod:`transhub.jobs.channels`.
+:mod:`transhub.jobs.owners`, claims in :mod:`transhub.jobs.claims`; provider channels
+in :mod:`transhub.jobs.channels`.
 
 What ``transhub jobs resume`` does with each state:
 
