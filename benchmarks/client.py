@@ -5,8 +5,10 @@
     python benchmarks/client.py sdk-upload PATH HOST   the vendor SDK: upload to task id
     python benchmarks/client.py raw-upload PATH URL FIELDS_JSON
                                                        http.client, streamed (curl stand-in)
-    python benchmarks/client.py journal-jobs COUNT     transhub's journal: record COUNT
-                                                       new jobs as the runner does
+    python benchmarks/client.py journal-jobs COUNT DATA...
+                                                       transhub's journals in the DATA
+                                                       folders: record COUNT new jobs in
+                                                       each as the runner does, in turn
 
 The transhub clients go through the public Python API (``transhub.Hub``), configured
 by the environment (``TRANSHUB_HOME``, ``TRANSHUB_FANYIGOU_*``) like any user's
@@ -117,11 +119,14 @@ def raw_upload(path: Path, url: str, fields: dict[str, str]) -> dict[str, Any]:
     return {"task_id": str(answer["data"]["tid"]), "seconds": time.perf_counter() - start}
 
 
-def journal_jobs(count: int) -> dict[str, Any]:
-    """Record ``count`` new completed document jobs in the journal of ``TRANSHUB_HOME``
-    through its public API, each as the runner records one (claim — the fingerprint
-    looked up among live and completed jobs, the job created — then complete); the
-    median seconds of one."""
+def journal_jobs(count: int, folders: list[Path]) -> dict[str, Any]:
+    """Record ``count`` new completed document jobs in each journal (``open_journal``
+    of each data folder) through the public API, each as the runner records one
+    (claim — the fingerprint looked up among live and completed jobs, the job created
+    — then complete).  The journals take turns job by job (in the order A B B A, so
+    neither always goes first), so the machine's load and drift fall on all of them
+    alike; per journal, the median seconds of one job and the mean (every job, the
+    WAL checkpoints some of them run included)."""
     import hashlib
     import secrets
     import statistics
@@ -130,11 +135,14 @@ def journal_jobs(count: int) -> dict[str, Any]:
     from transhub.jobs.requests import DocumentJobRequest
     from transhub.journal import Item, JobState, open_journal
 
-    journal = open_journal()
+    journals = [open_journal(folder) for folder in folders]
     owner = str(this_process())
-    took = []
+    took: list[list[float]] = [[] for _ in journals]
+    order = [*range(len(journals)), *reversed(range(len(journals)))]
     try:
-        for _ in range(count):
+        for turn in range(count * len(journals)):
+            index = order[turn % len(order)]
+            journal = journals[index]
             name = f"/home/user/reports/new-{secrets.token_hex(4)}.docx"
             sha = hashlib.sha256(name.encode()).hexdigest()
             fingerprint = hashlib.sha256(sha.encode()).hexdigest()
@@ -148,10 +156,14 @@ def journal_jobs(count: int) -> dict[str, Any]:
             )  # fmt: skip
             if slot.new:
                 journal.update(slot.job_id, state=JobState.COMPLETED, task_id=secrets.token_hex(8))
-            took.append(time.perf_counter() - start)
+            took[index].append(time.perf_counter() - start)
     finally:
-        journal.close()
-    return {"seconds": statistics.median(took)}
+        for journal in journals:
+            journal.close()
+    return {
+        "seconds": [statistics.median(times) for times in took],
+        "mean": [statistics.mean(times) for times in took],
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -166,7 +178,7 @@ def main(argv: list[str]) -> None:
     elif command == "raw-upload":
         result = raw_upload(Path(args[0]), args[1], json.loads(args[2]))
     elif command == "journal-jobs":
-        result = journal_jobs(int(args[0]))
+        result = journal_jobs(int(args[0]), [Path(folder) for folder in args[1:]])
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(result))

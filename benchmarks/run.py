@@ -109,6 +109,13 @@ CHANGES = [
     "Row 16: the Fanyigou emulator's translated PDF is the uploaded PDF with a labelling "
     "incremental update, as large as the upload and streamed from disk, so the row measures "
     "a real 50 MB download (it was a small generated PDF, and the row only reported).",
+    "Row 21: each measuring process records 200 jobs in a new empty journal and 200 in the "
+    "100,000-job one, taking turns job by job (one process per journal, a few tenths of a "
+    "second each, differed by more from run to run than the journals did); the notes give "
+    "each process's ratio and the mean job, WAL checkpoints included. A new job's insert is "
+    "its own id check and carries the claim's owner and lease (two statements fewer); "
+    "schema 5 indexes owners with their jobs' states, so a lease renewal reads live jobs "
+    "only.",
     "New rows: 19 (the client's CPU per document in a 400-document batch; the launcher now "
     "reports CPU time), 20 (Alibaba at 400 URLs; row 9's target is now 1.5× of the bound), "
     "21–23 (a journal of 100,000 completed jobs, seeded by copying a real job's rows). Rows "

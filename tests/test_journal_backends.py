@@ -169,6 +169,27 @@ def test_a_claim_returns_its_new_jobs_as_the_journal_reads_them(journal_url: str
     journal.close()
 
 
+def test_an_id_already_taken_is_drawn_again(
+    journal_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new job's insert is its own id check (``ON CONFLICT DO NOTHING``): a drawn id
+    that a job already has leaves that job alone and is drawn again."""
+    import transhub.journal.store as store
+
+    journal = Journal(journal_url)
+    drawn = iter(["aaaa0001", "aaaa0001", "bbbb0002"])
+    monkeypatch.setattr(store.secrets, "token_hex", lambda _n: next(drawn))
+    first = journal.create(provider="p", capability="document", request=REQUEST, items=[item("a")])
+    (slot,) = journal.claim(
+        provider="q", capability="document", request=lambda items: REQUEST,
+        items=[item("b")], owner=str(this_process()),
+    )  # fmt: skip
+    assert (first.id, slot.job_id) == ("aaaa0001", "bbbb0002")
+    assert journal.get("aaaa0001") == first and journal.get("bbbb0002") == slot.job
+    assert journal.state_counts() == {"submitting": 2}
+    journal.close()
+
+
 def test_a_second_claim_finds_the_first_and_one_adopter_wins(journal_url: str) -> None:
     journal = Journal(journal_url)
     owner = str(this_process())

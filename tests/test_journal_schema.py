@@ -54,3 +54,31 @@ def test_a_new_journal_has_the_current_schema(journal_url: str) -> None:
     assert journal.get(job.id).attempts == []
     assert journal.backend.version() == SCHEMA_VERSION
     journal.close()
+
+
+def test_renewing_an_owners_leases_reads_its_live_jobs_only(tmp_path: Path) -> None:
+    """Completed jobs keep their owner: the heartbeat's renewal searches the owner's
+    live jobs in the ``(owner, state)`` index, not every job the owner ever had — in
+    a journal migrated from version 4 as in a new one."""
+    from transhub.jobs.claims import _RENEW, LIVE
+    from transhub.jobs.owners import this_process
+    from transhub.journal.schema import _V3, _V4
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as db:
+        db.executescript(_TABLES + _V2 + _V3 + _V4)
+        db.execute("PRAGMA user_version=4")
+    owner = str(this_process())
+    request = DocumentJobRequest(path=Path("a.txt"), target="zh")
+    for path in (old, tmp_path / "new.db"):
+        journal = Journal(path)
+        slots = journal.claim(
+            provider="p", capability="document", request=lambda items: request,
+            items=[Item(0, f"{n}.txt", f"f{n}", {}) for n in range(3)], owner=owner,
+        )  # fmt: skip
+        journal.update(slots[0].job_id, state=JobState.COMPLETED)
+        plan = journal.backend.read(f"EXPLAIN QUERY PLAN {_RENEW}", (1.0, owner, *LIVE))
+        assert any("jobs_owner (owner=? AND state=?)" in row["detail"] for row in plan), plan
+        assert journal.renew(owner, 1e12) == 2  # the two live jobs, not the completed one
+        assert journal.get(slots[0].job_id).lease_until != 1e12
+        journal.close()

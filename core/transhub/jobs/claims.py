@@ -104,7 +104,10 @@ class ClaimStore:
             request: JobRequest,
             items: Sequence[Item],
             *,
+            batch_id: str | None = None,
             stamp: str | None = None,
+            owner: str | None = None,
+            lease_until: float | None = None,
         ) -> str: ...
 
     def claim(
@@ -154,11 +157,10 @@ class ClaimStore:
                     Item(**{**items[i].__dict__, "position": n}) for n, i in enumerate(chunk)
                 ]
                 stamp, wanted = now(), request(job_items)
-                job_id = self._insert(db, provider, capability, wanted, job_items, stamp=stamp)
-                db.execute(
-                    "UPDATE jobs SET owner = ?, lease_until = ?, batch_id = ? WHERE id = ?",
-                    (owner, until, batch_id, job_id),
-                )
+                job_id = self._insert(
+                    db, provider, capability, wanted, job_items, batch_id=batch_id,
+                    stamp=stamp, owner=owner, lease_until=until,
+                )  # fmt: skip
                 job = _written(job_id, provider, capability, wanted, job_items, stamp)
                 job.owner, job.lease_until, job.batch_id = owner, until, batch_id
                 for n, index in enumerate(chunk):

@@ -9,7 +9,7 @@ SQLite journal migrates itself when it is opened; a PostgreSQL one with
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -96,7 +96,16 @@ CREATE TABLE IF NOT EXISTS channels (
 CREATE INDEX IF NOT EXISTS channels_owner ON channels(owner) WHERE owner IS NOT NULL;
 """
 
-SQLITE = {1: _TABLES, 2: _V2, 3: _V3, 4: _V4}
+#: Version 5: owners indexed with their jobs' states.  Completed jobs keep their
+#: owner, so the heartbeat's renewal (an owner's *live* jobs) searched every job the
+#: owner ever had — 60 ms under the write lock, every 20 s, for an owner of 100,000
+#: (issue 17); on ``(owner, state)`` it reads the live ones only.
+_V5 = """
+DROP INDEX IF EXISTS jobs_owner;
+CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, state) WHERE owner IS NOT NULL;
+"""
+
+SQLITE = {1: _TABLES, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 #: PostgreSQL: ids and times in the "C" collation (ranges of id prefixes and ISO
 #: times compare bytewise); input paths and result paths as bytes (a file name that
@@ -165,7 +174,7 @@ CREATE TABLE outputs (
 
 _PG_V4 = _V4.replace("lease_until   REAL", "lease_until   DOUBLE PRECISION")
 
-POSTGRES = {3: _PG_V3, 4: _PG_V4}
+POSTGRES = {3: _PG_V3, 4: _PG_V4, 5: _V5}
 
 
 def script_from(migrations: dict[int, str], version: int) -> list[tuple[int, list[str]]]:

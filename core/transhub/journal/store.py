@@ -118,18 +118,16 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         message: str = "",
         batch_id: str | None = None,
         stamp: str | None = None,
+        owner: str | None = None,
+        lease_until: float | None = None,
     ) -> str:
         from transhub.jobs.requests import request_json  # pydantic: not for `jobs list`
 
         stamp = stamp or now()
-        job_id = self._new_id(db)
         percent = 100.0 if state is JobState.COMPLETED else None
-        db.execute(
-            "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
-            " request, message, percent, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (job_id, stamp, stamp, provider, capability, state.value,
-             request_json(request), message, percent, batch_id),
-        )  # fmt: skip
+        row = (stamp, stamp, provider, capability, state.value, request_json(request), message,
+               percent, batch_id, owner, lease_until)  # fmt: skip
+        job_id = self._new_id(db, row)
         path, text = self.backend.path_value, self.backend.text_value
         db.executemany(
             "INSERT INTO items (job_id, position, input, input_size, input_sha256, fingerprint,"
@@ -143,7 +141,8 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             ],
         )  # fmt: skip
         for item in items:
-            self._index_outputs(db, job_id, item.fingerprint, item.outputs)
+            if item.outputs:
+                self._index_outputs(db, job_id, item.fingerprint, item.outputs)
         return job_id
 
     def _index_outputs(
@@ -161,11 +160,22 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         )
 
     @staticmethod
-    def _new_id(db: Connection) -> str:
-        # Short enough to type, random so that ids from several processes never clash.
+    def _new_id(db: Connection, row: tuple[Any, ...]) -> str:
+        """Insert the job ``row`` (its columns after ``id``) under a new id; the id.
+
+        Ids are short enough to type and random, so that ids from several processes
+        never clash; the rare id already taken is drawn again.  The insert itself is
+        the check (``ON CONFLICT DO NOTHING``, on either backend): a separate lookup
+        first descended the id index once more for every new job (issue 17)."""
         while True:
             candidate = secrets.token_hex(4)
-            if db.execute("SELECT 1 FROM jobs WHERE id = ?", (candidate,)).fetchone() is None:
+            inserted = db.execute(
+                "INSERT INTO jobs (id, created_at, updated_at, provider, capability, state,"
+                " request, message, percent, batch_id, owner, lease_until)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                (candidate, *row),
+            )
+            if inserted.rowcount == 1:
                 return candidate
 
     _JOB_FIELDS = frozenset(
