@@ -425,3 +425,25 @@ def test_a_worker_that_loses_the_database_says_so_once_and_carries_on(
     assert worker.wait(timeout=DEADLINE) == 0
     assert said.saw("lost the database") == 1, "".join(said.lines)
     assert "Traceback" not in "".join(said.lines)
+
+
+def test_provider_settings_given_to_a_queued_run_are_said_to_stay_with_it(
+    cluster: Cluster, tmp_path: Path, emulators: Any
+) -> None:
+    """A worker runs a queued job with its own settings: a submitter's ``-c`` provider
+    setting is said, once, to apply to the submitting run only; core settings and a
+    run without ``-c`` say nothing."""
+    document = tmp_path / "a.txt"
+    document.write_text("hello, queue\n")
+    argv = ("doc", "translate", str(document), "--to", "zh", "--provider", "fanyigou")
+    given = cluster.run(
+        "submitter", "-c", "fanyigou.wait_interval=1", "-c", "poll_interval=2", *argv,
+        "--queue", "-o", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    noted = "-c fanyigou.wait_interval: applied to this run only; queued jobs run with"
+    assert given.stderr.count(noted) == 1, given.stderr
+    again = cluster.run("submitter", *argv, "--queue", "-o", str(tmp_path / "out2"))
+    assert again.returncode == 0, again.stderr
+    assert "applied to this run only" not in again.stderr
+    assert emulators[0].log.count() == 0  # queued, not sent: no worker runs here

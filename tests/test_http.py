@@ -58,6 +58,38 @@ def test_a_paid_request_is_not_retried_after_502(echo, http, sample):
     assert http.sleeps == []
 
 
+def test_an_idempotent_request_is_retried_only_until_its_window_ends(echo):
+    """``retry_until`` ends idempotency: no repeat starts after it (a 502 is returned,
+    a dropped answer is of unknown fate), while throttling — refused before processing
+    — is still retried."""
+    client = HttpClient("echo", HttpOptions(retries=5, backoff=10, max_backoff=10))
+    now = [0.0]
+    client.clock = lambda: now[0]
+    client.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+    url = f"{echo.url}/v1/account/text"
+    for fault in (Fault.ERROR, Fault.DROP_AFTER):
+        echo.faults.queue(fault, action="/v1/account/text", times=2)
+        now[0] = 0.0
+        try:
+            response = client.request(
+                "GET", url, idempotent=True, headers=AUTH, retry_until=10.0, starts_task=True
+            )
+        except TransientError as caught:
+            assert fault is Fault.DROP_AFTER and not caught.retryable
+            assert "not retried" in str(caught)
+        else:
+            assert fault is Fault.ERROR and response.status_code == 502
+        # Both faulted attempts came (a third would have succeeded): waits are 5-10 s,
+        # so the first repeat starts by 10 s and the second after it.
+        assert echo.faults.pending() == 0
+    echo.faults.queue(Fault.THROTTLE, action="/v1/account/text", times=3)
+    now[0] = 100.0  # long past the window: a refused request is still resent
+    response = client.request("GET", url, idempotent=True, headers=AUTH, retry_until=10.0)
+    assert response.status_code == 200
+    assert echo.faults.pending() == 0
+    client.close()
+
+
 def test_a_request_that_never_connected_is_retried_even_when_paid(sample):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

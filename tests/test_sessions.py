@@ -24,6 +24,7 @@ def recorder(seen: list[dict[str, Any]]) -> Any:
                 "method": request.method,
                 "path": request.path,
                 "query": request.query_string.decode(),
+                "uri": request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI"),
                 "headers": {
                     k.lower(): v
                     for k, v in request.headers.items()
@@ -105,3 +106,48 @@ def test_netrc_credentials_are_sent_and_read_once_per_host(server, tmp_path, mon
             session.get(f"{server.url}/again", timeout=10)
     assert server.seen[-1]["headers"]["authorization"].startswith("Basic ")
     assert len(calls) == 2  # once in both()'s session, once in this one
+
+
+def test_responses_carry_what_requests_gives_them(server):
+    plain, ours = both(server, "GET", "/plain")
+    for name in ("status_code", "reason", "encoding", "url", "ok"):
+        assert getattr(ours, name) == getattr(plain, name), name
+    assert dict(ours.headers) == {**plain.headers, "Date": ours.headers["Date"]}
+    assert ours.json() == plain.json() == {"ok": True}
+    assert len(ours.cookies) == len(plain.cookies) == 0
+    assert ours.request.url == plain.request.url
+
+
+def test_a_closed_pool_is_chosen_again_and_many_urls_stay_bounded(server):
+    import transhub.sessions
+
+    with PooledSession(2) as session:
+        assert session.get(f"{server.url}/first", timeout=10).status_code == 200
+        adapter = session.get_adapter(server.url)
+        adapter.poolmanager.clear()  # closes every pool the adapter remembered
+        assert session.get(f"{server.url}/first", timeout=10).status_code == 200
+        limit = transhub.sessions._REMEMBERED
+        for number in range(limit + 5):
+            assert session.get(f"{server.url}/many/{number}", timeout=10).status_code == 200
+        assert len(adapter._pools) <= limit
+        assert len(adapter._paths) <= limit
+        assert len(session._routes) <= limit
+    assert [seen["path"] for seen in server.seen[-2:]] == [
+        f"/many/{limit + 3}",
+        f"/many/{limit + 4}",
+    ]
+
+
+def test_a_proxy_from_the_environment_carries_the_request(server, monkeypatch):
+    """A plain-http request through ``HTTP_PROXY`` goes to the proxy with the full
+    URL in its request line, from both sessions."""
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("http_proxy", raising=False)
+    for session in (requests.Session(), PooledSession(2)):
+        with session:
+            response = session.get("http://transhub.invalid/proxied?x=1", timeout=10)
+            assert response.status_code == 200
+    assert [seen["path"] for seen in server.seen] == ["/proxied", "/proxied"]
+    assert [seen["uri"] for seen in server.seen] == ["http://transhub.invalid/proxied?x=1"] * 2

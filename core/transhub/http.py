@@ -195,6 +195,7 @@ class HttpClient:
         stream: bool = False,
         what: str = "request",
         starts_task: bool = False,
+        retry_until: float | None = None,
     ) -> requests.Response:
         """Send a request under the retry policy (see the module docstring).
 
@@ -202,7 +203,11 @@ class HttpClient:
         replayed); ``headers`` may be a factory too, for signatures that include a
         fresh nonce and date.  ``what`` names the call in errors and logs.
         ``starts_task`` says the request starts a remote task (a journalled job): when
-        its fate is unknown, the error says how to resume it.
+        its fate is unknown, the error says how to resume it.  ``retry_until`` (a
+        reading of :attr:`clock`) ends an ``idempotent`` request's idempotency: a
+        provider that processes a repeat once only within a window (Alibaba's
+        ``CustomTaskId``) is not sent a repeat that would start after it, unless the
+        request provably never reached the server or was refused before processing.
         """
         import requests
 
@@ -237,24 +242,30 @@ class HttpClient:
                 # A certificate that does not verify will not verify on a retry either.
                 raise self._network_error(exc, what, False, starts_task, url) from exc
             except requests.RequestException as exc:
-                safe = idempotent or _never_sent(exc)
+                delay = self.options.delay(attempt)
+                safe = _never_sent(exc) or (idempotent and self._in_time(delay, retry_until))
                 if safe and attempt < self.options.retries:
-                    self._wait(attempt, None, f"{what}: {type(exc).__name__}")
+                    self._wait(delay, f"{what}: {type(exc).__name__}")
                     attempt += 1
                     continue
                 raise self._network_error(exc, what, safe, starts_task, url) from exc
-            if response.status_code in RETRY_STATUSES:
-                safe = idempotent or response.status_code == 429
-                if safe and attempt < self.options.retries:
-                    delay = self.retry_after(response)
+            if response.status_code in RETRY_STATUSES and attempt < self.options.retries:
+                delay = self.options.delay(attempt, self.retry_after(response))
+                safe = response.status_code == 429 or (
+                    idempotent and self._in_time(delay, retry_until)
+                )
+                if safe:
                     response.close()
-                    self._wait(attempt, delay, f"{what}: HTTP {response.status_code}")
+                    self._wait(delay, f"{what}: HTTP {response.status_code}")
                     attempt += 1
                     continue
             return response
 
-    def _wait(self, attempt: int, retry_after: float | None, reason: str) -> None:
-        delay = self.options.delay(attempt, retry_after)
+    def _in_time(self, delay: float, until: float | None) -> bool:
+        """Whether a retry after ``delay`` seconds starts before ``until``."""
+        return until is None or self.clock() + delay <= until
+
+    def _wait(self, delay: float, reason: str) -> None:
         log.info("%s: %s; retrying in %.1fs", self.provider, reason, delay)
         self.sleep(delay)
 

@@ -19,6 +19,7 @@ def submit(runtime: Runtime, fill: Callable[[Submission], None], *, mode: Output
     print one record per input: its ``job_id`` and that job's ``state``."""
     from transhub.cluster.submit import Submission
 
+    settings_stay_here(runtime)
     submission = Submission(runtime.hub)
     try:
         fill(submission)
@@ -37,6 +38,24 @@ def submit(runtime: Runtime, fill: Callable[[Submission], None], *, mode: Output
         shown = " ".join(list(jobs)[:3]) + (" …" if len(jobs) > 3 else "")
         note(f"queued {counted(len(jobs), 'job')}: `transhub jobs wait {shown}` follows them")
     return 0
+
+
+def settings_stay_here(runtime: Runtime) -> None:
+    """Say once that this run's ``-c`` provider settings do not travel with queued
+    jobs: a worker runs them with its own configuration (credentials and endpoints
+    stay on the worker's machine, ``docs/cluster.md``), so they only shape this
+    run's validation and routing."""
+    given = sorted(
+        f"{section}.{key}"
+        for section, table in runtime.overrides.items()
+        if section
+        for key in table
+    )
+    if given:
+        note(
+            f"-c {', '.join(given)}: applied to this run only; queued jobs run with each "
+            "worker's own settings"
+        )
 
 
 def queued_without_fallback(runtime: Runtime, fallback: bool | None) -> None:

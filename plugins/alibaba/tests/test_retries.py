@@ -68,3 +68,23 @@ def test_a_throttled_submit_is_resent_only_within_the_custom_task_id_window(
         client.result("no-such-task")
     assert service.app.faults.pending() == 16  # every throttled poll came, none left
     assert len(fake.delays) == 3 + 6
+
+
+@pytest.mark.parametrize("fault", [Fault.DROP_AFTER, Fault.ERROR])
+def test_the_http_layer_resends_a_submit_only_within_the_custom_task_id_window(
+    service: Any, fault: Fault
+) -> None:
+    """The HTTP layer's own retries of a submit (a dropped answer, a 502) stop where
+    a repeat would start past the window: a repeated CustomTaskId after it would be a
+    second paid task.  With waits of 20-100 s, at most a few fit in 150 s."""
+    client, fake = _client(retries=10, backoff=40, max_backoff=100)
+    service.app.faults.queue(fault, action=SUBMIT, times=20)
+    with pytest.raises(TransientError) as raised:
+        client.submit(URLS, source="zh", target="en")
+    sent = 20 - service.app.faults.pending()
+    assert sent == len(fake.delays) + 1 < 11  # the HTTP layer stopped early
+    assert sum(fake.delays) <= DEDUPE_WINDOW - DEDUPE_MARGIN
+    # Not sent again on top, by the client's own retries either.
+    assert raised.value.retries_spent or not raised.value.retryable
+    # A dropped answer followed a processed submit: one task, whatever was resent.
+    assert service.emulator.task_count() == (1 if fault is Fault.DROP_AFTER else 0)

@@ -277,9 +277,15 @@ class AlibabaClient:
                 path=self.path,
             )
 
+        # A submit is repeated only within the window in which Alibaba processes a
+        # repeated CustomTaskId once (a timeout or a 5xx may follow a started task):
+        # by this helper, and by the HTTP layer under it.
+        within = DEDUPE_WINDOW - DEDUPE_MARGIN if action == SUBMIT else None
+        until = None if within is None else self.http.clock() + within
+
         def attempt() -> Mapping[str, Any]:
             # An error of the HTTP layer (its retries spent) is not retried again.
-            status, payload, retry_after = self._post(action, body, headers)
+            status, payload, retry_after = self._post(action, body, headers, until)
             return answers.check_answer(
                 status,
                 self._scrubbed(payload),
@@ -288,20 +294,28 @@ class AlibabaClient:
                 where=self.settings.source_of,
             )
 
-        # A submit is repeated only within the window in which Alibaba processes a
-        # repeated CustomTaskId once (a timeout or a 5xx may follow a started task).
-        within = DEDUPE_WINDOW - DEDUPE_MARGIN if action == SUBMIT else None
         return call_with_retries(
             attempt, self.http.options, sleep=self.http.sleep, within=within, clock=self.http.clock
         )
 
     def _post(
-        self, action: str, body: bytes, headers: Callable[[], dict[str, str]]
+        self,
+        action: str,
+        body: bytes,
+        headers: Callable[[], dict[str, str]],
+        until: float | None,
     ) -> tuple[int, Any, float | None]:
-        """One POST under the HTTP layer's policy: the status, the decoded JSON and
-        the delay the answer asks for."""
+        """One POST under the HTTP layer's policy (a repeat starts before ``until``):
+        the status, the decoded JSON and the delay the answer asks for."""
         response = self.http.request(
-            "POST", self.url, idempotent=True, data=body, headers=headers, what=action
+            "POST",
+            self.url,
+            idempotent=True,
+            data=body,
+            headers=headers,
+            what=action,
+            starts_task=action == SUBMIT,
+            retry_until=until,
         )
         status = response.status_code
         retry_after = self.http.retry_after(response)
