@@ -7,29 +7,23 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
-
-DEADLINE = 60.0
+from transhub.testing.processes import run
 
 
 def complete(words: str, *, shell: str = "bash") -> list[str]:
     """What transhub offers for the last word of ``words`` (as bash would ask)."""
     argv = words.split(" ")
-    result = subprocess.run(
-        [sys.executable, "-m", "transhub"],
+    result = run(
         env={
             **os.environ,
             "_TRANSHUB_COMPLETE": f"{shell}_complete",
             "COMP_WORDS": words,
             "COMP_CWORD": str(len(argv) - 1),
-        },
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE,
-        check=True,
+        }
     )
+    assert result.returncode == 0, result.stderr
     if shell == "bash":  # "type,value" per line
         return [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
     return result.stdout.splitlines()

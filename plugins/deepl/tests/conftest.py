@@ -114,9 +114,9 @@ def killed_after_moving(
 ) -> Callable[[Path, Path], list[str]]:
     """``(notes, out)``: run ``doc translate notes --fallback`` in a real process with
     Fanyigou and DeepL configured, DeepL refusing (456): the job moves to Fanyigou and
-    the process is SIGKILLed while Fanyigou translates.  Returns the command's argv
-    without ``--fallback``, to run again."""
-    from transhub.testing.processes import command, kill, reap, spawn
+    the process is SIGKILLed while Fanyigou translates.  Returns its transhub
+    arguments without ``--fallback``, to run again."""
+    from transhub.testing.processes import kill, reap, spawn
 
     def run(notes: Path, out: Path) -> list[str]:
         # In the configuration, not -c: `jobs resume` runs the batch again as configured.
@@ -131,6 +131,6 @@ def killed_after_moving(
         finally:
             reap(process)
             held.release()
-        return command(*argv)
+        return argv
 
     return run

@@ -221,19 +221,12 @@ def test_a_moved_job_killed_while_running_resumes_where_it_moved(
     make_docx: Callable[..., Path],
     killed_after_moving: Callable[[Path, Path], list[str]],
 ) -> None:
-    import subprocess
-    import sys
+    from transhub.testing.processes import run
 
     notes = make_docx(tmp_path / "notes.docx")
     killed_after_moving(notes, tmp_path)
     assert (_deepl_uploads(both), _fanyigou_sent(both)) == (1, 1)
-    resumed = subprocess.run(
-        [sys.executable, "-m", "transhub", "jobs", "resume", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    resumed = run("jobs", "resume", "--json", timeout=120)
     assert resumed.returncode == 0, resumed.stderr
     assert (tmp_path / "notes.zh.docx").is_file()
     # Resumed at Fanyigou, where it moved: DeepL is not asked again, nothing paid twice.

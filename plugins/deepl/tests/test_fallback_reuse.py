@@ -6,13 +6,12 @@ at each."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from transhub.testing.processes import finish, reap, run, spawn
 
 
 @pytest.fixture
@@ -93,9 +92,7 @@ def test_a_moved_job_killed_then_rerun_pays_each_provider_at_most_once(
     notes = make_docx(tmp_path / "notes.docx")
     argv = killed_after_moving(notes, tmp_path)
     assert _paid(both) == (1, 1)
-    again = subprocess.run(
-        [*argv, *rerun, "--json"], capture_output=True, text=True, timeout=120, check=False
-    )
+    again = run(*argv, *rerun, "--json", timeout=120)
     assert again.returncode == 0, again.stderr
     [record] = json.loads(again.stdout)
     assert record["provider"] == "fanyigou" and Path(record["output"]).is_file()
@@ -115,34 +112,24 @@ def test_a_move_racing_a_direct_claim_of_the_same_work_pays_once(
     both["deepl"].app.emulator.options.character_limit = 0
     at_deepl = both["deepl"].app.faults.hold("document.upload", timeout=60)
     polled = both["fanyigou"].app.faults.hold("queryTransProgress", timeout=60)
-    argv = [sys.executable, "-m", "transhub", "doc", "translate", str(notes)]
-    argv += ["--from", "en", "--to", "zh", "-o", str(tmp_path), "--json"]
-    started: list[subprocess.Popen[str]] = []
+    argv = ["doc", "translate", str(notes), "--from", "en", "--to", "zh", "-o", str(tmp_path)]
+    argv += ["--json"]
+    a = b = None
     try:
-        a = subprocess.Popen(
-            [*argv, "--fallback"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        started.append(a)
+        a = spawn(*argv, "--fallback")
         assert at_deepl.arrived.wait(60), "A never reached DeepL"
-        b = subprocess.Popen(
-            [*argv, "--provider", "fanyigou"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        started.append(b)
+        b = spawn(*argv, "--provider", "fanyigou")
         assert polled.arrived.wait(60), "B never polled Fanyigou"
         at_deepl.release()  # DeepL now refuses A: A tries to move to Fanyigou
         # B's task is still held: A cannot finish before B, whatever it did.
         polled.release()
-        outs = [p.communicate(timeout=120) for p in (a, b)]
+        ended = [finish(p, timeout=120) for p in (a, b)]
     finally:
         at_deepl.release()
         polled.release()
-        for process in started:
-            if process.poll() is None:
-                process.kill()
-    assert [p.returncode for p in (a, b)] == [0, 0], [err for _, err in outs]
+        reap(a, b)
+    outs = [(out, err) for _, out, err in ended]
+    assert [code for code, _, _ in ended] == [0, 0], [err for _, err in outs]
     records = [json.loads(out)[0] for out, _ in outs]
     assert {r["provider"] for r in records} == {"fanyigou"}
     assert _paid(both) == (1, 1)
