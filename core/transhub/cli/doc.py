@@ -214,7 +214,7 @@ def document_record(done: Any) -> dict[str, Any]:
     result, error = done.result, done.error
     return {
         "input": absolute(done.input),
-        "output": str(result.output.resolve()) if result else None,
+        "output": str(real_output(result)) if result else None,
         "job_id": (result.job_id or None) if result else getattr(error, "job_id", None),
         "provider": done.provider,
         "status": done.status,
@@ -223,6 +223,13 @@ def document_record(done: Any) -> dict[str, Any]:
         "code": error_code(error),
         "error": str(error) if error else None,
     }
+
+
+def real_output(result: Any) -> Path:
+    """A result's output path, absolute: the runner's results are resolved already
+    (their plan's destination), so only a relative one is resolved here."""
+    output: Path = result.output
+    return output if output.is_absolute() else output.resolve()
 
 
 def error_code(error: Any) -> str | None:
@@ -240,7 +247,7 @@ def absolute(given: str) -> str:
 def document_summary(items: list[Any]) -> None:
     """The summary after a document batch: one input's output path, else a table."""
     if len(items) == 1 and items[0].error is None:
-        click.echo(items[0].result.output.resolve())
+        click.echo(real_output(items[0].result))
         if items[0].status == "reused":
             note("reused the result of an identical earlier translation (--force translates anew)")
         return
@@ -254,7 +261,7 @@ def document_summary(items: list[Any]) -> None:
                 done.result.pages if done.result and done.result.pages is not None else "",
                 *([(done.result and done.result.billed_characters) or ""] if billed else []),
                 done.status,
-                done.result.output.resolve() if done.result else done.error,
+                real_output(done.result) if done.result else done.error,
             )
             for done in items
         ],

@@ -288,8 +288,9 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
 
     def expect_output(self, path: Path, sha256: str, fingerprint: str, job_id: str) -> None:
         """Record a result's path and SHA-256 just before the file is moved there (see
-        :meth:`~transhub.jobs.runner.Runner.place`)."""
-        saved = {"path": str(path.resolve()), "sha256": sha256}
+        :func:`~transhub.jobs.placement.place`).  ``path`` is resolved already: the
+        destination an item's plan recorded (resolved once, at planning)."""
+        saved = {"path": str(path), "sha256": sha256}
         self._write(lambda db: self._index_outputs(db, job_id, fingerprint, {"result": saved}))
 
     def forget(self, job_ids: Sequence[str]) -> int:
