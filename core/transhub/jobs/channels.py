@@ -275,6 +275,11 @@ class ChannelLeases:
         self._held: dict[str, tuple[Channels, int]] = {}
         self._lock = threading.Lock()
 
+    def holds(self, job_id: str) -> bool:
+        """Whether this process holds a channel for ``job_id``."""
+        with self._lock:
+            return job_id in self._held
+
     def hold(
         self,
         job_id: str,
@@ -290,9 +295,8 @@ class ChannelLeases:
         channel already)."""
         from transhub.errors import Interrupted
 
-        with self._lock:
-            if job_id in self._held:
-                return False
+        if self.holds(job_id):
+            return False
         began = time.monotonic()
         deadline = began + self.timeout
         backend = self.journal.backend
