@@ -88,3 +88,17 @@ def test_outputs_that_meet_through_a_symlink_are_refused_before_sending(echo, tm
     with pytest.raises(InputError, match="would both be saved as"):
         hub.run_batch(plans)
     assert echo.log.count() == 0 and not list(real.iterdir())
+
+
+def test_a_result_named_through_a_symlink_is_recognised_as_transhubs(cli, echo, sample, tmp_path):
+    first = cli("doc", "translate", str(sample), "--to", "zh", "--provider", "echo", "-o", "a")
+    assert first.exit_code == 0, first.stderr
+    alias = tmp_path / "alias.zh.txt"
+    alias.symlink_to(tmp_path / "a" / "notes.zh.txt")
+    named = cli(
+        "doc", "translate", str(alias), "--to", "fr", "--provider", "echo", "-o", "b", "--json"
+    )
+    assert named.exit_code == 0, named.stderr
+    assert f"{alias} is a result transhub wrote; translating it anyway" in named.stderr
+    (record,) = json.loads(named.stdout)
+    assert record["input"] == str(alias) and record["status"] == "completed"

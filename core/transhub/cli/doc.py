@@ -107,9 +107,10 @@ def translate(
     """
     from transhub.jobs.specs import DocumentBatch
 
-    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include)
+    real: dict[Path, Path] = {}
+    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include, real=real)
     spec = DocumentBatch(
-        paths=[str(f.resolve()) for f in files],
+        paths=[str(real[f]) for f in files],
         target=target,
         source=source,
         provider=provider,
@@ -277,10 +278,17 @@ def document_summary(items: list[Any]) -> None:
 
 
 def own_inputs(
-    hub: Any, paths: tuple[Path, ...], *, recursive: bool = False, include: tuple[str, ...] = ()
+    hub: Any,
+    paths: tuple[Path, ...],
+    *,
+    recursive: bool = False,
+    include: tuple[str, ...] = (),
+    real: dict[Path, Path] | None = None,
 ) -> list[Path]:
     """The files to translate: folders expanded without transhub's own earlier results
-    (says how many it skipped); a result named explicitly is kept, with a warning."""
+    (says how many it skipped); a result named explicitly is kept, with a warning.
+    ``real`` is filled with each file's resolved path (resolved once: the batch's
+    spec records them too)."""
     from transhub.batch import expand_paths
     from transhub.errors import InputError
 
@@ -295,8 +303,12 @@ def own_inputs(
             f"skipped {counted(len(skipped), 'file')} transhub wrote "
             "(earlier results); name one to translate it anyway"
         )
+    real = {} if real is None else real
+    real.update((path, path.resolve()) for path in files)
     named = {Path(p) for p in paths}  # a folder is never among ``files``: no is_dir() each
-    ours = journal.own_outputs([path for path in files if path in named])  # one query
+    given = [path for path in files if path in named]
+    recognised = journal.own_outputs([real[path] for path in given], resolved=True)  # one query
+    ours = {path for path in given if real[path] in recognised}
     for path in files:
         if path in ours:
             note(f"warning: {path} is a result transhub wrote; translating it anyway")

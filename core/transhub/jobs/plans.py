@@ -79,6 +79,8 @@ class DocumentPlan:
         doing) is never paid again."""
         from transhub.jobs.drivers.documents import document_fingerprint
 
+        if not self.fallbacks:
+            return ()  # no other candidate: not even a look at the file
         digest = file_digest(self.resolved_path)
         return tuple(
             document_fingerprint(name, self.request, self.kind, digest) for name in self.fallbacks

@@ -447,14 +447,15 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             return False
         return resolved.is_file() and file_digest(resolved) == found[0]
 
-    def own_outputs(self, paths: Sequence[Path]) -> set[Path]:
+    def own_outputs(self, paths: Sequence[Path], *, resolved: bool = False) -> set[Path]:
         """Those of ``paths`` that hold, unchanged, a result transhub saved (as
         :meth:`is_own_output` says of one), looked up in a query per 500 paths rather
-        than one per path (a batch names hundreds of files)."""
+        than one per path (a batch names hundreds of files).  ``resolved``: the paths
+        are real paths already (the caller resolved them once for other uses too)."""
         from transhub.files import file_digest
 
-        resolved = {path: path.resolve() for path in paths}
-        wanted = list(dict.fromkeys(str(r) for r in resolved.values()))
+        real_of = {path: path if resolved else path.resolve() for path in paths}
+        wanted = list(dict.fromkeys(str(r) for r in real_of.values()))
         recorded: dict[str, str] = {}
         for start in range(0, len(wanted), 500):
             part = wanted[start : start + 500]
@@ -466,7 +467,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             recorded.update((from_db(row["path"]), row["sha256"]) for row in rows)
         return {
             path
-            for path, real in resolved.items()
+            for path, real in real_of.items()
             if str(real) in recorded and real.is_file() and file_digest(real) == recorded[str(real)]
         }
 
