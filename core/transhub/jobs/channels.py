@@ -92,6 +92,7 @@ class ChannelStore:
         nothing is taken and :class:`OwnershipLost` is raised (one transaction per
         submit instead of two, issue 17)."""
         key = (channels.provider, channels.account)
+        locking = self.backend.lock_rows
 
         def taking(db: Connection) -> int | None:
             rows = db.execute(_ROWS, (*key, channels.count)).fetchall()
@@ -108,11 +109,13 @@ class ChannelStore:
             for candidate in sorted(rows, key=lambda r: r["job_id"] != job_id):
                 if candidate["job_id"] != job_id and not _free(db, candidate):
                     continue
-                row = db.execute(
-                    f"{_ROW}{self.backend.lock_rows}", (*key, candidate["slot"])
-                ).fetchone()
-                if row is None or (row["job_id"] != job_id and not _free(db, row)):
-                    continue  # another taker has it locked, or took it since the read
+                row = candidate
+                # Where the transaction already excludes every other writer (SQLite's
+                # BEGIN IMMEDIATE), the row just read is current: no second look.
+                if locking:
+                    row = db.execute(f"{_ROW}{locking}", (*key, candidate["slot"])).fetchone()
+                    if row is None or (row["job_id"] != job_id and not _free(db, row)):
+                        continue  # another taker has it locked, or took it since the read
                 db.execute(
                     "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
                     " WHERE provider = ? AND account = ? AND slot = ?",
