@@ -118,12 +118,14 @@ def validate_every(
     )
 
 
-def check_distinct_outputs(planned: Iterable[tuple[Path, Path]]) -> None:
+def check_distinct_outputs(planned: Iterable[tuple[Path, Path, Path]]) -> None:
     """Refuse a batch in which two inputs would be saved under one name (``a/r.txt``
-    and ``b/r.txt`` into one folder): the second result would replace the first."""
+    and ``b/r.txt`` into one folder, or one folder under two names through a
+    symlink): the second result would replace the first.  Each entry: the input,
+    its destination as given, and that destination resolved (the plan resolves it
+    once, for the driver too)."""
     seen: dict[Path, Path] = {}
-    for source, destination in planned:
-        key = destination.resolve()
+    for source, destination, key in planned:
         if key in seen:
             raise InputError(
                 f"{seen[key]} and {source} would both be saved as {destination}; "

@@ -107,9 +107,10 @@ def translate(
     """
     from transhub.jobs.specs import DocumentBatch
 
-    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include)
+    real: dict[Path, Path] = {}
+    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include, real=real)
     spec = DocumentBatch(
-        paths=[str(f.resolve()) for f in files],
+        paths=[str(real[f]) for f in files],
         target=target,
         source=source,
         provider=provider,
@@ -214,7 +215,7 @@ def document_record(done: Any) -> dict[str, Any]:
     result, error = done.result, done.error
     return {
         "input": absolute(done.input),
-        "output": str(result.output.resolve()) if result else None,
+        "output": str(real_output(result)) if result else None,
         "job_id": (result.job_id or None) if result else getattr(error, "job_id", None),
         "provider": done.provider,
         "status": done.status,
@@ -223,6 +224,13 @@ def document_record(done: Any) -> dict[str, Any]:
         "code": error_code(error),
         "error": str(error) if error else None,
     }
+
+
+def real_output(result: Any) -> Path:
+    """A result's output path, absolute: the runner's results are resolved already
+    (their plan's destination), so only a relative one is resolved here."""
+    output: Path = result.output
+    return output if output.is_absolute() else output.resolve()
 
 
 def error_code(error: Any) -> str | None:
@@ -240,7 +248,7 @@ def absolute(given: str) -> str:
 def document_summary(items: list[Any]) -> None:
     """The summary after a document batch: one input's output path, else a table."""
     if len(items) == 1 and items[0].error is None:
-        click.echo(items[0].result.output.resolve())
+        click.echo(real_output(items[0].result))
         if items[0].status == "reused":
             note("reused the result of an identical earlier translation (--force translates anew)")
         return
@@ -254,7 +262,7 @@ def document_summary(items: list[Any]) -> None:
                 done.result.pages if done.result and done.result.pages is not None else "",
                 *([(done.result and done.result.billed_characters) or ""] if billed else []),
                 done.status,
-                done.result.output.resolve() if done.result else done.error,
+                real_output(done.result) if done.result else done.error,
             )
             for done in items
         ],
@@ -270,10 +278,17 @@ def document_summary(items: list[Any]) -> None:
 
 
 def own_inputs(
-    hub: Any, paths: tuple[Path, ...], *, recursive: bool = False, include: tuple[str, ...] = ()
+    hub: Any,
+    paths: tuple[Path, ...],
+    *,
+    recursive: bool = False,
+    include: tuple[str, ...] = (),
+    real: dict[Path, Path] | None = None,
 ) -> list[Path]:
     """The files to translate: folders expanded without transhub's own earlier results
-    (says how many it skipped); a result named explicitly is kept, with a warning."""
+    (says how many it skipped); a result named explicitly is kept, with a warning.
+    ``real`` is filled with each file's resolved path (resolved once: the batch's
+    spec records them too)."""
     from transhub.batch import expand_paths
     from transhub.errors import InputError
 
@@ -288,8 +303,12 @@ def own_inputs(
             f"skipped {counted(len(skipped), 'file')} transhub wrote "
             "(earlier results); name one to translate it anyway"
         )
+    real = {} if real is None else real
+    real.update((path, path.resolve()) for path in files)
     named = {Path(p) for p in paths}  # a folder is never among ``files``: no is_dir() each
-    ours = journal.own_outputs([path for path in files if path in named])  # one query
+    given = [path for path in files if path in named]
+    recognised = journal.own_outputs([real[path] for path in given], resolved=True)  # one query
+    ours = {path for path in given if real[path] in recognised}
     for path in files:
         if path in ours:
             note(f"warning: {path} is a result transhub wrote; translating it anyway")

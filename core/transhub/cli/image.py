@@ -93,7 +93,12 @@ def translate(
     from transhub.jobs.specs import ImageBatch
 
     paths = tuple(Path(i) for i in inputs if "://" not in i)
-    files = own_inputs(runtime.hub, paths, recursive=recursive, include=include) if paths else []
+    real: dict[Path, Path] = {}  # each file's resolved path, filled by own_inputs
+    files = (
+        own_inputs(runtime.hub, paths, recursive=recursive, include=include, real=real)
+        if paths
+        else []
+    )
     given: list[str] = []
     for item in inputs:  # folders expanded in place: the input order is kept
         if "://" not in item and Path(item).is_dir():
@@ -115,7 +120,7 @@ def translate(
             mode=mode,
         )  # fmt: skip
     spec = ImageBatch(
-        inputs=[i if "://" in i else str(Path(i).resolve()) for i in given],
+        inputs=[i if "://" in i else str(real.get(Path(i)) or Path(i).resolve()) for i in given],
         target=target,
         source=source,
         provider=provider,

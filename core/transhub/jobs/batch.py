@@ -144,7 +144,11 @@ class BatchRunner:
             confirm=self.confirm, emit=self.emit,
         )  # fmt: skip
         check_distinct_outputs(
-            (e.request.path if isinstance(e, DocumentPlan) else e.path, e.destination)
+            (
+                e.request.path if isinstance(e, DocumentPlan) else e.path,
+                e.destination,
+                e.resolved_destination,
+            )
             for e in entries
             if isinstance(e, DocumentPlan | ConvertPlan)
         )

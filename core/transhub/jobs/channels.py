@@ -92,6 +92,7 @@ class ChannelStore:
         nothing is taken and :class:`OwnershipLost` is raised (one transaction per
         submit instead of two, issue 17)."""
         key = (channels.provider, channels.account)
+        locking = self.backend.lock_rows
 
         def taking(db: Connection) -> int | None:
             rows = db.execute(_ROWS, (*key, channels.count)).fetchall()
@@ -108,11 +109,13 @@ class ChannelStore:
             for candidate in sorted(rows, key=lambda r: r["job_id"] != job_id):
                 if candidate["job_id"] != job_id and not _free(db, candidate):
                     continue
-                row = db.execute(
-                    f"{_ROW}{self.backend.lock_rows}", (*key, candidate["slot"])
-                ).fetchone()
-                if row is None or (row["job_id"] != job_id and not _free(db, row)):
-                    continue  # another taker has it locked, or took it since the read
+                row = candidate
+                # Where the transaction already excludes every other writer (SQLite's
+                # BEGIN IMMEDIATE), the row just read is current: no second look.
+                if locking:
+                    row = db.execute(f"{_ROW}{locking}", (*key, candidate["slot"])).fetchone()
+                    if row is None or (row["job_id"] != job_id and not _free(db, row)):
+                        continue  # another taker has it locked, or took it since the read
                 db.execute(
                     "UPDATE channels SET owner = ?, lease_until = ?, job_id = ?"
                     " WHERE provider = ? AND account = ? AND slot = ?",
@@ -275,6 +278,11 @@ class ChannelLeases:
         self._held: dict[str, tuple[Channels, int]] = {}
         self._lock = threading.Lock()
 
+    def holds(self, job_id: str) -> bool:
+        """Whether this process holds a channel for ``job_id``."""
+        with self._lock:
+            return job_id in self._held
+
     def hold(
         self,
         job_id: str,
@@ -290,9 +298,8 @@ class ChannelLeases:
         channel already)."""
         from transhub.errors import Interrupted
 
-        with self._lock:
-            if job_id in self._held:
-                return False
+        if self.holds(job_id):
+            return False
         began = time.monotonic()
         deadline = began + self.timeout
         backend = self.journal.backend

@@ -11,7 +11,6 @@ compare-and-set of the job row — so two processes never both submit the same w
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -277,7 +276,20 @@ def _written(
     is a frozen model: shared)."""
     from transhub.capabilities.kinds import Capability
 
-    recorded = [Item(**{**copy.deepcopy(item.__dict__), "alternates": ()}) for item in items]
+    recorded = [
+        Item(
+            **{
+                **item.__dict__,
+                # The dicts an item holds, copied (strings and tuples are immutable): a
+                # deep copy's generic walk cost more than the rest of the claim's Python.
+                "plan": dict(item.plan),
+                "artifacts": dict(item.artifacts),
+                "outputs": {key: dict(saved) for key, saved in item.outputs.items()},
+                "alternates": (),
+            }
+        )
+        for item in items
+    ]
     return Job(
         id=job_id,
         provider=provider,

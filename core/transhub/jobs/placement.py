@@ -30,15 +30,25 @@ def landing(job: Job, destination: Path) -> Path:
 
 
 def place(
-    journal: Journal, job: Job, landed: Path, destination: Path, sha256: str, fingerprint: str
+    journal: Journal,
+    job: Job,
+    landed: Path,
+    destination: Path,
+    sha256: str,
+    fingerprint: str,
+    *,
+    resolved: bool = False,
 ) -> Path:
     """Move a downloaded result to its destination without ever replacing a file
     that is not this job's (unless the job was asked to overwrite).  A different
     file that appeared there meanwhile is kept, and the result — paid for — goes
     to the next free name instead.  The result's path and SHA-256 are recorded
     first, so the file is known as transhub's from the moment it appears (another
-    process planning the same output never takes it for a stranger's file)."""
-    journal.expect_output(destination, sha256, fingerprint, job.id)
+    process planning the same output never takes it for a stranger's file).
+    ``resolved``: ``destination`` is a real path already (a document's, resolved
+    once at planning), so it is recorded without another walk of its folders."""
+    recorded = destination if resolved else destination.resolve()
+    journal.expect_output(recorded, sha256, fingerprint, job.id)
     if job.request.overwrite:
         landed.replace(destination)
         return destination

@@ -54,6 +54,17 @@ class DocumentPlan:
         return self.alternatives if self.fallback else ()
 
     @cached_property
+    def resolved_path(self) -> Path:
+        """The input's real path (symlinks followed), resolved once per plan: the
+        batch's checks, the journal and the driver all use it (issue 17)."""
+        return self.request.path.resolve()
+
+    @cached_property
+    def resolved_destination(self) -> Path:
+        """Where the result goes, resolved once per plan (see :attr:`resolved_path`)."""
+        return self.destination.resolve()
+
+    @cached_property
     def fingerprint(self) -> str:
         """What makes two document translations the same work: at the provider that
         will serve it (never the chain of candidates)."""
@@ -68,7 +79,9 @@ class DocumentPlan:
         doing) is never paid again."""
         from transhub.jobs.drivers.documents import document_fingerprint
 
-        digest = file_digest(self.request.path)
+        if not self.fallbacks:
+            return ()  # no other candidate: not even a look at the file
+        digest = file_digest(self.resolved_path)
         return tuple(
             document_fingerprint(name, self.request, self.kind, digest) for name in self.fallbacks
         )
@@ -96,6 +109,16 @@ class ConvertPlan:
     def provider(self) -> str:
         """The provider that will serve it."""
         return self.implementation.provider.name
+
+    @cached_property
+    def resolved_path(self) -> Path:
+        """The input's real path, resolved once per plan (as :class:`DocumentPlan`)."""
+        return self.path.resolve()
+
+    @cached_property
+    def resolved_destination(self) -> Path:
+        """Where the result goes, resolved once per plan."""
+        return self.destination.resolve()
 
 
 @dataclass(frozen=True)

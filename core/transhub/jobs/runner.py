@@ -294,6 +294,8 @@ class Runner:
         """Take one of the provider account's channels for ``job`` (shared through the
         journal by every process), waiting — and saying so — while all are busy;
         ``sending`` as for :meth:`Channels.hold` (whether it was recorded)."""
+        if self.channels.holds(job.id):  # taken for its submit: nothing to look up
+            return False
         cls = self.hub.route(Capability(job.capability), provider=job.provider)
         info = cls.provider
         settings = self.hub.provider_settings(cls)

@@ -288,8 +288,9 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
 
     def expect_output(self, path: Path, sha256: str, fingerprint: str, job_id: str) -> None:
         """Record a result's path and SHA-256 just before the file is moved there (see
-        :meth:`~transhub.jobs.runner.Runner.place`)."""
-        saved = {"path": str(path.resolve()), "sha256": sha256}
+        :func:`~transhub.jobs.placement.place`).  ``path`` is resolved already: the
+        destination an item's plan recorded (resolved once, at planning)."""
+        saved = {"path": str(path), "sha256": sha256}
         self._write(lambda db: self._index_outputs(db, job_id, fingerprint, {"result": saved}))
 
     def forget(self, job_ids: Sequence[str]) -> int:
@@ -446,14 +447,15 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             return False
         return resolved.is_file() and file_digest(resolved) == found[0]
 
-    def own_outputs(self, paths: Sequence[Path]) -> set[Path]:
+    def own_outputs(self, paths: Sequence[Path], *, resolved: bool = False) -> set[Path]:
         """Those of ``paths`` that hold, unchanged, a result transhub saved (as
         :meth:`is_own_output` says of one), looked up in a query per 500 paths rather
-        than one per path (a batch names hundreds of files)."""
+        than one per path (a batch names hundreds of files).  ``resolved``: the paths
+        are real paths already (the caller resolved them once for other uses too)."""
         from transhub.files import file_digest
 
-        resolved = {path: path.resolve() for path in paths}
-        wanted = list(dict.fromkeys(str(r) for r in resolved.values()))
+        real_of = {path: path if resolved else path.resolve() for path in paths}
+        wanted = list(dict.fromkeys(str(r) for r in real_of.values()))
         recorded: dict[str, str] = {}
         for start in range(0, len(wanted), 500):
             part = wanted[start : start + 500]
@@ -465,7 +467,7 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             recorded.update((from_db(row["path"]), row["sha256"]) for row in rows)
         return {
             path
-            for path, real in resolved.items()
+            for path, real in real_of.items()
             if str(real) in recorded and real.is_file() and file_digest(real) == recorded[str(real)]
         }
 

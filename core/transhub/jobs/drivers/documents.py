@@ -203,9 +203,11 @@ class SingleFileDriver(Driver):
             status = runner.wait(job, implementation, fetch) if running else None
             destination = Path(job.items[0].plan["document"])
             saved = download(job.task_id or "", placement.landing(job, destination))
+            # The plan's destination, recorded resolved (see DocumentDriver.parts).
             final = placement.place(
-                self.journal, job, saved.path, destination, saved.sha256, job.items[0].fingerprint
-            )
+                self.journal, job, saved.path, destination, saved.sha256,
+                job.items[0].fingerprint, resolved=True,
+            )  # fmt: skip
         except TranshubError as exc:
             runner.record_failure(job, exc)
             raise
@@ -240,24 +242,20 @@ class DocumentDriver(SingleFileDriver):
 
     def run_plan(self, plan: DocumentPlan, *, force: bool) -> DocumentResult:
         """Translate one document plan (see :meth:`Hub.prepare_document`)."""
-        destination = plan.destination.resolve()
-        item, request = self.parts(plan, destination)
-        return self.run(plan.provider, item, request, destination, force=force)
+        item, request = self.parts(plan)
+        return self.run(plan.provider, item, request, plan.resolved_destination, force=force)
 
     @staticmethod
-    def parts(
-        plan: DocumentPlan, destination: Path | None = None
-    ) -> tuple[Item, DocumentJobRequest]:
-        """The journal item and job request a document plan is recorded as
-        (``destination``: the plan's, already resolved)."""
+    def parts(plan: DocumentPlan) -> tuple[Item, DocumentJobRequest]:
+        """The journal item and job request a document plan is recorded as."""
         request = plan.request
-        path = request.path.resolve()
+        path = plan.resolved_path
         known = digests(path)  # the size and hash of one look at the file
         item = Item(
             position=0,
             input=str(request.path),
             fingerprint=plan.fingerprint,
-            plan={"document": str(destination or plan.destination.resolve())},
+            plan={"document": str(plan.resolved_destination)},
             alternates=plan.alternate_fingerprints,
             input_size=known.size,
             input_sha256=known.sha256,
@@ -317,12 +315,12 @@ class ConvertDriver(SingleFileDriver):
     def run_plan(self, plan: ConvertPlan, *, force: bool) -> DocumentResult:
         """Convert one document plan (see :meth:`Hub.prepare_convert`)."""
         item, request = self.parts(plan)
-        return self.run(plan.provider, item, request, plan.destination.resolve(), force=force)
+        return self.run(plan.provider, item, request, plan.resolved_destination, force=force)
 
     @staticmethod
     def parts(plan: ConvertPlan) -> tuple[Item, ConvertJobRequest]:
         """The journal item and job request a conversion plan is recorded as."""
-        path, destination = plan.path.resolve(), plan.destination.resolve()
+        path, destination = plan.resolved_path, plan.resolved_destination
         sha = file_digest(path)
         item = Item(
             position=0,
