@@ -5,6 +5,10 @@
     python benchmarks/client.py sdk-upload PATH HOST   the vendor SDK: upload to task id
     python benchmarks/client.py raw-upload PATH URL FIELDS_JSON
                                                        http.client, streamed (curl stand-in)
+    python benchmarks/client.py requests-batch THREADS OUT PATH...
+                                                       requests alone: each document
+                                                       uploaded, polled and saved, on
+                                                       THREADS threads (row 19's floor)
     python benchmarks/client.py journal-jobs COUNT DATA...
                                                        transhub's journals in the DATA
                                                        folders: record COUNT new jobs in
@@ -119,6 +123,71 @@ def raw_upload(path: Path, url: str, fields: dict[str, str]) -> dict[str, Any]:
     return {"task_id": str(answer["data"]["tid"]), "seconds": time.perf_counter() - start}
 
 
+def requests_batch(threads: int, out: Path, paths: list[Path]) -> dict[str, Any]:
+    """Row 19's floor: the documents translated with ``requests`` alone and nothing
+    else of transhub — the three calls a document needs (``uploadTranslate``,
+    ``queryTransProgress`` until 314, ``downloadFile``), signed as the reference says,
+    each result streamed to a temporary file, flushed to disk and renamed, on
+    ``threads`` threads with a kept-alive session each.  No journal, no plan, no
+    checks: what any client of this protocol and this HTTP library must spend."""
+    import hashlib
+    import secrets
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    endpoint = os.environ["TRANSHUB_FANYIGOU_ENDPOINT"].rstrip("/")
+    appid, key = os.environ["TRANSHUB_FANYIGOU_APPID"], os.environ["TRANSHUB_FANYIGOU_PRIVATE_KEY"]
+    local = threading.local()
+
+    def call(name: str, fields: dict[str, str], **kwargs: Any) -> requests.Response:
+        fields = {**fields, "appid": appid, "nonce_str": secrets.token_hex(8)}
+        signed = "&".join(f"{k}={v}" for k, v in sorted({**fields, "privatekey": key}.items()))
+        fields["token"] = hashlib.md5(signed.encode(), usedforsecurity=False).hexdigest().upper()
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            # The environment's proxies and CA bundle once, not at every request (as
+            # transhub's session does): a loopback emulator needs neither.
+            local.session.trust_env = False
+        response = local.session.post(f"{endpoint}/{name}", data=fields, timeout=60, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def answer(response: requests.Response) -> Any:
+        body = response.json()
+        if body.get("code") not in (100, 314):
+            raise SystemExit(f"{response.url} answered {body}")
+        return body.get("data")
+
+    def translate(path: Path) -> int:
+        with path.open("rb") as handle:
+            md5 = hashlib.file_digest(handle, "md5").hexdigest()
+            handle.seek(0)
+            form = {"from": "auto", "to": "zh", "md5": md5}
+            sent = call("uploadTranslate", form, files={"file": (path.name, handle)})
+            tid = str(answer(sent)["tid"])
+        polls = 1
+        while answer(call("queryTransProgress", {"tid": tid}))["status"] != 314:
+            polls += 1
+            time.sleep(0.05)
+        response = call("downloadFile", {"tid": tid, "dtype": "3"}, stream=True)
+        final = out / path.name
+        part = final.with_name(final.name + ".part")
+        with part.open("wb") as handle:
+            for chunk in response.iter_content(64 * 1024):
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        part.replace(final)
+        return polls
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        polls = sum(pool.map(translate, paths))
+    return {"documents": len(paths), "polls": polls, "seconds": time.perf_counter() - start}
+
+
 def journal_jobs(count: int, folders: list[Path]) -> dict[str, Any]:
     """Record ``count`` new completed document jobs in each journal (``open_journal``
     of each data folder) through the public API, each as the runner records one
@@ -177,6 +246,8 @@ def main(argv: list[str]) -> None:
         result = sdk_upload(Path(args[0]), args[1])
     elif command == "raw-upload":
         result = raw_upload(Path(args[0]), args[1], json.loads(args[2]))
+    elif command == "requests-batch":
+        result = requests_batch(int(args[0]), Path(args[1]), [Path(path) for path in args[2:]])
     elif command == "journal-jobs":
         result = journal_jobs(int(args[0]), [Path(folder) for folder in args[1:]])
     else:
