@@ -322,8 +322,9 @@ def move_document(runner: Runner, job: Job, exc: TranshubError) -> Job | None:
 
     request = job_request(plan, next_=rest[1:], enabled=True, glossary=spec.glossary_file)
     moved = _move(runner, job, exc, plan.provider, request, [plan.fingerprint])
-    runner.journal.update_item(job.id, 0, plan={"document": str(plan.destination.resolve())})
-    moved.items[0].plan = {"document": str(plan.destination.resolve())}
+    recorded = {"document": str(plan.resolved_destination)}
+    runner.journal.update_item(job.id, 0, plan=recorded)
+    moved.items[0].plan = dict(recorded)
     return moved
 
 
