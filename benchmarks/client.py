@@ -8,7 +8,7 @@
     python benchmarks/client.py requests-batch THREADS OUT PATH...
                                                        requests alone: each document
                                                        uploaded, polled and saved, on
-                                                       THREADS threads (row 19's floor)
+                                                       THREADS threads (row 19's baseline)
     python benchmarks/client.py journal-jobs COUNT DATA...
                                                        transhub's journals in the DATA
                                                        folders: record COUNT new jobs in
@@ -124,12 +124,12 @@ def raw_upload(path: Path, url: str, fields: dict[str, str]) -> dict[str, Any]:
 
 
 def requests_batch(threads: int, out: Path, paths: list[Path]) -> dict[str, Any]:
-    """Row 19's floor: the documents translated with ``requests`` alone and nothing
+    """Row 19's baseline: the documents translated with ``requests`` alone and nothing
     else of transhub — the three calls a document needs (``uploadTranslate``,
     ``queryTransProgress`` until 314, ``downloadFile``), signed as the reference says,
     each result streamed to a temporary file, flushed to disk and renamed, on
     ``threads`` threads with a kept-alive session each.  No journal, no plan, no
-    checks: what any client of this protocol and this HTTP library must spend."""
+    checks: what an idiomatic client of this protocol on this HTTP library spends."""
     import hashlib
     import secrets
     import threading

@@ -99,8 +99,8 @@ CHANGES = [
     "Row 19's baseline: the same documents through a client of `requests` alone "
     "(`client.py requests-batch`: the three calls per document, signed, each result flushed "
     "to disk and renamed, 16 threads with a kept-alive session each and the environment "
-    "read once; no journal, no plan, no checks), in the same rounds. It is the floor of "
-    "this protocol with this HTTP library, and it is above the row's 5 ms target.",
+    "read once; no journal, no plan, no checks), in the same rounds. An idiomatic client "
+    "of this protocol on this HTTP library spends more than the row's 5 ms target.",
     "Rows 9 and 20: Alibaba runs `alibaba.max_concurrent_tasks` tasks at once (a setting now, "
     "4 unless set: the reference gives no limit, the provider page says why 4) and frees a "
     "slot as soon as its task finishes; the bound is now honest: ⌈tasks/slots⌉ waves of D "
