@@ -169,6 +169,24 @@ def test_an_upload_sends_the_same_form_whole_or_streamed(echo, http, tmp_path, s
     assert record.file_size == size and record.fields["target"] == "zh"
 
 
+def test_a_small_file_is_encoded_in_memory_of_its_size(tmp_path):
+    """Memory follows the file, not the chunk size: a batch of small documents must
+    not allocate (and give back) a megabyte for each one's form."""
+    import tracemalloc
+
+    path = tmp_path / "small.txt"
+    path.write_bytes(b"a small document\n" * 50)
+    with path.open("rb") as handle:
+        tracemalloc.start()
+        try:
+            body = form_body({"target": "zh"}, "file", handle, path.name, "text/plain", None)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert isinstance(body, bytes) and path.read_bytes() in body
+    assert peak < 64 * 1024, f"encoding a {path.stat().st_size}-byte file peaked at {peak} bytes"
+
+
 def test_download_is_atomic_and_a_cut_short_body_leaves_nothing(echo, http, tmp_path, sample):
     task = http.upload(
         f"{echo.url}/v1/documents",

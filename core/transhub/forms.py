@@ -32,9 +32,12 @@ def form_body(
 ) -> Any:
     """The body of one attempt: ``fields`` and the file open at ``handle`` (sent as
     ``filename``), either encoded whole or as a stream reporting to ``progress``."""
-    if progress is None and os.fstat(handle.fileno()).st_size <= CHUNK_SIZE:
-        data = handle.read(CHUNK_SIZE + 1)
-        if len(data) <= CHUNK_SIZE:  # else it grew since: streamed after all
+    size = os.fstat(handle.fileno()).st_size
+    if progress is None and size <= CHUNK_SIZE:
+        # Read what the file holds (and one byte more, to notice that it grew): a
+        # read of a whole chunk would allocate a megabyte for each small document.
+        data = handle.read(size + 1)
+        if len(data) <= size:  # else it grew since: streamed after all
             return _encoded(fields, file_field, (filename, data, content_type))
         handle.seek(0)
     # Imported only for a streamed body (14 ms of a run's start-up otherwise).
