@@ -367,9 +367,15 @@ def test_config_file_is_private_and_a_shared_one_warns_in_a_real_process(
     path.chmod(0o644)
     shown = processes.run("config", "show")  # a real process: does the user see the warning?
     assert shown.returncode == 0, shown.stderr
-    assert f"{path} is readable by other users and may hold secrets" in shown.stderr
-    assert f"chmod 600 {path}" in shown.stderr
+    # One line in the CLI's own form, not Python's (file, line number, source line).
+    warning = f"transhub: warning: {path} is readable by other users and may hold secrets"
+    said = [line for line in shown.stderr.splitlines() if "readable by other users" in line]
+    assert said == [f"{warning}; run: chmod 600 {path}"], shown.stderr
+    assert "UserWarning" not in shown.stderr and ".py:" not in shown.stderr
     assert not leaked(shown.stdout + shown.stderr)
+    debugged = processes.run("--debug", "config", "show")  # where it was raised
+    assert f"UserWarning: {path} is readable by other users" in debugged.stderr
+    assert not leaked(debugged.stdout + debugged.stderr)
     # Writing the file again makes it private again.
     with pytest.warns(UserWarning, match="readable by other users"):
         assert invoke(["config", "set", "fanyigou.channels", "2"]).exit_code == 0

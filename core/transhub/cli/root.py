@@ -7,6 +7,7 @@ import io
 import logging
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -204,14 +205,30 @@ def run(argv: list[str]) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="surrogateescape")
+    python_form = warnings.formatwarning
+    if not runtime.debug:
+        warnings.formatwarning = _warning_line(runtime.redact)
     try:
         result = cli.main(args=argv, prog_name="transhub", standalone_mode=False, obj=runtime)
     except (Exception, KeyboardInterrupt) as exc:
         return _report(exc, runtime, as_json=as_json)
     finally:
+        warnings.formatwarning = python_form
         runtime.close()
         sys.stdout.flush()
     return result if isinstance(result, int) else 0
+
+
+def _warning_line(redact: Callable[[str], str]) -> Callable[..., str]:
+    """Python's warnings (transhub's own and its libraries') in the CLI's form: one
+    line, ``transhub: warning: …``, not the file, line number and source line that
+    raised it (``--debug`` keeps Python's form).  Only the text changes: which warnings
+    are shown, and how often, is still the warnings filters' business."""
+
+    def formatted(message: Warning | str, *args: object, **kwargs: object) -> str:
+        return f"transhub: warning: {redact(' '.join(str(message).split()))}\n"
+
+    return formatted
 
 
 def _report(exc: BaseException, runtime: Runtime, *, as_json: bool) -> int:
