@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import os
 import sys
+import warnings
 
 import pytest
 from transhub.errors import EXIT_CODES
 from transhub.testing import make_image
+from transhub.testing.inputs import png_header
 
 INPUT = EXIT_CODES["input"]
 
@@ -107,6 +109,29 @@ def test_image_pixels(cli, echo, tmp_path, size, expected):
     path = _png(tmp_path / "p.png", *size)
     result = cli("ocr", str(path), "--provider", "echo")
     assert result.exit_code == INPUT and expected in _one_line(result)
+    assert echo.log.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("side", "expected"),
+    [
+        # Over PIL's decompression-bomb threshold (89.5 million pixels): PIL warns...
+        (10_001, "is 10001×10001 px; echo accepts 15×15 to 2048×2048 px"),
+        # ...and over twice it, refuses to say the size.
+        (20_000, "is over 178,956,970 pixels; echo accepts 15×15 to 2048×2048 px"),
+    ],
+)
+def test_an_image_past_pils_guard_is_over_the_limit_in_one_line(
+    cli, echo, tmp_path, side, expected
+):
+    """The header says the size; the provider's limit judges it, in transhub's words:
+    no Python warning from PIL, and never "not a readable image"."""
+    path = png_header(tmp_path / "huge.png", side, side)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = cli("ocr", str(path), "--provider", "echo")
+    assert result.exit_code == INPUT and _one_line(result) == f"transhub: error: {path}: {expected}"
+    assert [w for w in caught if "DecompressionBomb" in w.category.__name__] == []
     assert echo.log.count() == 0
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat as stat_module
+import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,21 +161,36 @@ def _is_texty(data: bytes) -> bool:
     return True
 
 
+#: ``warnings.catch_warnings`` swaps the process's filters: one image header at a time.
+_QUIET_PIL = threading.Lock()
+
+
 def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, int]:
     from PIL import Image, UnidentifiedImageError
 
-    try:
-        # Image.open reads the header only; nothing here may call .load().
-        with Image.open(path) as image:
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise InputError(f"is not a readable image ({exc})", path=path) from None
     low, high = limits.min_pixels, limits.max_pixels
+    accepted = f"{provider} accepts {low or 1}×{low or 1} to {high}×{high} px"
+    try:
+        # Image.open reads the header only; nothing here may call .load().  Nothing is
+        # decoded, so PIL's guard against decompression bombs has nothing to guard:
+        # the provider's limits below judge the size, in transhub's words (its warning
+        # would be a Python warning, its error "not a readable image").
+        with _QUIET_PIL, warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        # Over twice PIL's MAX_IMAGE_PIXELS it refuses even to say the size.
+        size = f"is over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels"
+        reason = accepted if high is not None else "more than transhub opens"
+        raise LimitExceededError(f"{size}; {reason}", path=path) from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise InputError(f"is not a readable image ({exc})", path=path) from None
     if (low is not None and min(width, height) < low) or (
         high is not None and max(width, height) > high
     ):
         raise LimitExceededError(
-            f"is {width}×{height} px; {provider} accepts {low or 1}×{low or 1} to {high}×{high} px",
+            f"is {width}×{height} px; {accepted}",
             path=path,
         )
     if limits.max_aspect_ratio is not None:

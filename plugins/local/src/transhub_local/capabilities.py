@@ -30,8 +30,10 @@ OCR_LIMITS = FileLimits(
     max_bytes=20 * MB,
     min_pixels=8,
     # Larger sides are scaled down to 2000 px by rapidocr; this bounds the decoded
-    # image's memory (10,000² RGB is 300 MB).
-    max_pixels=10_000,
+    # image's memory (9,000² RGB is 243 MB) and keeps an accepted image under PIL's
+    # decompression-bomb guard (89.5 million pixels), which rapidocr's loader would
+    # otherwise answer with a Python warning.
+    max_pixels=9_000,
 )
 
 #: The languages of the bundled PP-OCRv6 multilingual models (rapidocr's list), in
