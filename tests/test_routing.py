@@ -23,6 +23,43 @@ def test_explicit_provider_must_offer_the_capability(cli, parrot):
     assert "'parrot'" in result.stderr and "providers that do: echo" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("ocr", "x.png", "--provider", "{name}"),
+        ("text", "hello", "--to", "fr", "--provider", "{name}"),
+        ("languages", "--provider", "{name}"),
+    ],
+)
+def test_a_provider_no_plugin_provides_is_named_as_such(cli, echo, argv):
+    """A typo is not "a provider that does not offer ocr": the installed ones are
+    listed, with a "did you mean"; a name like none of them says how to install."""
+    typo = cli(*(a.format(name="ecoh") for a in argv))
+    assert typo.exit_code == EXIT_CODES["routing"]
+    assert "no installed provider is named 'ecoh' (installed: " in typo.stderr
+    assert "did you mean echo?" in typo.stderr
+    unknown = cli(*(a.format(name="zzzz") for a in argv))
+    assert unknown.exit_code == EXIT_CODES["routing"]
+    assert "pip install transhub-" in unknown.stderr
+    assert len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_languages_of_a_capability_the_provider_lacks(cli):
+    result = cli("languages", "--provider", "parrot", "--capability", "ocr")
+    assert result.exit_code == EXIT_CODES["routing"]
+    assert "provider 'parrot' does not offer ocr (it offers " in result.stderr
+
+
+def test_a_recorded_provider_is_not_logged_as_chosen_by_the_user(cli, echo, sample):
+    """Each step of a job looks its provider up again: at -v only the routing
+    decision is logged, once, not "chosen by --provider" for every step."""
+    result = cli("-v", "doc", "translate", str(sample), "--to", "zh", "-o", str(sample.parent))
+    assert result.exit_code == 0, result.stderr
+    routed = [line for line in result.stderr.splitlines() if "routing document to" in line]
+    assert len(routed) == 1, result.stderr
+    assert "--provider" not in routed[0]
+
+
 def test_the_single_fitting_candidate_is_chosen(cli, parrot, sample):
     # Both are configured; only echo translates into Japanese.
     result = cli("-v", "text", "hello", "--to", "ja")
@@ -78,3 +115,12 @@ def test_file_type_decides_between_providers(parrot, tmp_path, caplog):
     hub = transhub.Hub()
     plan = hub.prepare_document(pdf, "zh", source="en")
     assert plan.provider == "echo"  # parrot takes .txt only
+
+
+def test_a_dictionary_direction_no_provider_offers_names_what_they_offer(cli, echo):
+    """A one-sided direction reads as one ("into xh"), and each provider's reason says
+    what it offers instead (no "None" in the text)."""
+    result = cli("dict", "word", "--to", "xh")
+    assert result.exit_code == EXIT_CODES["input"], result.stderr
+    assert "look words up into xh (" in result.stderr
+    assert "None" not in result.stderr and " offers " in result.stderr

@@ -83,8 +83,8 @@ class ImmediateRequests(ProviderPool):
         need = None
         if src is not None or dst is not None:
             need = Need(
-                f"look words up {src or 'any language'} → {dst or 'any language'}",
-                lambda c: None if c.languages.supports(src, dst) else f"no {src} → {dst}",
+                f"look words up {_direction(src, dst)}",
+                lambda c: None if c.languages.supports(src, dst) else _directions_offered(c),
             )
         first = self.route(Capability.DICTIONARY, provider=provider, need=need)
 
@@ -164,3 +164,23 @@ class ImmediateRequests(ProviderPool):
             )
         account = self.instance(cls)
         return [account.balance(k) for k in ([kind] if kind else sorted(cls.kinds))]
+
+
+def _direction(source: str | None, target: str | None) -> str:
+    """``en → zh``, ``from en`` or ``into fr``: the direction a request names."""
+    if source is not None and target is not None:
+        return f"{source} → {target}"
+    return f"from {source}" if source is not None else f"into {target}"
+
+
+def _directions_offered(cls: Any) -> str:
+    """Why ``cls`` does not fit a direction: what it offers instead (its pairs, or
+    its sources and targets), a few of them."""
+    support = cls.languages
+    if support.pairs is not None:
+        offered = sorted(f"{s} → {t}" for s, t in support.pairs)
+    else:
+        sources, targets = sorted(support.source_codes()), sorted(support.target_codes())
+        offered = [f"{'/'.join(sources)} → {'/'.join(targets)}"]
+    shown = ", ".join(offered[:6]) + (", …" if len(offered) > 6 else "")
+    return f"offers {shown} only"

@@ -27,7 +27,7 @@ from transhub.http import HttpClient
 from transhub.polling import wait_for
 from transhub.registry import Registry
 from transhub.results import ProviderStatus
-from transhub.router import Candidate, Need, candidates, choose, language_fit
+from transhub.router import Candidate, Need, candidates, check_installed, choose, language_fit
 from transhub.sandbox import for_hub as sandbox_mode
 from transhub.settings import CoreSettings, ProviderSettings, load_settings
 
@@ -184,10 +184,15 @@ class ProviderPool:
         provider: str | None = None,
         need: Need | None = None,
     ) -> type[Implementation[Any, Any]]:
-        """The implementation class that serves a request (see :mod:`transhub.router`)."""
+        """The implementation class that serves a request (see :mod:`transhub.router`).
+        A ``provider`` no installed plugin provides is named as such, with a "did you
+        mean" (not as a provider that lacks the capability)."""
+        registered = self.registry.implementations(capability)
+        if provider is not None and all(c.provider.name != provider for c in registered):
+            check_installed(provider, self.registry.providers())
         return choose(
             capability,
-            self.registry.implementations(capability),
+            registered,
             provider=provider,
             default=self.settings.defaults.get(capability.value),
             configured=self._configured,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,9 +35,11 @@ INSTALL_HINT = "install a provider plugin, e.g. `pip install transhub-fanyigou`"
 FROM_HINT = "pass --from LANG: the providers that fit otherwise cannot detect the source"
 
 
-#: Why a provider is named (default: ``--provider``): set while the fallback routes.
-_named_by: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "transhub_named_by", default="--provider"
+#: Why a provider is named, set while the fallback routes.  Unset, the name is the
+#: user's ``--provider`` or a recorded job's provider being looked up again (each
+#: step of a job routes to it): logged at debug level, since nothing was decided.
+_named_by: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "transhub_named_by", default=None
 )
 
 
@@ -208,6 +210,22 @@ def candidates(
     return _rank(fitting, order, cost)
 
 
+def check_installed(provider: str, installed: Mapping[str, object]) -> None:
+    """Refuse a provider name that no installed plugin provides (a typo, or a plugin
+    not installed), naming the installed ones, with a "did you mean"."""
+    if provider in installed:
+        return
+    import difflib
+
+    names = sorted(installed)
+    close = difflib.get_close_matches(provider, names, n=1)
+    raise RoutingError(
+        f"no installed provider is named {provider!r} "
+        f"(installed: {', '.join(names) or 'none'})"
+        + (f"; did you mean {close[0]}?" if close else f"; {INSTALL_HINT}")
+    )
+
+
 def choose(
     capability: Capability,
     registered: Sequence[Impl],
@@ -229,7 +247,10 @@ def choose(
         for cls in registered:
             if cls.provider.name == wanted:
                 how = _named_by.get() if provider else f"defaults.{capability.value}"
-                log.info("routing %s to %s (chosen by %s)", capability.value, wanted, how)
+                if how is None:
+                    log.debug("routing %s to %s (named)", capability.value, wanted)
+                else:
+                    log.info("routing %s to %s (chosen by %s)", capability.value, wanted, how)
                 return cls
         source = "--provider" if provider else f"the setting defaults.{capability.value}"
         raise RoutingError(
@@ -250,7 +271,7 @@ def choose(
         listed = ", ".join(sorted(c.name for c in ranked))
         raise RoutingError(
             f"several providers can serve {capability.value} ({listed}); choose one with "
-            "--provider NAME, or set a default: "
+            "--provider NAME (provider= in Python), or set a default: "
             f"transhub config set defaults.{capability.value} NAME "
             "(or an order: transhub config set routing.order NAME,NAME)"
         )

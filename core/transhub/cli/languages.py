@@ -57,7 +57,13 @@ def languages(
         _refresh(runtime, provider, wanted)
     rows = _rows(runtime, provider, capability)
     if not rows and provider:
-        raise RoutingError(f"no installed provider named {provider!r} lists languages")
+        from transhub.router import check_installed
+
+        offered = runtime.registry.providers()
+        check_installed(provider, offered)
+        listed = ", ".join(sorted(c.value for c in offered[provider]))
+        what = f"does not offer {capability}" if capability else "lists no languages"
+        raise RoutingError(f"provider {provider!r} {what} (it offers {listed})")
     with Records(mode, many=True) as records:
         for row in rows:
             records.add(row)
