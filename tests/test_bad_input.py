@@ -86,6 +86,8 @@ def test_encrypted_pdf(cli, echo, tmp_path):
     path.write_bytes(buffer.getvalue())
     result = cli("doc", "translate", str(path), "--to", "zh", "--provider", "echo")
     assert result.exit_code == INPUT and "password-protected" in _one_line(result)
+    pages = cli("doc", "pages", str(path))  # counted locally: worded the same
+    assert pages.exit_code == INPUT and "is password-protected" in _one_line(pages)
     assert echo.log.count() == 0
 
 

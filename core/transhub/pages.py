@@ -65,10 +65,16 @@ def count_locally(path: Path) -> PageCount:
     """Estimate the pages of ``path`` without any provider."""
     extension = path.suffix.lower().lstrip(".")
     if extension == "pdf":
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import FileNotDecryptedError, PdfReadError
 
         try:
             return PageCount(pages=read_pdf(path, pdf_page_count), exact=True)
+        except FileNotDecryptedError:
+            # Worded as validation words it, so `doc pages` and `doc translate` agree.
+            raise InputError(
+                "cannot count pages: is password-protected (remove the password first)",
+                path=path,
+            ) from None
         except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"cannot count pages: not a readable PDF ({exc})", path=path) from None
     if extension in ("docx", "pptx"):
