@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import click
 import pytest
 from transhub.cli.output import result_folder
-from transhub.errors import EXIT_CODES
+from transhub.errors import EXIT_CODES, UsageError
 from transhub.testing import make_image
 
 
@@ -45,6 +45,10 @@ def test_result_folder_copies_a_single_result_to_stdout(tmp_path, capfdbinary):
     assert not folder.exists() and not Path("-").exists()
     with result_folder(tmp_path / "out") as same:
         assert same == tmp_path / "out"
-    with pytest.raises(click.UsageError, match="single result"), result_folder(Path("-")) as two:
+    # Several files (refused before the run, so never expected): an error of one line,
+    # exit 2, and the paid results kept where the error says.
+    with pytest.raises(UsageError, match="single result"), result_folder(Path("-")) as two:
         (two / "a.txt").write_text("a")
         (two / "b.txt").write_text("b")
+    assert sorted(p.name for p in two.iterdir()) == ["a.txt", "b.txt"]
+    shutil.rmtree(two)

@@ -130,6 +130,8 @@ def atomic_writer(destination: Path, *, overwrite: bool = False) -> Iterator[IO[
     ``with`` block ends without error.  Without ``overwrite`` an existing file is
     never replaced (the check and the move are one step: ``os.link``)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    if overwrite and destination.is_dir():  # replace() would fail: IsADirectoryError
+        raise InputError("is a folder, not a file for the result", path=destination)
     if not overwrite and destination.exists():
         raise InputError("already exists (use --overwrite to replace it)", path=destination)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, on every path
@@ -193,6 +195,57 @@ def remove_stale_parts(destination: Path) -> int:
         (destination.parent / name).unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def _reason(exc: OSError) -> str:
+    """An OS error's reason in the CLI's words: ``permission denied``."""
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_output_folder(folder: Path, *, result: Path | None = None) -> None:
+    """Refuse, before anything is sent, a folder results cannot be saved in: one that
+    is a file, or cannot be created or written (``/sys/kernel``, ``/proc/x``, a
+    read-only mount).  Found after paying, the result would be lost (only the
+    journal would know it).  The test is the real thing: a folder made and removed
+    in the folder, or in its nearest existing parent when it is still to be created
+    (so nothing is left behind when the batch is refused later); root's
+    ``os.access`` says yes to a read-only file system.  ``result``: the one file
+    meant (``-o FILE``), named by the error instead of its folder."""
+    named = result or folder
+    existing = folder
+    while True:
+        try:
+            existing.stat()
+            break
+        except (FileNotFoundError, NotADirectoryError):
+            if existing.parent == existing:
+                break
+            existing = existing.parent
+        except OSError as exc:
+            raise InputError(f"cannot be written ({_reason(exc)})", path=named) from None
+    if not existing.is_dir():
+        if result is None and existing == folder:
+            raise InputError("is a file, not a folder for results", path=folder)
+        raise InputError(f"cannot be created: {existing} is a file, not a folder", path=named)
+    try:
+        Path(tempfile.mkdtemp(prefix=".transhub-check-", dir=existing)).rmdir()
+    except OSError as exc:
+        cannot = "cannot" if result else "the output folder cannot"
+        problem = (
+            f"{cannot} be written" if existing == folder else f"{cannot} be created in {existing}"
+        )
+        raise InputError(f"{problem} ({_reason(exc)})", path=named) from None
+
+
+def check_output_file(path: Path, *, overwrite: bool = False) -> None:
+    """Refuse, before anything is sent, an output file that cannot take the result:
+    a folder, an existing file (unless ``overwrite``), or one in a folder that
+    cannot be created or written."""
+    if path.is_dir():
+        raise InputError("is a folder, not a file for the result", path=path)
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise InputError("already exists (use --overwrite to replace it)", path=path)
+    check_output_folder(path.parent, result=path)
 
 
 def atomic_write_bytes(destination: Path, data: bytes, *, overwrite: bool = False) -> Path:

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import click
 
-from transhub.cli.output import OutputMode, Records, json_option, provider_option, table
+from transhub.cli.output import (
+    OutputMode,
+    Records,
+    check_result_file,
+    json_option,
+    output_file_option,
+    overwrite_option,
+    plain_table,
+    provider_option,
+    save_result,
+    table,
+)
 from transhub.cli.runtime import Runtime
+
+HEADERS = ("provider", "resource", "balance", "unit")
 
 
 @click.command()
@@ -15,17 +28,28 @@ from transhub.cli.runtime import Runtime
     help="Only this resource: document, text, image or convert (as the provider offers).",
 )
 @provider_option
+@output_file_option
+@overwrite_option
 @json_option
 @click.pass_obj
-def account(runtime: Runtime, resource: str | None, provider: str | None, mode: OutputMode) -> None:
+def account(
+    runtime: Runtime,
+    resource: str | None,
+    provider: str | None,
+    output: str | None,
+    overwrite: bool,
+    mode: OutputMode,
+) -> None:
     """Show the account's balance of each resource (document pages, text characters,
     images, conversion pages)."""
+    check_result_file(output, overwrite=overwrite)  # before the provider is asked
     balances = runtime.hub.account_balance(resource, provider=provider)
     with Records(mode, many=True) as records:
         for balance in balances:
             records.add(balance)
-    if mode is OutputMode.TEXT:
-        table(
-            [(b.provider, b.resource, b.balance, b.unit) for b in balances],
-            ("provider", "resource", "balance", "unit"),
-        )
+    rows = [(b.provider, b.resource, b.balance, b.unit) for b in balances]
+    if mode is OutputMode.TEXT and output in (None, "-"):
+        table(rows, HEADERS)  # drawn to fit a terminal
+    else:
+        # -o FILE (any mode): the plain table a pipe gets.
+        save_result(plain_table(rows, HEADERS), output, mode, overwrite=overwrite)

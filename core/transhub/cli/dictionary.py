@@ -9,13 +9,14 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    check_result_file,
     fallback_option,
     from_option,
     json_option,
     output_file_option,
     overwrite_option,
     provider_option,
-    write_result,
+    save_result,
 )
 from transhub.cli.runtime import Runtime
 
@@ -64,13 +65,13 @@ def dictionary(
     mode: OutputMode,
 ) -> None:
     """Look WORD up: pronunciations, meanings, inflections, examples, synonyms."""
+    check_result_file(output, overwrite=overwrite)  # before the word is sent
     entry = runtime.hub.lookup_word(
         word, source=source, target=target, provider=provider, fallback=fallback
     )
     with Records(mode, many=False) as records:
         records.add(entry)
-    if mode is OutputMode.TEXT:
-        write_result(_render(entry), output, overwrite=overwrite)
+    save_result(_render(entry), output, mode, overwrite=overwrite)
 
 
 def _render(entry: Any) -> str:

@@ -18,12 +18,16 @@ from transhub.cli.output import (
     glossary_option,
     json_option,
     note,
+    on_stderr,
     output_dir_option,
     overwrite_option,
     provider_option,
     queue_option,
+    result_folder,
+    single_result_only,
     table,
     to_option,
+    to_stdout,
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
@@ -109,31 +113,35 @@ def translate(
 
     real: dict[Path, Path] = {}
     files = own_inputs(runtime.hub, paths, recursive=recursive, include=include, real=real)
-    spec = DocumentBatch(
-        paths=[str(real[f]) for f in files],
-        target=target,
-        source=source,
-        provider=provider,
-        output_dir=str(output_dir.resolve()),
-        options={
-            "industry": industry,
-            "bilingual": bilingual,
-            "translate_images": translate_images,
-            "all_sheets": all_sheets,
-            "formality": formality_value(formality),
-            "output_format": output_format.lower().lstrip(".") if output_format else None,
-        },
-        kind="pdf" if as_pdf else "same",
-        glossary=str(glossary.resolve()) if glossary is not None else None,
-        fallback=fallback,
-        overwrite=overwrite,
-        jobs=jobs,
-        **runtime.recorded(),
-    )
-    return run_documents(
-        runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
-        quiet=quiet, mode=mode, keep_going=keep_going, queue=queue,
-    )  # fmt: skip
+    stdout = to_stdout(output_dir)
+    if stdout:  # refused before anything is sent, not after paying
+        single_result_only(mode, len(files), "document", queue=queue)
+    with result_folder(output_dir) as folder:
+        spec = DocumentBatch(
+            paths=[str(real[f]) for f in files],
+            target=target,
+            source=source,
+            provider=provider,
+            output_dir=str(folder.resolve()),
+            options={
+                "industry": industry,
+                "bilingual": bilingual,
+                "translate_images": translate_images,
+                "all_sheets": all_sheets,
+                "formality": formality_value(formality),
+                "output_format": output_format.lower().lstrip(".") if output_format else None,
+            },
+            kind="pdf" if as_pdf else "same",
+            glossary=str(glossary.resolve()) if glossary is not None else None,
+            fallback=fallback,
+            overwrite=overwrite,
+            jobs=jobs,
+            **runtime.recorded(),
+        )
+        return run_documents(
+            runtime, spec, files=files, max_pages=max_pages, confirm=confirm, force=force,
+            quiet=quiet, mode=mode, keep_going=keep_going, queue=queue, stdout=stdout,
+        )  # fmt: skip
 
 
 def run_documents(
@@ -150,21 +158,25 @@ def run_documents(
     batch_id: str | None = None,
     keep_going: bool = False,
     queue: bool = False,
+    stdout: bool = False,
 ) -> int:
     """Run a document batch (a :class:`~transhub.jobs.specs.DocumentBatch`), recorded
     in the journal first so that ``jobs resume`` can run it again if it is stopped.
     Its records go to ``records`` when given (an open array), else printed as ``mode``
-    says."""
+    says (``stdout``: ``-o -``, the summary on stderr; stdout is the result's)."""
     from transhub.batch import validate_every
     from transhub.capabilities.document import DocumentOptions, OutputKind
     from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
     from transhub.errors import EXIT_CODES
+    from transhub.files import check_output_folder
     from transhub.jobs.batch import Refused
 
     hub = runtime.hub
     files = files if files is not None else [Path(p) for p in spec.paths]
     options = DocumentOptions(**spec.options)
     kind = OutputKind(spec.kind)
+    if not queue:  # the workers save a queued batch's results, not this process
+        check_output_folder(Path(spec.output_dir))
     # Validate and route every file first: a batch with bad files pays for nothing
     # (unless --keep-going: the bad ones are named, and stand failed in the records).
     plans, refused = validate_every(
@@ -193,7 +205,8 @@ def run_documents(
     code = run_batch(
         runtime,
         [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
-        mode=mode, quiet=quiet, record=document_record, summary=document_summary,
+        mode=mode, quiet=quiet, record=document_record,
+        summary=on_stderr(document_summary) if stdout else document_summary,
         records=records, jobs=spec.jobs, force=force, max_pages=max_pages,
         confirm=confirm_on_terminal if confirm else None, batch_id=batch_id,
         spec=None if batch_id else spec.model_dump(),
@@ -406,20 +419,24 @@ def convert(
     from transhub.jobs.specs import ConvertBatch
 
     files = expand_paths(paths)
-    spec = ConvertBatch(
-        paths=[str(f.resolve()) for f in files],
-        target_format=target_format,
-        source=source,
-        provider=provider,
-        output_dir=str(output_dir.resolve()),
-        overwrite=overwrite,
-        jobs=1,
-        **runtime.recorded(),
-    )
-    return run_conversions(
-        runtime, spec, files=files, force=force, keep_going=keep_going, quiet=quiet,
-        queue=queue, mode=mode,
-    )  # fmt: skip
+    stdout = to_stdout(output_dir)
+    if stdout:  # refused before anything is sent, not after paying
+        single_result_only(mode, len(files), "document", queue=queue)
+    with result_folder(output_dir) as folder:
+        spec = ConvertBatch(
+            paths=[str(f.resolve()) for f in files],
+            target_format=target_format,
+            source=source,
+            provider=provider,
+            output_dir=str(folder.resolve()),
+            overwrite=overwrite,
+            jobs=1,
+            **runtime.recorded(),
+        )
+        return run_conversions(
+            runtime, spec, files=files, force=force, keep_going=keep_going, quiet=quiet,
+            queue=queue, mode=mode, stdout=stdout,
+        )  # fmt: skip
 
 
 def run_conversions(
@@ -434,16 +451,21 @@ def run_conversions(
     mode: OutputMode = OutputMode.TEXT,
     records: Records | None = None,
     batch_id: str | None = None,
+    stdout: bool = False,
 ) -> int:
     """Run a conversion batch (a :class:`~transhub.jobs.specs.ConvertBatch`), recorded
-    in the journal first so that ``jobs resume`` can run it again if it is stopped."""
+    in the journal first so that ``jobs resume`` can run it again if it is stopped
+    (``stdout``: ``-o -``, the summary on stderr)."""
     from transhub.batch import validate_every
     from transhub.cli.batch import run_batch, skipped
     from transhub.errors import EXIT_CODES
+    from transhub.files import check_output_folder
     from transhub.jobs.batch import Refused
 
     hub = runtime.hub
     files = files if files is not None else [Path(p) for p in spec.paths]
+    if not queue:  # the workers save a queued batch's results, not this process
+        check_output_folder(Path(spec.output_dir))
     plans, refused = validate_every(
         files,
         lambda f: hub.prepare_convert(
@@ -460,7 +482,8 @@ def run_conversions(
         return submit(runtime, lambda s: s.conversions(chosen, force=force), mode=mode)
     code = run_batch(
         runtime, [plans[f] if f in plans else Refused(str(f), refused[f]) for f in files],
-        mode=mode, quiet=quiet, record=document_record, summary=document_summary, jobs=1,
+        mode=mode, quiet=quiet, record=document_record, jobs=1,
+        summary=on_stderr(document_summary) if stdout else document_summary,
         force=force, records=records, batch_id=batch_id,
         spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip

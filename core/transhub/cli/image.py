@@ -15,12 +15,16 @@ from transhub.cli.output import (
     from_option,
     json_option,
     note,
+    on_stderr,
     output_dir_option,
     overwrite_option,
     provider_option,
     queue_option,
+    result_folder,
+    single_result_only,
     table,
     to_option,
+    to_stdout,
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
@@ -105,6 +109,11 @@ def translate(
             given.extend(str(f) for f in sorted(f for f in files if Path(item) in f.parents))
         else:
             given.append(item)
+    stdout = to_stdout(output_dir)
+    if stdout:  # refused before anything is sent, not after paying
+        # --editor-data saves a background and a template beside each image.
+        files_made = len(set(given)) * (3 if editor_data else 1)  # repeats: translated once
+        single_result_only(mode, files_made, "file", queue=queue)
     if queue:  # cluster mode: record, enqueue, return (docs/cluster.md)
         from transhub.capabilities.image import ImageOptions
         from transhub.cli.queued import queued_without_fallback, submit, unbudgeted
@@ -119,22 +128,25 @@ def translate(
             ),
             mode=mode,
         )  # fmt: skip
-    spec = ImageBatch(
-        inputs=[i if "://" in i else str(real.get(Path(i)) or Path(i).resolve()) for i in given],
-        target=target,
-        source=source,
-        provider=provider,
-        output_dir=str(output_dir.resolve()),
-        options={"field": field, "editor_data": editor_data, "ignore_entity": ignore_entity},
-        overwrite=overwrite,
-        jobs=jobs,
-        fallback=fallback,
-        **runtime.recorded(),
-    )
-    return run_images(
-        runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
-        max_images=max_images, keep_going=keep_going,
-    )  # fmt: skip
+    with result_folder(output_dir) as folder:
+        spec = ImageBatch(
+            inputs=[
+                i if "://" in i else str(real.get(Path(i)) or Path(i).resolve()) for i in given
+            ],
+            target=target,
+            source=source,
+            provider=provider,
+            output_dir=str(folder.resolve()),
+            options={"field": field, "editor_data": editor_data, "ignore_entity": ignore_entity},
+            overwrite=overwrite,
+            jobs=jobs,
+            fallback=fallback,
+            **runtime.recorded(),
+        )
+        return run_images(
+            runtime, spec, inputs=given, force=force, mode=mode, quiet=quiet, confirm=confirm,
+            max_images=max_images, keep_going=keep_going, stdout=stdout,
+        )  # fmt: skip
 
 
 def run_images(
@@ -150,15 +162,19 @@ def run_images(
     keep_going: bool = False,
     records: Records | None = None,
     batch_id: str | None = None,
+    stdout: bool = False,
 ) -> int:
     """Run an image batch (a :class:`~transhub.jobs.specs.ImageBatch`), recorded in the
     journal first so that ``jobs resume`` can run it again if it is stopped.  Its
-    records go to ``records`` when given (an open array), else printed as ``mode`` says."""
+    records go to ``records`` when given (an open array), else printed as ``mode`` says
+    (``stdout``: ``-o -``, the summary on stderr; stdout is the result's)."""
     from transhub.capabilities.image import ImageOptions
     from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
     from transhub.cli.doc import of_inputs
     from transhub.errors import EXIT_CODES
+    from transhub.files import check_output_folder
 
+    check_output_folder(Path(spec.output_dir))  # before anything is sent
     plan = runtime.hub.prepare_images(
         inputs or spec.inputs,
         spec.target,
@@ -172,8 +188,9 @@ def run_images(
     )
     skipped(plan.refused, lambda s: s.label)
     code = run_batch(
-        runtime, [plan], mode=mode, quiet=quiet, record=image_record, summary=image_summary,
-        records=records, noun="image", single="code", jobs=spec.jobs, force=force,
+        runtime, [plan], mode=mode, quiet=quiet, record=image_record,
+        summary=on_stderr(image_summary) if stdout else image_summary, records=records,
+        noun="image", single="code", jobs=spec.jobs, force=force,
         max_images=max_images, confirm=confirm_on_terminal if confirm else None,
         batch_id=batch_id, spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip

@@ -9,12 +9,13 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    check_result_file,
     fallback_option,
     json_option,
     output_file_option,
     overwrite_option,
     provider_option,
-    write_result,
+    save_result,
 )
 from transhub.cli.runtime import Runtime
 
@@ -39,10 +40,10 @@ def ocr(
     mode: OutputMode,
 ) -> None:
     """Print the lines of text recognised in IMAGE (with --json, with their boxes)."""
+    check_result_file(output, overwrite=overwrite)  # before the image is sent
     result = runtime.hub.recognize_text(
         image, language=language, provider=provider, fallback=fallback
     )
     with Records(mode, many=False) as records:
         records.add(result)
-    if mode is OutputMode.TEXT:
-        write_result(result.text, output, overwrite=overwrite)
+    save_result(result.text, output, mode, overwrite=overwrite)

@@ -183,6 +183,14 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
     if sys.stdout.isatty():
         _rich_table(text_rows, headers)
         return
+    # One write: a journal of 10,000 jobs prints in a blink.
+    click.echo(plain_table(text_rows, headers))
+
+
+def plain_table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> str:
+    """A table as plain aligned columns (what :func:`table` prints when piped, and
+    what ``-o FILE`` writes)."""
+    text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
     widths = [
         max([len(header), *(len(row[i]) for row in text_rows)]) for i, header in enumerate(headers)
     ]
@@ -194,8 +202,7 @@ def table(rows: Iterable[Sequence[Any]], headers: Sequence[str]) -> None:
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
         for row in text_rows
     ]
-    # One write: a journal of 10,000 jobs prints in a blink.
-    click.echo("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _rich_table(rows: list[list[str]], headers: Sequence[str]) -> None:
@@ -228,9 +235,22 @@ def error_line(label: str, message: str) -> None:
 STDOUT = "-"
 
 
+def check_result_file(output: str | None, *, overwrite: bool = False) -> None:
+    """Refuse an ``-o FILE`` that cannot take the result, before anything is sent
+    (an existing file unless ``overwrite``, a folder, a folder that cannot be
+    written): found after the request, the provider would have been paid for a
+    result with nowhere to go."""
+    if output in (None, STDOUT):
+        return
+    from transhub.files import check_output_file
+
+    check_output_file(Path(output), overwrite=overwrite)
+
+
 def write_result(data: str, output: str | None, *, overwrite: bool = False) -> None:
     """A single text result: on stdout (no ``-o``, or ``-o -``), else written
-    atomically to the file ``output`` (never replaced unless ``overwrite``)."""
+    atomically to the file ``output`` (never replaced unless ``overwrite``; checked
+    before the request by :func:`check_result_file`)."""
     if output in (None, STDOUT):
         click.echo(data)
         return
@@ -240,25 +260,89 @@ def write_result(data: str, output: str | None, *, overwrite: bool = False) -> N
     note(f"written: {path.absolute()}")
 
 
+def save_result(data: str, output: str | None, mode: OutputMode, *, overwrite: bool) -> None:
+    """A short capability's result after its record: in TEXT mode printed or written
+    to ``-o FILE``; with ``--json``/``--jsonl`` the document is on stdout already, and
+    ``-o FILE`` still gets the text (the option means the same in every mode)."""
+    if mode is OutputMode.TEXT or output not in (None, STDOUT):
+        write_result(data, output, overwrite=overwrite)
+
+
+def to_stdout(output_dir: Path) -> bool:
+    """Whether ``-o`` asks for the result on standard output (``-o -``)."""
+    return str(output_dir) == STDOUT
+
+
+def single_result_only(mode: OutputMode, results: int, what: str, *, queue: bool = False) -> None:
+    """``-o -``: refuse, before anything is sent, a run that cannot end in exactly one
+    file on stdout: several ``results`` (counted as ``what``), ``--json``/``--jsonl``
+    (stdout cannot carry both the file and the document) or ``--queue`` (the
+    workers save the result, not this process).  One line, exit 2."""
+    from transhub.errors import UsageError
+
+    if mode is not OutputMode.TEXT:
+        raise UsageError(
+            f"-o - writes the result to standard output, which --{mode.value} needs for "
+            "its records; give -o FOLDER with --json"
+        )
+    if queue:
+        raise UsageError("-o - cannot be used with --queue: workers save the results")
+    if results != 1:
+        raise UsageError(
+            "-o - writes a single result to standard output; this run would make "
+            + counted(results, what)
+            + " (give -o FOLDER)"
+        )
+
+
 @contextlib.contextmanager
 def result_folder(output_dir: Path) -> Iterator[Path]:
     """The folder a single file result is saved in: ``output_dir`` itself, or, for
     ``-o -``, a private temporary folder whose one file is copied to stdout at the end
-    (and never a folder named ``-``).  Used by the document and image commands."""
-    if str(output_dir) != STDOUT:
+    (and never a folder named ``-``).  A run that failed made no file: nothing is
+    copied (its error was reported).  Several files (refused up front by
+    :func:`single_result_only`, so never expected) are kept, their folder named: a
+    paid result is never deleted."""
+    if not to_stdout(output_dir):
         yield output_dir
         return
+    import shutil
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="transhub-stdout-") as folder:
-        yield Path(folder)
-        files = sorted(p for p in Path(folder).rglob("*") if p.is_file())
-        if len(files) != 1:
-            raise click.UsageError(
+    from transhub.errors import UsageError
+
+    folder = Path(tempfile.mkdtemp(prefix="transhub-stdout-"))
+    keep = False
+    try:
+        yield folder
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        if len(files) > 1:
+            keep = True
+            raise UsageError(
                 "-o - writes a single result to standard output; this run made "
                 + counted(len(files), "file")
+                + f", kept in {folder}"
             )
-        write_to_stdout(files[0])
+        if files:
+            write_to_stdout(files[0])
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def on_stderr(render: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A batch's summary under ``-o -``, where stdout carries the result file alone:
+    ``render`` on stderr when the input failed (its reason), else only a note when
+    the result was reused (the path it would name is a temporary one)."""
+
+    def shown(items: Sequence[Any]) -> None:
+        if any(done.status == "failed" for done in items):
+            with contextlib.redirect_stdout(sys.stderr):
+                render(items)
+        elif any(done.status == "reused" for done in items):
+            note("reused the result of an identical earlier translation (--force translates anew)")
+
+    return shown
 
 
 def write_to_stdout(path: Path) -> None:
@@ -347,7 +431,8 @@ output_dir_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(),
     show_default="current folder",
-    help="Folder for results (created if missing); - writes a single result to standard output.",
+    help="Folder for results (created if missing); - writes a single result to standard "
+    "output (not with --json).",
 )
 overwrite_option = click.option("--overwrite", is_flag=True, help="Replace existing result files.")
 

@@ -10,6 +10,7 @@ import click
 from transhub.cli.output import (
     OutputMode,
     Records,
+    check_result_file,
     fallback_option,
     formality_option,
     formality_value,
@@ -19,8 +20,8 @@ from transhub.cli.output import (
     output_file_option,
     overwrite_option,
     provider_option,
+    save_result,
     to_option,
-    write_result,
 )
 from transhub.cli.runtime import Runtime
 
@@ -67,6 +68,8 @@ def text(
     Without TEXT (or with -), the text is read from standard input, e.g.
     `echo hello | transhub text --to zh`.
     """
+    # Before the text is read or sent: an -o FILE that cannot take the result.
+    check_result_file(output, overwrite=overwrite)
     if text is None or text == "-":
         if text is None and sys.stdin.isatty():
             raise click.UsageError("give TEXT, or pipe the text in on standard input")
@@ -89,5 +92,4 @@ def text(
     )
     with Records(mode, many=False) as records:
         records.add(result)
-    if mode is OutputMode.TEXT:
-        write_result(result.text, output, overwrite=overwrite)
+    save_result(result.text, output, mode, overwrite=overwrite)

@@ -14,6 +14,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transhub.capabilities.base import TaskState, TaskStatus
@@ -69,6 +70,24 @@ def label_of(entry: Entry) -> str:
     if isinstance(entry, ImagePlan):
         return entry.inputs[0].label
     return entry.input
+
+
+def check_folders(entries: Sequence[Entry]) -> None:
+    """Refuse a batch whose results could not be saved (an output folder that is a
+    file, or cannot be created or written), before anything is sent: found at the
+    download, the work would be paid for and its result left with the provider.
+    The one point every plan passes, from the CLI and the Python API alike; each
+    folder is tried once."""
+    from transhub.files import check_output_folder
+
+    folders: dict[Path, None] = {}
+    for entry in entries:
+        if isinstance(entry, DocumentPlan | ConvertPlan):
+            folders[entry.destination.parent] = None
+        elif isinstance(entry, ImagePlan) and entry.images:
+            folders[Path(entry.output_dir)] = None
+    for folder in folders:
+        check_output_folder(folder)
 
 
 class BatchRunner:
@@ -139,6 +158,7 @@ class BatchRunner:
         from transhub.batch import check_distinct_outputs
         from transhub.jobs.budget import guard
 
+        check_folders(entries)  # before the budget guard asks for a balance
         entries = guard(
             self.hub, entries, max_pages=self.max_pages, max_images=self.max_images,
             confirm=self.confirm, emit=self.emit,

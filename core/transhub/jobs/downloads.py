@@ -9,9 +9,10 @@ from transhub.capabilities.document import DocumentTranslator
 from transhub.capabilities.image import ImageItem, ImageTranslator
 from transhub.capabilities.kinds import Capability
 from transhub.errors import InputError, NotFoundError, ResultExpiredError
+from transhub.files import check_output_folder
 from transhub.jobs.drivers.images import image_source
-from transhub.jobs.model import JobState
-from transhub.jobs.placement import copy_saved
+from transhub.jobs.model import Job, JobState
+from transhub.jobs.placement import copy_saved, landing, put
 from transhub.jobs.requests import DocumentJobRequest, ImageJobRequest
 from transhub.jobs.runner import Runner
 from transhub.naming import output_name
@@ -20,16 +21,27 @@ if TYPE_CHECKING:
     from transhub.pool import ProviderPool
 
 
-def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list[Path]:
+def download_job(
+    hub: ProviderPool, job_id: str, output_dir: str | Path, *, overwrite: bool = False
+) -> list[Path]:
     """Save a journalled job's results again into ``output_dir``: from the
     provider while it keeps them, else copied from this job's saved files when
-    they are intact.  Returns the paths written."""
+    they are intact.  Returns the paths written.
+
+    A file already at a destination is never replaced unless ``overwrite``: it may
+    be the user's (an edited translation).  Every destination, and the folder, is
+    checked before anything is asked of the provider; the provider's file lands
+    beside its destination and is moved into place only if that is still free."""
     job = hub.journal.get(job_id)
     folder = Path(output_dir)
     if job.state is JobState.EXPIRED:
-        return copy_saved(job, folder)  # the provider no longer has it: saved copies only
+        # The provider no longer has it: saved copies only.
+        return copy_saved(job, folder, overwrite=overwrite)
     if job.task_id is None or job.state not in (JobState.FINISHED, JobState.COMPLETED):
         raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+    check_output_folder(folder)
+    for destination in _destinations(job, folder):
+        _free(destination, overwrite)
     written: list[Path] = []
     try:
         request = job.request
@@ -37,10 +49,12 @@ def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list
             impl = hub.instance(hub.route(job.capability, provider=job.provider))
             Runner.remind(impl, job)
             destination = folder / Path(job.items[0].plan["document"]).name
+            landed = landing(job, destination)
             if isinstance(impl, DocumentTranslator) and isinstance(request, DocumentJobRequest):
-                written.append(impl.download(job.task_id, destination, request.kind).path)
+                saved = impl.download(job.task_id, landed, request.kind).path
             else:
-                written.append(cast(Any, impl).download(job.task_id, destination).path)
+                saved = cast(Any, impl).download(job.task_id, landed).path
+            written.append(put(saved, destination, overwrite=overwrite))
         else:
             translator = hub.instance(
                 cast(
@@ -57,7 +71,30 @@ def download_job(hub: ProviderPool, job_id: str, output_dir: str | Path) -> list
                     destination = output_name(
                         folder, item.plan["stem"], request.target, artifact, reference
                     )
-                    written.append(translator.download(job.task_id, result, artifact, destination))
+                    landed = translator.download(
+                        job.task_id, result, artifact, landing(job, destination)
+                    )
+                    written.append(put(landed, destination, overwrite=overwrite))
     except (ResultExpiredError, NotFoundError):
-        written = copy_saved(job, folder)
+        written = copy_saved(job, folder, overwrite=overwrite)
     return written
+
+
+def _destinations(job: Job, folder: Path) -> list[Path]:
+    """Where a download from the provider will put the job's files."""
+    request = job.request
+    if not isinstance(request, ImageJobRequest):
+        return [folder / Path(job.items[0].plan["document"]).name]
+    return [
+        output_name(folder, item.plan["stem"], request.target, artifact, reference)
+        for item in job.items
+        for artifact, reference in item.artifacts.items()
+    ]
+
+
+def _free(destination: Path, overwrite: bool) -> None:
+    """Refuse a destination that holds a file (unless ``overwrite``) or a folder."""
+    if destination.is_dir():
+        raise InputError("is a folder, not a file for the result", path=destination)
+    if not overwrite and (destination.exists() or destination.is_symlink()):
+        raise InputError("already exists (use --overwrite to replace it)", path=destination)

@@ -9,8 +9,14 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transhub.errors import ResultExpiredError
-from transhub.files import atomic_writer, file_digest, remove_stale_parts, unique_path
+from transhub.errors import InputError, ResultExpiredError
+from transhub.files import (
+    atomic_writer,
+    check_output_folder,
+    file_digest,
+    remove_stale_parts,
+    unique_path,
+)
 from transhub.jobs.model import Item, Job
 
 if TYPE_CHECKING:
@@ -67,6 +73,25 @@ def place(
     return target
 
 
+def put(landed: Path, destination: Path, *, overwrite: bool = False) -> Path:
+    """Move a landed file to ``destination``: replacing what is there only with
+    ``overwrite``, else only if the name is still free (the check and the move are
+    one step, ``os.link``; a file that appeared meanwhile is kept, the landed one
+    removed, and the refusal names it)."""
+    if overwrite:
+        landed.replace(destination)
+        return destination
+    try:
+        os.link(landed, destination)
+    except FileExistsError:
+        raise InputError(
+            "already exists (use --overwrite to replace it)", path=destination
+        ) from None
+    finally:
+        landed.unlink(missing_ok=True)
+    return destination
+
+
 def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
     """Copy a prior result's files to these destinations (a file already at its
     destination stays)."""
@@ -89,13 +114,21 @@ def copy_outputs(prior: Item, destinations: dict[str, Path], overwrite: bool) ->
     return outputs
 
 
-def copy_saved(job: Job, folder: Path) -> list[Path]:
+def copy_saved(job: Job, folder: Path, *, overwrite: bool = False) -> list[Path]:
     """Copy a job's saved result files into ``folder``, checking each against the
-    SHA-256 recorded when it was saved."""
+    SHA-256 recorded when it was saved.  An existing file there is never replaced
+    unless ``overwrite``: every destination is checked before the first copy, so a
+    refusal leaves no half-copied set."""
     if not any(item.outputs for item in job.items):
         raise ResultExpiredError(
             f"job {job.id}: the provider no longer keeps the result, and none was saved"
         )
+    check_output_folder(folder)
+    for item in job.items:
+        for saved in item.outputs.values():
+            taken = folder / Path(saved["path"]).name
+            if taken.is_dir() or (not overwrite and (taken.exists() or taken.is_symlink())):
+                raise InputError("already exists (use --overwrite to replace it)", path=taken)
     written = []
     for item in job.items:
         for saved in item.outputs.values():
@@ -106,7 +139,10 @@ def copy_saved(job: Job, folder: Path) -> list[Path]:
                     f"copy {path} is missing or changed"
                 )
             destination = folder / path.name
-            with atomic_writer(destination) as handle, path.open("rb") as source:
+            with (
+                atomic_writer(destination, overwrite=overwrite) as handle,
+                path.open("rb") as source,
+            ):
                 shutil.copyfileobj(source, handle)
             written.append(destination)
     return written
