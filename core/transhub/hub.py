@@ -188,10 +188,13 @@ class Hub(DocumentPlanning, ImagePlanning, ImmediateRequests):
         )
         return [cast(ImageOutcome, done.result) for done in runner.run([plan])]
 
-    def download_job(self, job_id: str, output_dir: str | Path) -> list[Path]:
+    def download_job(
+        self, job_id: str, output_dir: str | Path, *, overwrite: bool = False
+    ) -> list[Path]:
         """Save a journalled job's results again into ``output_dir``: from the
         provider while it keeps them, else copied from this job's saved files when
-        they are intact.  Returns the paths written."""
+        they are intact.  Returns the paths written.  An existing file is never
+        replaced unless ``overwrite`` (checked before the provider is asked)."""
         from transhub.jobs.downloads import download_job
 
-        return download_job(self, job_id, output_dir)
+        return download_job(self, job_id, output_dir, overwrite=overwrite)
