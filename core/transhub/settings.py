@@ -26,6 +26,7 @@ from transhub.errors import ConfigurationError, UsageError
 __all__ = [
     "CoreSettings",
     "ProviderSettings",
+    "check_setting",
     "load_settings",
     "lookup_setting",
     "parse_value",
@@ -45,6 +46,7 @@ class _ConfigTableSource(PydanticBaseSettingsSource):
         config = read_config()
         section = config.get(table, {}) if table else config
         self._values = section if isinstance(section, dict) else {}
+        _warn_unknown(self._values, settings_cls, table)
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return self._values.get(field_name), field_name, False
@@ -52,6 +54,35 @@ class _ConfigTableSource(PydanticBaseSettingsSource):
     def __call__(self) -> dict[str, Any]:
         names = set(self.settings_cls.model_fields)
         return {k: v for k, v in self._values.items() if k in names}
+
+
+_warned_keys: set[str] = set()
+
+
+def _warn_unknown(values: dict[str, Any], cls: type[BaseSettings], table: str | None) -> None:
+    """A key of the config file that no setting reads (a typo: ``private_kye``) is
+    ignored, so say so, once per run, with a "did you mean" — never its value.  At the
+    top level a table (``[fanyigou]``) is a provider's, not a typo."""
+    import difflib
+    import warnings
+
+    from transhub import paths
+
+    names = list(cls.model_fields)
+    for key, value in values.items():
+        if key in names or (table is None and isinstance(value, dict)):
+            continue
+        shown = f"{table}.{key}" if table else key
+        if shown in _warned_keys:
+            continue
+        _warned_keys.add(shown)
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        near = f"; did you mean {f'{table}.' if table else ''}{close[0]}?" if close else ""
+        warnings.warn(
+            f"{paths.config_file()}: unknown setting {shown!r} is ignored{near}",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 class _StandardEnvSource(PydanticBaseSettingsSource):
@@ -256,13 +287,67 @@ class ProviderSettings(_Settings):
 def load_settings(
     cls: type[_Settings], overrides: dict[str, Any] | None = None, *, what: str = "transhub"
 ) -> Any:
-    """Build settings, turning a validation failure into one readable line."""
+    """Build settings, turning a validation failure into one readable line that names
+    the setting, where its value comes from (``-c KEY``, the variable, the config
+    file) and the value itself (never a secret's)."""
     try:
         return cls(**(overrides or {}))
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigurationError(f"{what} setting {where!r}: {first['msg']}") from None
+        loc = [str(p) for p in first["loc"]]
+        key = ".".join(loc if what == "transhub" else [what, *loc])
+        field = cls.model_fields.get(loc[0]) if loc else None
+        value = first.get("input")
+        shown = value if isinstance(value, str | int | float) and loc else None
+        source = source_of(cls, loc, overrides or {}, key)
+        raise ConfigurationError(
+            invalid_value(key, first["msg"], shown, secret=is_secret(field), source=source)
+        ) from None
+
+
+def invalid_value(
+    key: str, problem: str, value: Any, *, secret: bool, source: str | None = None
+) -> str:
+    """``fanyigou.channels: Input should be … (got 'abc' from TRANSHUB_FANYIGOU_CHANNELS)``:
+    the setting, the problem, the value (a secret's never) and where it came from."""
+    got = [] if value is None else [MASK if secret else repr(str(value))]
+    if got and got[0] in problem:  # the problem quotes it already (an endpoint's check)
+        got = []
+    origin = [f"from {source}"] if source else []
+    said = " ".join(["got", *got, *origin]) if got else " ".join(origin)
+    return f"{key}: {problem}" + (f" ({said})" if said else "")
+
+
+def source_of(cls: type[_Settings], loc: list[str], overrides: dict[str, Any], key: str) -> str:
+    """Where the value at ``loc`` of ``cls`` comes from, highest first: ``-c KEY``, an
+    environment variable, the config file, a provider's own variable; else
+    ``default``."""
+    from transhub import paths
+
+    node: Any = overrides
+    for part in loc:
+        node = node.get(part, _ABSENT) if isinstance(node, dict) else _ABSENT
+    if node is not _ABSENT:
+        return f"-c {key}"
+    prefix = str(cls.model_config.get("env_prefix", "")).upper()
+    environment = {k.upper(): k for k in os.environ}
+    names = ["_".join(loc[: n + 1]) for n in range(len(loc))][::-1] if loc else []
+    for name in names:
+        if f"{prefix}{name}".upper() in environment:
+            return f"{environment[f'{prefix}{name}'.upper()]}"
+    file = read_config()
+    node = file.get(cls.config_table, {}) if cls.config_table else file
+    for part in loc:
+        node = node.get(part, _ABSENT) if isinstance(node, dict) else _ABSENT
+    if node is not _ABSENT:
+        return str(paths.config_file())
+    standard: dict[str, str] = getattr(cls, "standard_env", {})
+    if loc and os.environ.get(standard.get(loc[0], "")):
+        return standard[loc[0]]
+    return "default"
+
+
+_ABSENT = object()
 
 
 def setting_keys(providers: dict[str, type[ProviderSettings]]) -> dict[str, FieldInfo | None]:
@@ -304,9 +389,10 @@ def lookup_setting(key: str, providers: dict[str, type[ProviderSettings]]) -> Fi
     raise UsageError(f"unknown setting {key!r}", hint=hint)
 
 
-def parse_value(key: str, field: FieldInfo | None, value: str) -> Any:
+def parse_value(key: str, field: FieldInfo | None, value: str, *, source: str | None = None) -> Any:
     """``value`` (as typed) validated against ``field``'s type, bounds and choices;
-    secrets are returned in clear (to store them)."""
+    secrets are returned in clear (to store them).  ``source`` names where the value
+    comes from in the error (``-c read_timeout``)."""
     from typing import Annotated
 
     from pydantic import TypeAdapter
@@ -320,11 +406,92 @@ def parse_value(key: str, field: FieldInfo | None, value: str) -> Any:
     try:
         parsed = TypeAdapter(annotated).validate_python(value)
     except ValidationError as exc:
-        shown = MASK if is_secret(field) else repr(value)
-        raise ConfigurationError(f"{key}: {exc.errors()[0]['msg']} (got {shown})") from None
+        problem = exc.errors()[0]["msg"]
+        raise ConfigurationError(
+            invalid_value(key, problem, value, secret=is_secret(field), source=source)
+        ) from None
     return parsed.get_secret_value() if isinstance(parsed, SecretStr) else parsed
 
 
 def is_secret(field: FieldInfo | None) -> bool:
     """Whether a field holds a secret."""
     return field is not None and "SecretStr" in str(field.annotation)
+
+
+def check_setting(
+    key: str, value: str, providers: dict[str, type[ProviderSettings]], *, source: str | None = None
+) -> Any:
+    """``value`` for ``key`` checked as it will be checked when used — its type and
+    range, the settings class's own validators (an endpoint's URL), the providers a
+    ``routing.order`` names (of ``providers``), a ``journal.url``'s scheme — and
+    returned as the config file stores it.  Any problem is a
+    :class:`ConfigurationError` naming ``source``."""
+    field = lookup_setting(key, providers)
+    parsed = parse_value(key, field, value, source=source)
+    secret = is_secret(field)
+    table, dot, name = key.rpartition(".")
+    owner: Any = {"routing": RoutingSettings, "journal": JournalSettings}.get(table)
+    owner = owner or (providers.get(table) if dot else CoreSettings)
+    if owner is not None and name in owner.model_fields:
+        try:  # the class's own validators, without reading any other source
+            owner.model_validate({name: value})
+        except ValidationError as exc:
+            mine = [e for e in exc.errors() if tuple(e["loc"][:1]) == (name,)]
+            if mine:
+                problem = mine[0]["msg"].removeprefix("Value error, ")
+                raise ConfigurationError(
+                    invalid_value(key, problem, value, secret=secret, source=source)
+                ) from None
+    if name == "endpoint" and value:
+        from transhub.errors import InputError
+        from transhub.http import check_endpoint
+
+        try:  # the shape only: plain http:// off loopback is --insecure's, at use
+            check_endpoint(value, key, insecure=True)
+        except InputError as exc:
+            raise ConfigurationError(exc.message) from None
+    if key == "routing.order":
+        _check_order(parsed, sorted(providers), source=source)
+    if key == "journal.url":
+        _check_journal_url(value, source=source)
+    return parsed
+
+
+def _check_order(order: Any, known: list[str], *, source: str | None) -> None:
+    """Every provider ``routing.order`` names must be installed (a "did you mean")."""
+    import difflib
+
+    for provider in RoutingSettings(order=order).order:
+        if provider not in known:
+            close = difflib.get_close_matches(provider, known, n=1)
+            raise ConfigurationError(
+                invalid_value(
+                    "routing.order",
+                    f"{provider!r} is not an installed provider",
+                    None,
+                    secret=False,
+                    source=source,
+                ),
+                hint=f"did you mean {close[0]}?" if close else f"providers: {', '.join(known)}",
+            )
+
+
+def _check_journal_url(url: str, *, source: str | None) -> None:
+    """A journal URL must be ``sqlite:///path``, ``postgresql://…`` or an absolute path:
+    a bare word is refused, and never quoted (it may be a password typed in the
+    wrong place)."""
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from transhub.journal.backend import parse_location
+
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        scheme = ""
+    if not scheme and not Path(url).expanduser().is_absolute():
+        raise ConfigurationError(
+            invalid_value("journal.url", "not a journal URL", None, secret=True, source=source),
+            hint="use postgresql://user@host:port/db, sqlite:///absolute/path, or an absolute path",
+        )
+    parse_location(url, Path("/"))

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from transhub.cli.output import OutputMode, Records, batch_records, note
+from transhub.cli.output import OutputMode, Records, batch_records
 from transhub.cli.progress import Progress
-from transhub.cli.runtime import Runtime
+from transhub.cli.runtime import Runtime, confirm, say
 from transhub.counts import counted
 
 if TYPE_CHECKING:
@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 
 
 def skipped(refused: Mapping[Any, Any], label: Callable[[Any], str] = str) -> None:
-    """Say which inputs ``--keep-going`` leaves out, and why."""
+    """Say which inputs ``--keep-going`` leaves out, and why (JSON notes under
+    --json/--jsonl)."""
     for item, problem in refused.items():
-        note(f"skipped {label(item)}: {problem}")
+        say(f"skipped {label(item)}: {problem}", code="skipped")
 
 
 def confirm_on_terminal(question: str) -> bool:
-    """``--confirm``: ask on the terminal (no: nothing is sent)."""
-    return click.confirm(question, err=True, default=False)
+    """``--confirm``: ask on the terminal (no, or no answer: nothing is sent)."""
+    return confirm(question)
 
 
 def run_batch(
@@ -77,19 +78,19 @@ def run_batch(
                 finished.append(event)
                 if not (alone and single == "raise" and event.error is not None):
                     out.add(record(event))
-            elif isinstance(event, Capped | Estimated):
-                note(event.message)
+            elif isinstance(event, Capped):
+                # Only when -j was asked for (4 is merely the default), and never under -q.
+                if not quiet and _asked_for_jobs():
+                    say(event.message, code="capped")
+            elif isinstance(event, Estimated):
+                say(event.message, code="estimate")
 
         runner = BatchRunner(runtime.hub, on_event=render, **options)
         try:
             runner.run(entries)
         except BatchInterrupted as exc:
             progress.close()
-            note(
-                f"transhub: interrupted after {exc.finished} of {exc.total}; tasks already "
-                "submitted keep running remotely and are recorded: `transhub jobs resume` "
-                "finishes everything (the inputs not started too)"
-            )
+            _interrupted(runtime, exc.finished, exc.total)
             return EXIT_CODES["interrupted"]
         finally:
             progress.close()
@@ -100,8 +101,40 @@ def run_batch(
     failed = [done for done in finished if done.status == "failed"]
     if not failed:
         return EXIT_CODES["ok"]
-    note(f"{len(failed)} of {counted(len(finished), noun)} failed")
+    say(f"{len(failed)} of {counted(len(finished), noun)} failed", code="failed")
     kind = failed[0].error_kind
     if alone and kind is not None and kind in EXIT_CODES:
         return EXIT_CODES[kind]  # one input: its own class of failure
     return EXIT_CODES["failure"]
+
+
+def _asked_for_jobs() -> bool:
+    """Whether this command's ``-j``/``--jobs`` was given (on the command line or by
+    its variable), not left at its default."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    while context is not None and "jobs" not in context.params:
+        context = context.parent
+    if context is None:
+        return False
+    return context.get_parameter_source("jobs") not in (None, ParameterSource.DEFAULT)
+
+
+def _interrupted(runtime: Runtime, finished: int, total: int) -> None:
+    """Ctrl-C in a batch: how far it got and how to finish; under --json/--jsonl the
+    run's error object (``interrupted``, exit 130), as any other error is."""
+    from transhub.cli.output import dumps
+    from transhub.errors import EXIT_CODES
+
+    message = (
+        f"interrupted after {finished} of {total}; tasks already submitted keep running "
+        "remotely and are recorded"
+    )
+    hint = "`transhub jobs resume` finishes everything (the inputs not started too)"
+    if not runtime.machine:
+        click.echo(f"transhub: {message}: {hint}", err=True)
+        return
+    code = EXIT_CODES["interrupted"]
+    error = {"code": "interrupted", "exit_code": code, "message": message}
+    click.echo(dumps({"error": {**error, "provider": None, "hint": hint}}), err=True)

@@ -81,17 +81,21 @@ def get(runtime: Runtime, key: str, origin: bool, mode: OutputMode) -> int:
     """Print the value of KEY in force (secrets masked); exit 1 when it is not set."""
     _field(runtime, key)
     entry = next((e for e in _entries(runtime) if e.key == key), None)
-    value = entry.value if entry is not None else None
+    # An empty string is how an unset text setting reads (fanyigou.appid).
+    value = entry.value if entry is not None and entry.value != "" else None
     source = entry.origin if entry is not None else "default"
     with Records(mode, many=False) as records:
         records.add({"key": key, "value": value, "origin": source})
+    if value is None:
+        # Not set is a failure (exit 1, as `git config` does), so a script can test it;
+        # said as every error is (under --json the record above says null, too).
+        from transhub.errors import TranshubError
+
+        raise TranshubError(f"{key} is not set", hint=f"set it: transhub config set {key} VALUE")
     if mode is OutputMode.TEXT:
-        if value is None:
-            note(f"transhub: {key} is not set")
-            return 1
         shown = _toml_value(value).rstrip()
         click.echo(f"{shown}  # {source}" if origin else shown)
-    return 0 if value is not None else 1
+    return 0
 
 
 def _entries(runtime: Runtime) -> list[Entry]:
@@ -102,15 +106,13 @@ def _entries(runtime: Runtime) -> list[Entry]:
     hub = runtime.hub
     entries: list[Entry] = []
     core = hub.settings.public_dict()
-    from transhub.journal.backend import mask_url
-
     url = core.pop("journal").url
     results = core.pop("results").dir
     tables: dict[str, dict[str, Any]] = {
         "defaults": core.pop("defaults", {}) or {},
         "routing": core.pop("routing").model_dump(),
         # The URL is shown with its password masked (the rest says where the journal is).
-        "journal": {"url": mask_url(url.get_secret_value()) if url is not None else None},
+        "journal": {"url": _shown_url(url.get_secret_value()) if url is not None else None},
         "results": {"dir": str(results) if results is not None else None},
     }
     from transhub.settings import CoreSettings
@@ -167,6 +169,11 @@ def _origin(
     table = file.get(section, {}) if section else file
     if isinstance(table, dict) and name in table:
         return "file"
+    # A provider's own variable (DEEPL_AUTH_KEY), read after transhub's and the file's
+    # (an empty one counts as unset, as the settings read it).
+    standard = getattr(cls, "standard_env", {}).get(name)
+    if standard and os.environ.get(standard):
+        return f"env {standard}"
     return "default"
 
 
@@ -178,6 +185,25 @@ def _variables(field: Any, default: str) -> list[str]:
     if isinstance(alias, str):
         return [alias]
     return [c for c in getattr(alias, "choices", []) if isinstance(c, str)]
+
+
+def _shown_url(url: str) -> str:
+    """A journal URL as shown: its password masked; anything that is not a URL of a
+    known scheme or an absolute path is masked whole (it may be a password typed
+    where the URL belongs)."""
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from transhub.journal.backend import mask_url
+    from transhub.settings import MASK
+
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return MASK
+    if scheme.startswith(("postgres", "sqlite")):
+        return mask_url(url)
+    return url if not scheme and Path(url).expanduser().is_absolute() else MASK
 
 
 def _toml_value(value: Any) -> str:
@@ -271,7 +297,9 @@ def _check_default(runtime: Runtime, capability: str, provider: str) -> None:
         )
 
 
-@config.command(name="set")
+# A VALUE that starts with "-" (``config set read_timeout -5``) is a value to check
+# against the setting's range, not an unknown option.
+@config.command(name="set", context_settings={"ignore_unknown_options": True})
 @click.argument("key", shell_complete=completer("complete_setting_keys"))
 @click.argument("value", required=False)
 @click.pass_obj
@@ -281,26 +309,17 @@ def set_(runtime: Runtime, key: str, value: str | None) -> None:
     Omit VALUE (or give -) to type it at a hidden prompt or pipe it in on standard
     input: secrets then stay out of your shell history.
     """
-    from transhub.settings import is_secret, parse_value, read_config, write_config
+    from transhub.settings import check_setting, is_secret, read_config, write_config
 
+    providers = _provider_settings(runtime)
     where, field = _field(runtime, key)
     if value is None or value == "-":
         value = _read_value(key, is_secret(field))
-    stored = parse_value(key, field, value)
+    # Checked as it will be when used (type, range, the class's validators, routing's
+    # providers, the journal URL's scheme), so that a bad value never reaches the file.
+    stored = check_setting(key, value, providers)
     if where[0] == "defaults":
         _check_default(runtime, where[1], value)
-    if where[0] == "routing":
-        # Stored as typed (``deepl,fanyigou``): the settings split it when loaded; checked
-        # here so that a bad value never reaches the file.
-        from pydantic import ValidationError
-
-        from transhub.errors import ConfigurationError
-        from transhub.settings import RoutingSettings
-
-        try:
-            RoutingSettings.model_validate({where[1]: value})
-        except ValidationError as exc:
-            raise ConfigurationError(f"{key}: {exc.errors()[0]['msg']}") from None
     data = read_config()
     node = data
     for part in where[:-1]:

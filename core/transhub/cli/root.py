@@ -198,14 +198,17 @@ def _machine_readable(argv: list[str]) -> bool:
 def run(argv: list[str]) -> int:
     """Run the CLI on ``argv``; return the exit code (errors become one line on stderr,
     or one JSON object with --json/--jsonl)."""
-    runtime = Runtime(debug="--debug" in argv)
     as_json = _machine_readable(argv)
+    runtime = Runtime(debug="--debug" in argv, machine=as_json)
     # A file name that is not valid UTF-8 is printed as the bytes it is (as ls does),
     # not turned into an encoding error.
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="surrogateescape")
     python_form = warnings.formatwarning
+    settings = sys.modules.get("transhub.settings")
+    if settings is not None:  # a config file's unknown keys are said once per run
+        settings._warned_keys.clear()
     if not runtime.debug:
         warnings.formatwarning = _warning_line(runtime.redact)
     try:
@@ -240,10 +243,12 @@ def _report(exc: BaseException, runtime: Runtime, *, as_json: bool) -> int:
     if isinstance(exc, click.exceptions.Exit):
         return exc.exit_code
     if isinstance(exc, click.ClickException):
-        if as_json:
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            exc.show()  # a group named alone: its help, as asked for
+        elif as_json:
             _json_error("usage", exc.exit_code, exc.format_message(), hint=_usage_hint(exc))
         else:
-            exc.show()
+            error_line("error", runtime.redact(_usage_line(exc)))
         return exc.exit_code
     if isinstance(exc, click.Abort | KeyboardInterrupt):
         code = EXIT_CODES["interrupted"]
@@ -282,6 +287,26 @@ def _say(
         error_line(line[0], redact(line[1]))
     else:
         click.echo(f"transhub: {body['message']}", err=True)
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """Click's usage error on one line, as every other error is: the command, click's
+    own words (its first letter lowered, as the CLI's messages are) and where to read
+    the help, e.g. ``image translate: missing option '--to' (see 'transhub image
+    translate --help')`` — not click's block of usage, hint, blank line and message."""
+    message = " ".join(exc.format_message().split()).removesuffix(".")
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    context = getattr(exc, "ctx", None)
+    if context is None:
+        return message
+    path = context.command_path
+    command = path.partition(" ")[2]
+    return (
+        f"{command}: {message} (see '{path} --help')"
+        if command
+        else (f"{message} (see '{path} --help')")
+    )
 
 
 def _usage_hint(exc: click.ClickException) -> str | None:

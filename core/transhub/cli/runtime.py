@@ -33,6 +33,9 @@ class Runtime:
     sandbox: bool = False
     #: Whether the plugins' commands were added to the root group in this run.
     commands_added: bool = False
+    #: Whether the command line asked for --json/--jsonl: notes and errors on stderr
+    #: are JSON objects then.
+    machine: bool = False
     _hub: Hub | None = None
     _registry: Registry | None = None
     _sandbox: SandboxSession | None = None
@@ -95,10 +98,10 @@ class Runtime:
         self.sandbox = True
         self._sandbox = activate(self.registry)
         names = ", ".join(s.provider for s in self._sandbox.sandboxes) or "none installed"
-        click.echo(
+        say(
             f"transhub: sandbox mode — results come from local emulators ({names}), "
             "not real translations",
-            err=True,
+            code="sandbox",
         )
 
     def configure_logging(self) -> None:
@@ -142,22 +145,29 @@ class Runtime:
         return text
 
     def check_assignments(self, assignments: tuple[str, ...]) -> None:
-        """Every ``-c`` key must name a setting: an unknown one is a usage error with a
-        "did you mean" (loads the plugins' settings, so only when -c is given)."""
+        """Every ``-c`` key must name a setting (an unknown one is a usage error with a
+        "did you mean") and its value must be valid for it (else a configuration
+        error naming ``-c KEY``), whatever the command: loads the plugins' settings,
+        so only when -c is given."""
         from transhub.errors import UsageError
-        from transhub.settings import lookup_setting
+        from transhub.settings import check_setting, lookup_setting
 
-        keys = [assignment.partition("=")[0].strip() for assignment in assignments]
+        given = [(a.partition("=")[0].strip(), a.partition("=")[2]) for a in assignments]
+        keys = [key for key, _ in given]
         try:
             # Only the named providers' settings, through the capabilities their plain
             # summaries list (`-c alibaba.…` builds no Fanyigou document class)...
-            providers = self._settings_of({key.partition(".")[0] for key in keys if "." in key})
+            named = {key.partition(".")[0] for key in keys if "." in key}
+            providers = self._settings_of(None if "routing.order" in keys else named)
             for key in keys:
                 lookup_setting(key, providers)
         except UsageError:
             # ...and every provider's for an unknown key's "did you mean".
+            providers = self._settings_of(None)
             for key in keys:
-                lookup_setting(key, self._settings_of(None))
+                lookup_setting(key, providers)
+        for key, value in given:
+            check_setting(key, value, providers, source=f"-c {key}")
 
     def _settings_of(self, names: set[str] | None) -> dict[str, Any]:
         """The settings classes of the providers ``names`` (every provider: ``None``),
@@ -224,6 +234,46 @@ class Runtime:
         )
         other._registry, other._journal = self._registry, self.journal
         return other
+
+
+def say(message: str, *, code: str | None = None) -> None:
+    """A note for the person running the command, on stderr: the line as it is, or
+    under --json/--jsonl one JSON object, ``{"note": {"code", "message"}}`` (``code``
+    names the kind of note: ``skipped``, ``capped``, ``estimate``, ``failed``…; the
+    ``transhub:`` prefix is left out of the message)."""
+    context = click.get_current_context(silent=True)
+    runtime = context.find_object(Runtime) if context is not None else None
+    if runtime is None or not runtime.machine:
+        click.echo(message, err=True)
+        return
+    from transhub.cli.output import dumps
+
+    text = message.removeprefix("transhub: ")
+    click.echo(runtime.redact(dumps({"note": {"code": code, "message": text}})), err=True)
+
+
+def confirm(question: str, *, nothing: str = "nothing was sent") -> bool:
+    """Ask ``question`` on stderr and read the answer on standard input: ``y``/``yes``
+    is yes, ``n``/``no`` or an empty line (the default) is no.  Standard input at its
+    end (``< /dev/null``, a closed pipe) is no answer, which is no: raises
+    :class:`~transhub.errors.Declined` ("…; ``nothing``", exit 1), not the Ctrl-C of
+    click's own prompt (exit 130).  Ctrl-C still interrupts."""
+    import sys
+
+    from transhub.errors import Declined
+
+    while True:
+        click.echo(f"{question} [y/N]: ", nl=False, err=True)
+        answer = sys.stdin.readline()
+        if not answer:  # end of input: nobody can answer
+            click.echo(err=True)
+            raise Declined(f"no answer to the confirmation (standard input is closed); {nothing}")
+        answer = answer.strip().lower()
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("", "n", "no"):
+            return False
+        click.echo("transhub: please answer y or n", err=True)
 
 
 #: Setting names that hold credentials whatever their type says.

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Capped:
-    """``jobs`` was more than a provider allows at once (said once per batch)."""
+    """``jobs`` was more than a provider allows at once (emitted once per batch).  The
+    CLI says it only when ``-j`` was given — the default of 4 is no request to cap —
+    and never under ``-q``."""
 
     requested: int
     allowed: int
