@@ -76,7 +76,8 @@ def test_bad_images_refuse_the_batch_or_stand_failed_with_keep_going(cli, fanyig
     assert [r["status"] for r in records] == ["completed", "failed", "completed", "failed"]
     assert records[1]["code"] == "input" and "notes.txt" in records[1]["error"]
     assert records[1]["job_id"] is None and records[1]["outputs"] == {}
-    assert "skipped" in kept.stderr and "2 of 4 inputs were not translated" in kept.stderr
+    assert "skipped" in kept.stderr and "2 of 4 images failed" in kept.stderr
+    assert "not translated" not in kept.stderr  # said once, by the summary
     assert uploads(fanyigou) == 2
     streamed = cli(*argv, "--keep-going", "--jsonl", "-o", "again")
     lines = [json.loads(line) for line in streamed.stdout.splitlines()]

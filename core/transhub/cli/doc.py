@@ -31,7 +31,7 @@ from transhub.cli.output import (
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
-from transhub.counts import counted, noun
+from transhub.counts import counted
 
 
 @click.group(cls=WholeSummaries)
@@ -212,15 +212,9 @@ def run_documents(
         spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if refused:
-        note(f"{of_inputs(len(refused), len(files))} not translated (see above)")
+        # Counted by the batch's summary ("2 of 4 inputs failed"): not said again.
         return code or EXIT_CODES["failure"]
     return code
-
-
-def of_inputs(part: int, total: int) -> str:
-    """``1 of 2 inputs was`` / ``2 of 3 inputs were``: how many of a batch's inputs
-    a closing note is about."""
-    return f"{part} of {counted(total, 'input')} {noun(part, 'was', 'were')}"
 
 
 def document_record(done: Any) -> dict[str, Any]:
@@ -488,6 +482,6 @@ def run_conversions(
         spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if refused:
-        note(f"{of_inputs(len(refused), len(files))} not converted (see above)")
+        # Counted by the batch's summary ("2 of 4 inputs failed"): not said again.
         return code or EXIT_CODES["failure"]
     return code

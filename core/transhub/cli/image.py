@@ -14,7 +14,6 @@ from transhub.cli.output import (
     fallback_option,
     from_option,
     json_option,
-    note,
     on_stderr,
     output_dir_option,
     overwrite_option,
@@ -170,7 +169,6 @@ def run_images(
     (``stdout``: ``-o -``, the summary on stderr; stdout is the result's)."""
     from transhub.capabilities.image import ImageOptions
     from transhub.cli.batch import confirm_on_terminal, run_batch, skipped
-    from transhub.cli.doc import of_inputs
     from transhub.errors import EXIT_CODES
     from transhub.files import check_output_folder
 
@@ -195,7 +193,7 @@ def run_images(
         batch_id=batch_id, spec=None if batch_id else spec.model_dump(),
     )  # fmt: skip
     if plan.refused:
-        note(f"{of_inputs(len(plan.refused), len(plan.inputs))} not translated (see above)")
+        # Counted by the batch's summary ("2 of 4 inputs failed"): not said again.
         return code or EXIT_CODES["failure"]
     return code
 
