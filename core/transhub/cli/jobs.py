@@ -16,7 +16,6 @@ from transhub.cli.output import (
     completer,
     json_option,
     note,
-    provider_option,
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
@@ -45,7 +44,12 @@ _COLUMNS = (("job", 8), ("created (UTC)", 19), ("provider", 10), ("capability", 
 @click.option(
     "--state", "states", multiple=True, type=click.Choice(STATES), help="Only jobs in this state."
 )
-@provider_option
+@click.option(
+    "--provider",
+    metavar="NAME",
+    shell_complete=completer("complete_providers"),
+    help="Only jobs of this provider (see `transhub providers`).",
+)
 @click.option(
     "--limit",
     type=click.IntRange(1),
@@ -67,6 +71,8 @@ def list_(
     """List jobs, newest first (the latest 50 unless --limit or --all).
 
     Rows stream from the journal: --all on a big journal never holds it in memory."""
+    if provider is not None:
+        _check_provider(runtime, provider)
     rows = runtime.journal.summaries(
         states=list(states), provider=provider, limit=None if show_all else limit + 1
     )
@@ -82,8 +88,27 @@ def list_(
                 records.add(row)
             else:
                 _print_row(row, header=shown == 1)
+    if shown == 0 and mode is OutputMode.TEXT:
+        note("no jobs")  # --json: an empty array says it
     if more:
         note(f"the latest {counted(limit, 'job')}; --limit N or --all for more")
+
+
+def _check_provider(runtime: Runtime, provider: str) -> None:
+    """A filter naming no provider (installed, or of a job in the journal) is a
+    mistake, said with a "did you mean" — not an empty list."""
+    import difflib
+
+    from transhub.errors import RoutingError
+
+    known = sorted(set(runtime.registry.providers()) | set(runtime.journal.providers()))
+    if provider in known:
+        return
+    close = difflib.get_close_matches(provider, known, n=1)
+    raise RoutingError(
+        f"no provider is named {provider!r} (installed or in the journal: "
+        f"{', '.join(known) or 'none'})" + (f"; did you mean {close[0]}?" if close else "")
+    )
 
 
 def _print_row(row: dict[str, Any], *, header: bool) -> None:
@@ -206,7 +231,9 @@ def resume(runtime: Runtime, job_ids: tuple[str, ...], resubmit: bool, mode: Out
                 if spec is not None:
                     _tell_settings(batch_id, spec)
                 failed += _resume_jobs(batch_runtime, group, resubmit=resubmit, records=records)
-                if spec is not None and batch_id in dict(batches):
+                # An earlier batch's rerun here may have closed this one (the same
+                # work): it is not run again.
+                if spec is not None and batch_id in dict(batches) and journal.batch_open(batch_id):
                     failed += _rerun_batch(batch_runtime, batch_id, spec, records=records)
             finally:
                 if batch_runtime is not runtime:
@@ -373,8 +400,10 @@ def wait(
 ) -> int:
     """Follow jobs other processes run (cluster workers, `--queue`) until each is final,
     with the progress display of `doc translate`; then print each job's record (with
-    --json one array).  Exits 0 when all completed, a single job's own failure code,
-    1 when some of several did not complete, 9 after --timeout."""
+    --json one array).  A job whose process stopped (and that no worker picks up) is
+    reported abandoned, with the `transhub jobs resume` that finishes it.  Exits 0
+    when all completed, a single job's own failure code (1: abandoned), 1 when some of
+    several did not complete, 9 after --timeout."""
     from transhub.cli.wait import wait_for
 
     # One cheap query a look (the changed jobs' marks): a job's end is seen within a
@@ -387,11 +416,30 @@ def wait(
 
 @jobs.command()
 @click.argument("job_ids", nargs=-1, required=True, metavar="ID...")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also forget jobs a live process is working on (its result is then not recorded).",
+)
 @click.pass_obj
-def forget(runtime: Runtime, job_ids: tuple[str, ...]) -> None:
-    """Remove jobs from the journal (their result files stay)."""
+def forget(runtime: Runtime, job_ids: tuple[str, ...], force: bool) -> None:
+    """Remove jobs from the journal (their result files stay).  A job a live process
+    is working on is refused (exit 4) unless --force: that process could not record
+    its result, and the next run would pay for it again."""
+    from transhub.errors import InputError
+    from transhub.jobs.owners import Owner, owner_alive
+
     journal = runtime.journal
-    count = journal.forget([journal.get(i).id for i in job_ids])
+    found = [journal.get(i) for i in job_ids]
+    for job in found if not force else ():
+        if not job.state.is_final and owner_alive(job.owner, job.lease_until):
+            who = Owner.parse(job.owner or "")
+            by = f"process {who.pid} on {who.host}" if who else f"process {job.owner}"
+            raise InputError(
+                f"job {job.id} is being worked on by {by}; wait for it or stop it first "
+                "(--force forgets it anyway)"
+            )
+    count = journal.forget(list(dict.fromkeys(job.id for job in found)))
     note(f"forgot {counted(count, 'job')}")
 
 
@@ -421,11 +469,26 @@ def prune(runtime: Runtime, days: float, dry_run: bool, yes: bool) -> int:
     if count == 0 or dry_run:
         note(f"would prune {counted(count, 'job')}" if dry_run else "pruned 0 jobs")
         return 0
-    if not yes and not click.confirm(
-        f"Remove {noun(count, 'this', 'these')} {counted(count, 'job')}?", err=True
-    ):
+    if not yes and not _ask(f"Remove {noun(count, 'this', 'these')} {counted(count, 'job')}?"):
         note("nothing was removed")
         return 1
     pruned = journal.prune(days)
     note(f"pruned {counted(pruned, 'job')}")
     return 0
+
+
+def _ask(question: str) -> bool:
+    """A yes/no question on stderr, answered on stdin (no unless yes).  A closed
+    standard input (``< /dev/null``, a pipe that ended) is a no said as such — not an
+    interruption (click's confirm took it for Ctrl-C: exit 130)."""
+    from transhub.errors import Declined
+
+    click.echo(f"{question} [y/N]: ", nl=False, err=True)
+    answer = sys.stdin.readline()
+    if not answer:
+        click.echo(err=True)  # end the prompt's line
+        raise Declined(
+            "standard input is closed, so the question went unanswered: nothing was "
+            "removed (pass --yes to prune without asking)"
+        )
+    return answer.strip().lower() in ("y", "yes")

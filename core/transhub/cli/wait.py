@@ -19,6 +19,12 @@ def record(job: Job) -> dict[str, Any]:
     """A followed job's record (``--json``), as ``jobs resume`` prints it."""
     outputs = [saved["path"] for item in job.items for saved in item.outputs.values()]
     failed = (job.state.is_final and job.state.value != "completed") or stuck(job)
+    error = (job.error or job.state.value) if failed else None
+    if abandoned(job):
+        error = (
+            "abandoned: no process is working on it (the one that ran it stopped); "
+            f"`transhub jobs resume {job.id}` finishes it"
+        )
     return {
         "job_id": job.id,
         "provider": job.provider,
@@ -26,14 +32,30 @@ def record(job: Job) -> dict[str, Any]:
         "state": job.state.value,
         "input": job.items[0].input if job.items else None,
         "outputs": outputs,
-        "error": (job.error or job.state.value) if failed else None,
+        "error": error,
     }
 
 
 def stuck(job: Job) -> bool:
     """A job nobody will finish without a person: its paid request may have left, and
-    a worker refused to send it again (``jobs resume --resubmit`` decides)."""
-    return job.may_have_been_submitted and bool(job.error) and job.owner is None
+    a worker refused to send it again (``jobs resume --resubmit`` decides), or the
+    process that ran it stopped (:func:`abandoned`)."""
+    return (job.may_have_been_submitted and bool(job.error) and job.owner is None) or abandoned(job)
+
+
+def abandoned(job: Job) -> bool:
+    """A job whose remote task was (or may have been) started by a process that no
+    longer works on it (killed: no owner, or a stale lease), and that no cluster
+    worker will pick up (not ``--queue``): only ``jobs resume`` (or the same command
+    again) finishes it, so waiting for it would wait forever."""
+    from transhub.jobs.model import JobState
+    from transhub.jobs.owners import owner_alive
+
+    if job.state.is_final or job.request.queued:
+        return False
+    if job.state is JobState.SUBMITTING and not job.sending_at:
+        return False  # nothing left yet: not started, nothing paid
+    return not owner_alive(job.owner, job.lease_until)
 
 
 def _shown(job: Job) -> str:
@@ -66,16 +88,22 @@ def wait_for(
     deadline = None if timeout is None else time.monotonic() + timeout
     delay = min(interval, 0.05)
     seen: dict[str, tuple[Any, ...]] = {}
+    last: dict[str, Job] = {}
     try:
         while len(final) < len(ids):
             # One query says which jobs changed; only those are read in full (a sweep
             # of 200 jobs read every job each half second, beside the workers' CPU).
             marks = _marks(journal, [i for i in ids if i not in final])
             for order, job_id in enumerate(ids):
-                if job_id in final or (job_id in seen and seen[job_id] == marks.get(job_id)):
+                if job_id in final:
+                    continue
+                # Unchanged: skipped; but a killed owner changes nothing in the row,
+                # so its job is looked at again (a cheap check of the owner's process).
+                unchanged = job_id in seen and seen[job_id] == marks.get(job_id)
+                if unchanged and not abandoned(last[job_id]):
                     continue
                 seen[job_id] = marks.get(job_id, ())
-                job = journal.get(job_id)
+                job = last[job_id] = journal.get(job_id)
                 if job.state.is_final or stuck(job):
                     final[job_id] = job
                     progress.end(job_id)
@@ -130,9 +158,14 @@ def _report(
             else:
                 click.echo(f"{job_id}: {row['state']} {' '.join(row['outputs'])}".rstrip())
     if len(final) < len(ids):
+        from transhub.errors import TransientError
+
+        # An error (exit 9): one line, or under --json/--jsonl one JSON object.
         waiting = len(ids) - len(final)
-        note(f"{waiting} of {counted(len(ids), 'job')} not final after {timeout or 0:g}s")
-        return EXIT_CODES["transient"]
+        raise TransientError(
+            f"{waiting} of {counted(len(ids), 'job')} not final after {timeout or 0:g}s; "
+            "the jobs go on (`transhub jobs wait` again)"
+        )
     bad = [job for job in final.values() if job.state.value != "completed"]
     if len(ids) == 1 and bad and stuck(bad[0]):
         return EXIT_CODES["failure"]

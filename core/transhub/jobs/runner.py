@@ -64,6 +64,13 @@ class ClaimLostError(TranshubError):
     kind = "failure"
 
 
+class DoneBeforeError(TranshubError):
+    """Work a batch run again had completed before, whose result was moved away since:
+    it is not sent (and paid) again."""
+
+    kind = "failure"
+
+
 def fingerprint(**parts: Any) -> str:
     """What makes two requests the same work: content, provider, languages, options."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
@@ -165,6 +172,21 @@ class Runner:
             if found is not None:
                 return JobFailedError(
                     f"{item.input}: failed in this batch before (job {found[0]}): {found[1]}"
+                )
+        return None
+
+    def done_before(self, item: Item) -> DoneBeforeError | None:
+        """This work completed earlier in the same batch (a batch run again by ``jobs
+        resume``) though its saved result is no longer there: it is not paid again."""
+        if self.batch_id is None:
+            return None
+        for work in (item.fingerprint, *item.alternates):
+            found = self.journal.completed_in_batch(self.batch_id, work)
+            if found is not None:
+                return DoneBeforeError(
+                    f"{item.input}: translated in this batch before (job {found}), but its "
+                    "saved result was moved or changed since; not paid again: "
+                    f"`transhub jobs download {found}` saves it again"
                 )
         return None
 

@@ -22,10 +22,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from transhub.journal.backend import Backend, Connection, Location, from_db, newer_message
 from transhub.journal.schema import SCHEMA_VERSION, SQLITE, script_from
+
+if TYPE_CHECKING:
+    from transhub.errors import ConfigurationError
 
 T = TypeVar("T")
 
@@ -55,6 +59,20 @@ def _retrying(action: Callable[[], T]) -> T:
         delay = min(delay * 2, 0.2)
 
 
+def unusable(path: Path, exc: BaseException) -> ConfigurationError:
+    """The configuration error for a journal file that cannot be opened or is not a
+    journal: it names the file and the problem, and where the location is set."""
+    from transhub.errors import ConfigurationError
+
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        reason = "not an SQLite database (damaged, or another file)"
+    return ConfigurationError(
+        f"the journal {path} cannot be used: {reason}; move the file away, or point "
+        "journal.url (TRANSHUB_JOURNAL_URL) at another file"
+    )
+
+
 class SqliteBackend(Backend):
     """The journal file at ``location.path`` (created on first use).
 
@@ -68,15 +86,24 @@ class SqliteBackend(Backend):
         assert location.path is not None
         self.location = location
         self.path = location.path
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
-        )
-        self._db.row_factory = sqlite3.Row
-        _retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
-        self._db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
-        self._db.execute("PRAGMA foreign_keys=ON")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT, isolation_level=None, check_same_thread=False
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise unusable(self.path, exc) from exc
+        try:
+            self._db.row_factory = sqlite3.Row
+            # The first statements read the file: one that is not a journal fails here.
+            _retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
+            self._db.execute("PRAGMA synchronous=NORMAL")  # durable across a process kill
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise unusable(self.path, exc) from exc
 
     def version(self) -> int:
         """SQLite's ``user_version``."""

@@ -26,6 +26,7 @@ from transhub.journal.backend import (
     open_backend,
     parse_location,
 )
+from transhub.journal.outputs import OutputStore
 
 #: The columns of a job row that are fields of :class:`Job`.
 _JOB_COLUMNS = frozenset(f.name for f in dataclasses.fields(Job)) - {"items"}
@@ -50,7 +51,15 @@ def _item(row: Any) -> Item:
     )
 
 
-class Journal(ClaimStore, BatchStore, ChannelStore):
+def _absolute(name: str) -> str:
+    """An input as the journal records it: a file as an absolute path (a relative one
+    would mean nothing to ``jobs list`` run in another folder), a URL as it is."""
+    if "://" in name or not name:
+        return name
+    return str(Path(name).absolute())
+
+
+class Journal(ClaimStore, BatchStore, ChannelStore, OutputStore):
     """The journal at ``target``: a SQLite file (a :class:`~pathlib.Path`, or a
     ``sqlite:///path`` URL) or a PostgreSQL database (a ``postgresql://`` URL).
 
@@ -134,9 +143,10 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
             " plan, state, code, message, artifacts, outputs)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (job_id, item.position, path(item.input), item.input_size, item.input_sha256,
-                 item.fingerprint, json.dumps(item.plan), str(item.state), item.code,
-                 text(item.message), json.dumps(item.artifacts), json.dumps(item.outputs))
+                (job_id, item.position, path(_absolute(item.input)), item.input_size,
+                 item.input_sha256, item.fingerprint, json.dumps(item.plan), str(item.state),
+                 item.code, text(item.message), json.dumps(item.artifacts),
+                 json.dumps(item.outputs))
                 for item in items
             ],
         )  # fmt: skip
@@ -325,7 +335,13 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
     # -- reading -------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job:
-        """The job with this id, or a unique id prefix (a primary-key range, not a scan)."""
+        """The job with this id, or a unique id prefix, in any case (ids are lower-case
+        hex; a primary-key range, not a scan).  An empty id is a usage error."""
+        if not job_id.strip():
+            from transhub.errors import UsageError
+
+            raise UsageError("a job id is empty: give an id or its first characters")
+        job_id = job_id.strip().lower()
         rows = self._read(
             "SELECT * FROM jobs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
             (job_id, job_id + "\U0010ffff"),
@@ -336,10 +352,20 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         if not rows:
             raise NotFoundError(f"no job {job_id!r} in the journal (see `transhub jobs list`)")
         if len(rows) > 1:
-            raise InputError(
-                f"job id {job_id!r} is ambiguous: {', '.join(r['id'] for r in rows[:5])}"
-            )
+            shown = ", ".join(r["id"] for r in rows[:5])
+            if len(rows) > 5:  # only the first six were read: count the rest
+                total = self._read(
+                    "SELECT COUNT(*) AS n FROM jobs WHERE id >= ? AND id < ?",
+                    (job_id, job_id + "\U0010ffff"),
+                )[0]["n"]
+                shown += f" and {int(total) - 5} more"
+            raise InputError(f"job id {job_id!r} is ambiguous: {shown}")
         return self._job(rows[0])
+
+    def providers(self) -> list[str]:
+        """The providers of the jobs in the journal."""
+        rows = self._read("SELECT DISTINCT provider FROM jobs ORDER BY provider")
+        return [str(row["provider"]) for row in rows]
 
     def state_of(self, job_id: str) -> tuple[JobState, str | None, float | None]:
         """A job's state, owner and lease (cheap: for waiting on another process)."""
@@ -424,52 +450,6 @@ class Journal(ClaimStore, BatchStore, ChannelStore):
         if not rows:
             raise NotFoundError(f"no item {position} in job {job_id!r}")
         return _item(rows[0])
-
-    def output_at(self, path: Path) -> tuple[str, str, str] | None:
-        """``(sha256, fingerprint, job_id)`` of the transhub result recorded at
-        ``path`` (absolute), if one is."""
-        rows = self._read(
-            "SELECT sha256, fingerprint, job_id FROM outputs WHERE path = ?",
-            (self.backend.path_value(str(path)),),
-        )
-        return (rows[0]["sha256"], rows[0]["fingerprint"], rows[0]["job_id"]) if rows else None
-
-    def is_own_output(self, path: Path, fingerprint: str | tuple[str, ...] | None = None) -> bool:
-        """Whether ``path`` holds, unchanged, a result transhub saved (of the work
-        ``fingerprint``, or of any of several — the same work at each candidate —
-        when given)."""
-        from transhub.files import file_digest
-
-        resolved = path.resolve()
-        found = self.output_at(resolved)
-        wanted = (fingerprint,) if isinstance(fingerprint, str) else fingerprint
-        if found is None or (wanted is not None and found[1] not in wanted):
-            return False
-        return resolved.is_file() and file_digest(resolved) == found[0]
-
-    def own_outputs(self, paths: Sequence[Path], *, resolved: bool = False) -> set[Path]:
-        """Those of ``paths`` that hold, unchanged, a result transhub saved (as
-        :meth:`is_own_output` says of one), looked up in a query per 500 paths rather
-        than one per path (a batch names hundreds of files).  ``resolved``: the paths
-        are real paths already (the caller resolved them once for other uses too)."""
-        from transhub.files import file_digest
-
-        real_of = {path: path if resolved else path.resolve() for path in paths}
-        wanted = list(dict.fromkeys(str(r) for r in real_of.values()))
-        recorded: dict[str, str] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))  # placeholders only
-            rows = self._read(
-                f"SELECT path, sha256 FROM outputs WHERE path IN ({marks})",  # noqa: S608
-                [self.backend.path_value(value) for value in part],
-            )
-            recorded.update((from_db(row["path"]), row["sha256"]) for row in rows)
-        return {
-            path
-            for path, real in real_of.items()
-            if str(real) in recorded and real.is_file() and file_digest(real) == recorded[str(real)]
-        }
 
 
 def open_journal(

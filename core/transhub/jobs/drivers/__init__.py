@@ -3,12 +3,13 @@ their recorded state to completed.  :data:`DRIVERS` is keyed by capability."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from transhub.capabilities.kinds import Capability
 
 if TYPE_CHECKING:
-    from transhub.jobs.model import Job
+    from transhub.jobs.model import Item, Job
     from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, ImageJobRequest
     from transhub.jobs.runner import Runner
 
@@ -43,6 +44,33 @@ class Driver:
         """Take an owned job from its recorded state to final.  A job that may have
         been submitted is sent again only when that is safe or ``resubmit``."""
         raise NotImplementedError
+
+
+def copy_prior(prior: Item, destinations: dict[str, Path], overwrite: bool) -> dict[str, Any]:
+    """A prior result's files copied to ``destinations`` (its outputs, as recorded).
+    A destination that already holds the very bytes recorded for the result (by its
+    SHA-256: an earlier run saved it there) *is* the result: it is kept, never
+    refused as a stranger's file; a different file there is still refused unless
+    ``overwrite``."""
+    from transhub.files import file_digest
+    from transhub.jobs import placement
+
+    present: dict[str, Any] = {}
+    wanted: dict[str, Path] = {}
+    for artifact, destination in destinations.items():
+        saved = prior.outputs.get(artifact)
+        if saved is None:
+            continue
+        if destination.is_file() and file_digest(destination) == saved["sha256"]:
+            present[artifact] = {
+                "path": str(destination.resolve()),
+                "sha256": saved["sha256"],
+                "size": saved.get("size"),
+            }
+        else:
+            wanted[artifact] = destination
+    copied = placement.copy_outputs(prior, wanted, overwrite) if wanted else {}
+    return {a: present.get(a) or copied[a] for a in destinations if a in present or a in copied}
 
 
 def _drivers() -> dict[Capability, type[Driver]]:

@@ -20,7 +20,7 @@ from transhub.capabilities.kinds import Capability
 from transhub.errors import JobFailedError, TranshubError
 from transhub.files import atomic_writer, digests, file_digest
 from transhub.jobs import fallback, placement
-from transhub.jobs.drivers import Driver
+from transhub.jobs.drivers import Driver, copy_prior
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.plans import ConvertPlan, DocumentPlan
 from transhub.jobs.requests import ConvertJobRequest, DocumentJobRequest, FallbackSpec
@@ -130,10 +130,14 @@ class SingleFileDriver(Driver):
                 prior = runner.intact(holder)
                 if prior is not None:
                     return self.reused(provider, request, item, prior, holder.job_id, destination)
+                done = runner.done_before(item)
+                if done is not None:  # this batch's own result, moved away: not paid again
+                    raise done
                 ignore.add(holder.job_id)  # its files were changed or removed
             elif holder.orphan:
                 adopted = runner.adopt(holder)
                 if adopted is not None:
+                    self.redirect(adopted, destination)
                     with runner.working(adopted) as job:
                         result = cast(DocumentResult, self.drive(job, resubmit=runner.resubmit))
                     return self.deliver(result, destination, request.overwrite)
@@ -161,7 +165,7 @@ class SingleFileDriver(Driver):
         earlier = self.journal.get(prior_job)
         provider = earlier.provider
         key = next(iter(prior.outputs))
-        outputs = placement.copy_outputs(prior, {key: destination}, request.overwrite)
+        outputs = copy_prior(prior, {key: destination}, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, Item(**item.__dict__), outputs
         )
@@ -175,6 +179,17 @@ class SingleFileDriver(Driver):
             sha256=outputs[key]["sha256"],
             reused=True,
         )
+
+    def redirect(self, job: Job, destination: Path) -> None:
+        """An adopted job not yet downloaded saves its result where this run asks
+        (a rerun with a new ``-o``), not at the destination the stopped run planned
+        (which may be the very folder that made it fail)."""
+        planned = job.items[0].plan.get("document")
+        wanted = str(destination.resolve())
+        if planned != wanted and job.state is not JobState.COMPLETED:
+            plan = {**job.items[0].plan, "document": wanted}
+            self.journal.update_item(job.id, 0, plan=plan)
+            job.items[0].plan = plan
 
     @staticmethod
     def deliver(result: DocumentResult, destination: Path, overwrite: bool) -> DocumentResult:

@@ -12,7 +12,7 @@ from transhub.capabilities.image import ImageItem, ImageSource, ImageTaskStatus,
 from transhub.errors import ResultExpiredError, TranshubError
 from transhub.files import file_digest
 from transhub.jobs import placement
-from transhub.jobs.drivers import Driver
+from transhub.jobs.drivers import Driver, copy_prior
 from transhub.jobs.model import Item, ItemStatus, Job, JobState
 from transhub.jobs.requests import ImageJobRequest
 from transhub.naming import output_name
@@ -150,7 +150,7 @@ class ImageResults(Driver):
                 "path": str(source.path) if source.path else "",
             },
         )
-        outputs = placement.copy_outputs(prior, destinations, request.overwrite)
+        outputs = copy_prior(prior, destinations, request.overwrite)
         job = self.runner.record_reuse(
             provider, self.capability, request, item, outputs, prior.code
         )
