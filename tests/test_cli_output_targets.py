@@ -294,3 +294,18 @@ def test_jobs_download_of_images_never_replaces_an_existing_file(cli, echo, tmp_
     assert echo.log.count() == 0
     assert sorted(p.name for p in (tmp_path / "again").iterdir()) == [second]  # nothing partial
     assert (tmp_path / "again" / second).read_text() == "mine\n"
+
+
+def test_jobs_download_replaces_on_the_command_line_only_with_overwrite(
+    cli, echo, sample, tmp_path
+):
+    job = _document_job(cli, sample)
+    mine = tmp_path / "again" / "notes.zh.txt"
+    mine.parent.mkdir()
+    mine.write_text("old\n")
+    refused = cli("jobs", "download", job, "-o", str(mine.parent))
+    assert refused.exit_code == EXIT_CODES["input"] and mine.read_text() == "old\n"
+    assert "--overwrite" in refused.stderr
+    replaced = cli("jobs", "download", job, "-o", str(mine.parent), "--overwrite")
+    assert replaced.exit_code == 0, replaced.stderr
+    assert mine.read_text() == translated(sample.read_text(), "zh")

@@ -16,6 +16,7 @@ from transhub.cli.output import (
     completer,
     json_option,
     note,
+    overwrite_option,
 )
 from transhub.cli.root import WholeSummaries
 from transhub.cli.runtime import Runtime
@@ -354,27 +355,32 @@ def _outputs(result: Any) -> list[str]:
     show_default="current folder",
     help="Folder for the copies.",
 )
+@overwrite_option
 @click.pass_obj
-def download(runtime: Runtime, job_id: str, output_dir: Path) -> None:
+def download(runtime: Runtime, job_id: str, output_dir: Path, overwrite: bool) -> None:
     """Save a job's results again into a folder: fetched anew from the provider
     while it keeps them, else copied from the saved files if they are intact.  A job
     queued for cluster workers is copied out of the results store (any machine that
-    mounts it), each file checked against its recorded SHA-256."""
+    mounts it), each file checked against its recorded SHA-256.  An existing file is
+    never replaced unless --overwrite (checked before anything is fetched)."""
     job = runtime.journal.get(job_id)
     if job.request.queued:
+        from transhub.errors import InputError
+        from transhub.files import check_output_file
         from transhub.store import configured_store
 
         store = configured_store(runtime.hub.settings)
         saved = [s for item in job.items for s in item.outputs.values()]
         if job.state.value != "completed" or not saved:
-            from transhub.errors import InputError
-
             raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
-        for entry in saved:
-            name = Path(entry["path"]).name
-            click.echo(str(store.fetch(job.id, name, entry["sha256"], output_dir / name)))
+        destinations = [(entry, output_dir / Path(entry["path"]).name) for entry in saved]
+        for _entry, destination in destinations:  # every one before the first copy
+            check_output_file(destination, overwrite=overwrite)
+        for entry, destination in destinations:
+            fetched = store.fetch(job.id, destination.name, entry["sha256"], destination)
+            click.echo(str(fetched))
         return
-    for path in runtime.hub.download_job(job_id, output_dir):
+    for path in runtime.hub.download_job(job_id, output_dir, overwrite=overwrite):
         click.echo(str(path))
 
 
