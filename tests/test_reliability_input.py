@@ -246,7 +246,7 @@ CASES: list[tuple[str, Argv, list[str]]] = [
     (
         "source needed (alibaba into Chinese)",
         url(URL, "--to", "zh"),
-        ["alibaba: image translation into zh needs the source language (pass --from)"],
+        ["alibaba needs the source language for a translation into Chinese (Simplified) (zh)"],
     ),
     (
         "local path to a URL-only provider",
