@@ -310,7 +310,9 @@ def check_url(url: str) -> str:
 
 
 def check_text(text: str, max_chars: int, provider: str) -> None:
-    """A text must be non-empty and at most ``max_chars`` characters (spaces count)."""
+    """A text must be UTF-8, non-empty and at most ``max_chars`` characters (spaces
+    count)."""
+    check_utf8(text)
     if not text.strip():
         raise InputError("the text is empty")
     if len(text) > max_chars:
@@ -318,6 +320,27 @@ def check_text(text: str, max_chars: int, provider: str) -> None:
             f"the text is {len(text)} characters, over {provider}'s limit of {max_chars} "
             "(spaces count)"
         )
+
+
+def check_utf8(text: str) -> None:
+    """Refuse a text holding lone surrogates: what Python makes of bytes that are
+    not UTF-8 on standard input or in a file name (``surrogateescape``).  Every
+    provider sends UTF-8, so such a text would fail at the request (an internal
+    error, after routing) instead of here."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = ord(text[exc.start])
+        what = (
+            f"byte 0x{char - 0xDC00:02x}"
+            if 0xDC80 <= char <= 0xDCFF
+            else f"U+{char:04X} (a lone surrogate)"
+        )
+        raise InputError(
+            f"the text is not valid UTF-8: {what} at character {exc.start + 1} "
+            "(standard input and text files are read as UTF-8; convert it first, "
+            "e.g. with iconv -t UTF-8)"
+        ) from None
 
 
 def check_word(word: str, min_length: int, max_length: int, provider: str) -> None:
