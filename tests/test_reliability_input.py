@@ -246,13 +246,36 @@ CASES: list[tuple[str, Argv, list[str]]] = [
     (
         "source needed (alibaba into Chinese)",
         url(URL, "--to", "zh"),
-        ["alibaba: image translation into zh needs the source language (pass --from)"],
+        ["alibaba needs the source language for a translation into Chinese (Simplified) (zh)"],
     ),
     (
         "local path to a URL-only provider",
         image(lambda d: make_image(d / "photo.png", 100, 100), "alibaba"),
         ["photo.png: alibaba takes public URLs only, not local files; use --provider fanyigou"],
     ),
+    *[
+        (
+            f"files and URLs in one batch ({given})",
+            lambda d, languages=languages: [
+                "image",
+                "translate",
+                str(make_image(d / "ok.png", 100, 100)),
+                URL,
+                *languages,
+            ],
+            [
+                "this batch mixes local files (",
+                f"ok.png) and URLs ({URL})",
+                "no provider takes both (fanyigou: local files only;",
+                "alibaba: URLs only",
+                "separate runs",
+            ],
+        )
+        for given, languages in (
+            ("with --from", ("--from", "zh", "--to", "en")),
+            ("without --from", ("--to", "en")),
+        )
+    ],
     (
         "ftp URL",
         url("ftp://img.example.com/a.jpg"),

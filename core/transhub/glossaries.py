@@ -117,6 +117,13 @@ def _pair(path: Path, number: int, row: list[str], delimiter: str, seen: dict[st
             raise InputError(
                 f"line {number}: the {which} term holds a tab or a line break", path=path
             )
+        bad = next((c for c in term if _is_control(c)), None)
+        if bad is not None:
+            raise InputError(
+                f"line {number}: the {which} term holds the control character U+{ord(bad):04X}; "
+                "glossary terms take none (C0, C1, U+2028, U+2029)",
+                path=path,
+            )
     if source in seen:
         raise InputError(
             f"line {number}: the source term {source!r} is already on line {seen[source]}",
@@ -124,6 +131,13 @@ def _pair(path: Path, number: int, row: list[str], delimiter: str, seen: dict[st
         )
     seen[source] = number
     return source, target
+
+
+def _is_control(char: str) -> bool:
+    """What DeepL (and its official client's ``validate_glossary_term``) refuses in
+    a term: C0 and C1 control characters and the line and paragraph separators."""
+    code = ord(char)
+    return code <= 0x1F or 0x80 <= code <= 0x9F or char in "\u2028\u2029"
 
 
 def check_for(store: type[GlossaryStore[Any, Any]], glossary: GlossaryFile) -> None:
@@ -287,6 +301,9 @@ def create_glossary(
         )
     check_for(cls, glossary)
     store = hub.instance(cls)
+    # The pair as the provider keeps it (DeepL: en-GB, en and en-US are one "en"
+    # glossary): one identity, so a regional target reuses the glossary, not a copy.
+    src, dst = stored_pair(cls, src, dst)
     digest = glossary.digest(src, dst)
     wanted = name or f"{NAME_PREFIX}{digest[:16]}"
     book = open_book()
@@ -322,18 +339,31 @@ def _existing(
             return store.get(recorded.glossary_id)
         except NotFoundError:
             book.forget(provider, recorded.glossary_id)  # deleted elsewhere: create anew
+    pair = (source, target)
     for info in store.list():
-        if (info.name, info.source, info.target, info.entries) != (
-            name,
-            source,
-            target,
-            len(glossary.terms),
-        ):
+        if (info.name, info.entries) != (name, len(glossary.terms)):
+            continue
+        if stored_pair(type(store), info.source, info.target) != pair:
             continue
         if tuple(store.entries(info.glossary_id)) == glossary.terms:
             book.record(Recorded(provider, digest, info.glossary_id, source, target, time.time()))
             return info
     return None
+
+
+def stored_pair(store: type[GlossaryStore[Any, Any]], source: str, target: str) -> tuple[str, str]:
+    """``source`` and ``target`` as ``store`` keeps them: each code replaced by the
+    shortest canonical code (ties: the first in order) the provider gives the same
+    code of its own (``en-GB`` → ``en`` where the store sends both as ``EN``)."""
+    codes = store.languages.codes
+
+    def kept(code: str) -> str:
+        own = codes.get(code)
+        if own is None:
+            return code
+        return min((c for c, o in codes.items() if o == own), key=lambda c: (len(c), c))
+
+    return kept(source), kept(target)
 
 
 def ensure_glossary(
@@ -417,8 +447,9 @@ def glossary_for(
     store = _store_of(hub, name)
     assert store is not None
     check_for(store, glossary)
-    # The terms read once: the digest is of exactly what the provider receives.
-    digest = glossary.digest(source, target)
+    # The terms read once: the digest is of exactly what the provider receives (the
+    # pair as it keeps it: a regional target shares its language's glossary).
+    digest = glossary.digest(*stored_pair(store, source, target))
     with _RUN_LOCK:
         known = _RUN_CACHE.setdefault(hub, {})
         # Looked up (or created) once per run: a batch of N documents with one

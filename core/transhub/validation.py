@@ -7,13 +7,17 @@ here touches the network.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import stat as stat_module
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from transhub import ooxml
 from transhub.capabilities.base import FileLimits, LanguageSupport
 from transhub.errors import InputError, LimitExceededError, UnsupportedLanguageError
 from transhub.languages import name as language_name
@@ -144,13 +148,49 @@ def _check_content(path: Path, extension: str, head: bytes) -> None:
     expected = _SIGNATURES.get(extension)
     if expected is not None and not head.startswith(expected[1]):
         raise InputError(_mismatch(extension, expected[0], head), path=path)
+    if ooxml.is_package(extension):
+        # Any zip has the signature: the package's parts say what it is.
+        ooxml.check_package(path, extension)
+
+
+def check_content(path: Path) -> None:
+    """``path`` is what its extension says (signature, and a package's parts), for
+    a local count that needs no provider's limits; an :class:`InputError` if not."""
+    _, head = _read_head(path)
+    _check_content(path, path.suffix.lower().lstrip("."), head)
 
 
 def _mismatch(extension: str, kind: str, head: bytes) -> str:
-    looks = (
-        "text" if head and b"\x00" not in head[:512] and _is_texty(head[:512]) else "something else"
-    )
-    return f"is named .{extension} but its content is not {kind} (it looks like {looks})"
+    return f"is named .{extension} but its content is not {kind} ({_looks_like(head)})"
+
+
+#: What a file's first bytes say it is, for the refusal of a misnamed file.
+_KINDS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "an RTF document"),
+    (_OLE, "a legacy Office (OLE2) file"),
+    (_ZIP, "a zip archive"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+
+
+def _looks_like(head: bytes) -> str:
+    """``"it is a PNG image"``, ``"it looks like text"`` or ``"it looks like
+    something else"``: what the content is, by its signature."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "it is a WebP image"
+    for signature, kind in _KINDS:
+        if head.startswith(signature):
+            return f"it is {kind}"
+    if head.startswith(b"BM") and len(head) >= 14 and b"\x00" in head[:14]:
+        return "it is a BMP image"
+    texty = head and b"\x00" not in head[:512] and _is_texty(head[:512])
+    return "it looks like text" if texty else "it looks like something else"
 
 
 def _is_texty(data: bytes) -> bool:
@@ -204,6 +244,42 @@ def _check_pixels(path: Path, limits: FileLimits, provider: str) -> tuple[int, i
     return width, height
 
 
+class _QuietPypdf:
+    """While any thread is inside, pypdf's logger shows errors only.
+
+    pypdf logs what it repaired ("EOF marker not found") as warnings of its
+    ``pypdf.*`` loggers, which Python prints on stderr before transhub's own error
+    line; the refusal (or the count) already says what matters.  The level is the
+    logger's, shared by every thread, so the threads inside are counted: the first
+    in lowers it, the last out restores it (one thread leaving never unmutes
+    another that is still reading)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._saved = logging.NOTSET
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        logger = logging.getLogger("pypdf")
+        with self._lock:
+            if self._inside == 0:
+                self._saved = logger.level
+                logger.setLevel(logging.ERROR)
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                if self._inside == 0:
+                    logger.setLevel(self._saved)
+
+
+#: ``with quiet_pypdf(): ...``: pypdf's warnings unshown (see :class:`_QuietPypdf`).
+quiet_pypdf = _QuietPypdf()
+
+
 def _check_not_encrypted(path: Path, provider: str) -> None:
     from pypdf.errors import PdfReadError
 
@@ -211,7 +287,8 @@ def _check_not_encrypted(path: Path, provider: str) -> None:
 
     try:
         # The trailer's /Encrypt: read_pdf reads the trailer and cross-references only.
-        encrypted = read_pdf(path, lambda reader: reader.is_encrypted)
+        with quiet_pypdf():
+            encrypted = read_pdf(path, lambda reader: reader.is_encrypted)
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"is not a readable PDF ({exc})", path=path) from None
     if encrypted:
@@ -233,7 +310,9 @@ def check_url(url: str) -> str:
 
 
 def check_text(text: str, max_chars: int, provider: str) -> None:
-    """A text must be non-empty and at most ``max_chars`` characters (spaces count)."""
+    """A text must be UTF-8, non-empty and at most ``max_chars`` characters (spaces
+    count)."""
+    check_utf8(text)
     if not text.strip():
         raise InputError("the text is empty")
     if len(text) > max_chars:
@@ -241,6 +320,27 @@ def check_text(text: str, max_chars: int, provider: str) -> None:
             f"the text is {len(text)} characters, over {provider}'s limit of {max_chars} "
             "(spaces count)"
         )
+
+
+def check_utf8(text: str) -> None:
+    """Refuse a text holding lone surrogates: what Python makes of bytes that are
+    not UTF-8 on standard input or in a file name (``surrogateescape``).  Every
+    provider sends UTF-8, so such a text would fail at the request (an internal
+    error, after routing) instead of here."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = ord(text[exc.start])
+        what = (
+            f"byte 0x{char - 0xDC00:02x}"
+            if 0xDC80 <= char <= 0xDCFF
+            else f"U+{char:04X} (a lone surrogate)"
+        )
+        raise InputError(
+            f"the text is not valid UTF-8: {what} at character {exc.start + 1} "
+            "(standard input and text files are read as UTF-8; convert it first, "
+            "e.g. with iconv -t UTF-8)"
+        ) from None
 
 
 def check_word(word: str, min_length: int, max_length: int, provider: str) -> None:
@@ -256,21 +356,33 @@ def check_word(word: str, min_length: int, max_length: int, provider: str) -> No
 def check_languages(
     support: LanguageSupport, source: str | None, target: str | None, provider: str
 ) -> None:
-    """The direction must be one the provider declares."""
+    """The direction must be one the provider declares.  Each error names the
+    provider (``provider``: the JSON error's ``provider`` too)."""
     if source is None and target is not None and not support.auto_detect:
         raise UnsupportedLanguageError(
-            f"{provider} cannot detect the source language here: give --from"
+            f"{provider} cannot detect the source language here: give --from",
+            provider=provider,
         )
     if target is not None and target not in support.target_codes():
         raise UnsupportedLanguageError(
-            f"{provider} cannot translate into {language_name(target)} ({target})"
+            f"{provider} cannot translate into {language_name(target)} ({target})",
+            provider=provider,
         )
     if source is not None and source not in support.source_codes():
         raise UnsupportedLanguageError(
-            f"{provider} cannot translate from {language_name(source)} ({source})"
+            f"{provider} cannot translate from {language_name(source)} ({source})",
+            provider=provider,
+        )
+    if source is None and not support.supports(source, target):
+        # Detection offered for some targets only (alibaba: none into Chinese).
+        into = f" into {language_name(target)} ({target})" if target is not None else ""
+        raise UnsupportedLanguageError(
+            f"{provider} needs the source language for a translation{into}: give --from",
+            provider=provider,
         )
     if not support.supports(source, target):
         raise UnsupportedLanguageError(
             f"{provider} does not translate {source} → {target} "
-            "(see `transhub languages --provider " + provider + "`)"
+            "(see `transhub languages --provider " + provider + "`)",
+            provider=provider,
         )

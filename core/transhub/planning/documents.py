@@ -186,9 +186,11 @@ class DocumentPlanning(ProviderPool):
             else:
                 if cls.counts_pages:
                     validation.check_file(path, cls.limits, cls.provider.name)
-                    return self.instance(cls).count_pages(path)
-        validation.check_readable_file(path)
-        return count_locally(path)
+                    with validation.quiet_pypdf():
+                        return self.instance(cls).count_pages(path)
+        validation.check_content(path)  # a zip of junk named .docx is no document
+        with validation.quiet_pypdf():
+            return count_locally(path)
 
     def prepare_convert(
         self,

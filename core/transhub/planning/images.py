@@ -109,6 +109,8 @@ class ImagePlanning(ProviderPool):
         must offer to take the batch (its kinds of input, languages and options)."""
         has_files = any(s.path is not None for s in unique)
         has_urls = any(s.url is not None for s in unique)
+        if has_files and has_urls:
+            _check_mixable(self.registry.implementations(Capability.IMAGE), unique, provider)
         src, dst = self._languages(Capability.IMAGE, provider, source, target)
         assert dst is not None
 
@@ -146,6 +148,26 @@ class ImagePlanning(ProviderPool):
         if reason is not None:
             raise InputError(f"{name} {reason}")
         return cls, src, dst, need
+
+
+def _check_mixable(
+    implementations: Sequence[Any], unique: Sequence[ImageSource], provider: str | None
+) -> None:
+    """A batch of local files and URLs needs a provider that takes both: when none
+    does, that is the problem to name (not the languages, nor --from), before
+    routing.  With ``--provider`` the provider's own refusal names the input."""
+    if provider is not None or any(c.accepts_files and c.accepts_urls for c in implementations):
+        return
+    file = next(s.label for s in unique if s.path is not None)
+    url = next(s.label for s in unique if s.url is not None)
+    takes = "; ".join(
+        f"{c.provider.name}: {'local files' if c.accepts_files else 'URLs'} only"
+        for c in implementations
+    )
+    raise InputError(
+        f"this batch mixes local files ({file}) and URLs ({url}), and no provider takes "
+        f"both ({takes}): translate the files and the URLs in separate runs"
+    )
 
 
 def _options_fit(cls: Any, options: ImageOptions) -> str | None:

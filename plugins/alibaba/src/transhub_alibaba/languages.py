@@ -34,12 +34,26 @@ CODES: dict[str, str] = {code: code for code in (*CHINESE, *PARTNERS)} | {"zh-Ha
 
 PAIRS = _pairs()
 
-#: ``auto_detect`` is true although the API needs a source: the plugin fills in
-#: :data:`DEFAULT_SOURCE` (see :func:`default_source`), so ``--to en`` alone works.
-LANGUAGES = LanguageSupport(codes=CODES, pairs=PAIRS, auto_detect=True)
-
 #: The source sent when none is given: the service's main use is Chinese product images.
 DEFAULT_SOURCE = "zh"
+
+
+class ImageLanguages(LanguageSupport):
+    """Alibaba's directions, where "no source" is offered only for the targets
+    :func:`default_source` has a source for: the core's checks before anything is
+    sent (planning, routing) then refuse ``--to zh`` without ``--from``, instead of
+    the submit, after a job was recorded."""
+
+    def supports(self, source: str | None, target: str | None) -> bool:
+        """Whether this direction is offered (``None`` source: the default source's)."""
+        if source is None and target is not None and default_source(target) is None:
+            return False
+        return super().supports(source, target)
+
+
+#: ``auto_detect`` is true although the API needs a source: the plugin fills in
+#: :data:`DEFAULT_SOURCE` (see :func:`default_source`), so ``--to en`` alone works.
+LANGUAGES = ImageLanguages(codes=CODES, pairs=PAIRS, auto_detect=True)
 
 
 def default_source(target: str) -> str | None:

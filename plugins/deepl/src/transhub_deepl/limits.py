@@ -50,8 +50,13 @@ MAX_TEXTS_PER_REQUEST = 50
 MAX_REQUEST_BYTES = 128 * 1024
 #: Room kept for the rest of the JSON body (languages, options, quoting).
 REQUEST_OVERHEAD = 2 * 1024
-#: The longest single text transhub sends (one request's worth).
-MAX_TEXT_CHARS = (MAX_REQUEST_BYTES - REQUEST_OVERHEAD) // 4
+#: The bytes of texts one request carries (UTF-8, JSON-quoted): the limit that counts,
+#: checked by :func:`~transhub_deepl.capabilities.text.batches` before sending.
+MAX_TEXT_BYTES = MAX_REQUEST_BYTES - REQUEST_OVERHEAD
+#: The character bound the core checks: a character is at least one byte, so a text
+#: of more characters never fits, and this is never stricter than DeepL (dividing by
+#: 4, the most bytes a character takes, refused 36,000 ASCII characters of 36 KB).
+MAX_TEXT_CHARS = MAX_TEXT_BYTES
 
 FORMALITIES = frozenset({"default", "more", "less", "prefer_more", "prefer_less"})
 

@@ -44,18 +44,14 @@ def request_options(
 def batches(texts: Sequence[str]) -> Iterator[list[int]]:
     """Indexes of ``texts`` grouped into requests within DeepL's limits: at most
     :data:`~transhub_deepl.limits.MAX_TEXTS_PER_REQUEST` texts and
-    :data:`~transhub_deepl.limits.MAX_REQUEST_BYTES` bytes of body."""
-    budget = limits.MAX_REQUEST_BYTES - limits.REQUEST_OVERHEAD
+    :data:`~transhub_deepl.limits.MAX_REQUEST_BYTES` bytes of body.  Every text is
+    measured before the first group is yielded: one too large refuses them all
+    before anything is sent."""
+    budget = limits.MAX_TEXT_BYTES
+    sizes = [_size(index, text, len(texts)) for index, text in enumerate(texts)]
     batch: list[int] = []
     used = 0
-    for index, text in enumerate(texts):
-        # As the body will carry it: JSON-quoted UTF-8, and a separating comma.
-        size = len(json.dumps(text, ensure_ascii=False).encode("utf-8")) + 1
-        if size > budget:
-            raise LimitExceededError(
-                f"deepl: text {index + 1} takes {size} bytes in a request; DeepL takes "
-                f"{limits.MAX_REQUEST_BYTES} bytes per request"
-            )
+    for index, size in enumerate(sizes):
         if batch and (len(batch) >= limits.MAX_TEXTS_PER_REQUEST or used + size > budget):
             yield batch
             batch, used = [], 0
@@ -63,6 +59,25 @@ def batches(texts: Sequence[str]) -> Iterator[list[int]]:
         used += size
     if batch:
         yield batch
+
+
+def _size(index: int, text: str, count: int) -> int:
+    """The bytes ``text`` takes in a request body, or the error naming the limit."""
+    which = "the text" if count == 1 else f"text {index + 1}"
+    try:
+        # As the body will carry it: JSON-quoted UTF-8, and a separating comma.
+        size = len(json.dumps(text, ensure_ascii=False).encode("utf-8")) + 1
+    except UnicodeEncodeError:
+        raise InputError(f"deepl: {which} is not valid UTF-8 text") from None
+    if size > limits.MAX_TEXT_BYTES:
+        raise LimitExceededError(
+            f"deepl: {which} is {size:,} bytes as sent (UTF-8), over DeepL's limit of "
+            f"{limits.MAX_REQUEST_BYTES // 1024} KiB ({limits.MAX_REQUEST_BYTES:,} bytes) "
+            f"per request, {limits.REQUEST_OVERHEAD // 1024} KiB of it kept for the rest "
+            "of the request",
+            provider="deepl",
+        )
+    return size
 
 
 class DeepLText(TextTranslator[DeepLSettings, DeepLClient]):

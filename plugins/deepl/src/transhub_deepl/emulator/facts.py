@@ -48,6 +48,14 @@ GLOSSARY_MAX_BYTES = 10 * 1024 * 1024
 GLOSSARY_MAX_TERM_BYTES = 1024
 GLOSSARY_MAX_COUNT = 1000
 
+
+def is_glossary_control(char: str) -> bool:
+    """A character DeepL refuses in a glossary term (400): C0 and C1 controls and
+    U+2028/U+2029, as its official client's ``validate_glossary_term`` says.  The
+    emulator's own copy of the rule, independent of the core's check."""
+    return ord(char) <= 0x1F or 0x80 <= ord(char) <= 0x9F or char in "\u2028\u2029"
+
+
 FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
 
 #: Bytes in one request at most (413 beyond), and texts per translate request.

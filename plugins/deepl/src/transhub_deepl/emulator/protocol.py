@@ -41,6 +41,10 @@ def entries(raw: str, kind: str) -> dict[str, str]:
         source, target = row[0].strip(), row[1].strip()
         if not source or not target:
             raise Refusal(400, f"Invalid glossary entries: line {number} has an empty term.")
+        if any(facts.is_glossary_control(c) for c in source + target):
+            raise Refusal(
+                400, f"Invalid glossary entries: line {number} has a term with a control character."
+            )
         if max(len(source.encode()), len(target.encode())) > facts.GLOSSARY_MAX_TERM_BYTES:
             raise Refusal(400, f"Invalid glossary entries: line {number} has a term too long.")
         if source in entries:
