@@ -213,3 +213,25 @@ def test_the_python_api_batch_has_the_budget_guard(echo, tmp_path):
         r"Translate 1 document \(about \d+ pages\)\?", questions[0]
     )
     assert echo.log.count("/v1/documents") == 0
+
+
+def test_an_image_task_the_provider_refuses_fails_its_inputs_not_the_batch(
+    echo, tmp_path, monkeypatch
+):
+    """The batch's promise holds for images too: an error raised by an image task's
+    submit (credentials refused here) is the outcome of its inputs; the documents
+    after it are still translated and reported."""
+    import transhub
+
+    doc = tmp_path / "d.txt"
+    doc.write_text("text\n")
+    hub = transhub.Hub()
+    images = hub.prepare_images(["https://img.example/x.png"], "en", provider="echo",
+                                output_dir=tmp_path / "o")  # fmt: skip
+    plan = hub.prepare_document(doc, "zh", provider="echo", output_dir=tmp_path / "o")
+    hub.close()
+    monkeypatch.setenv("TRANSHUB_ECHO_TOKEN", "wrong-token")
+    refused = transhub.Hub()  # the same plans, credentials the service refuses
+    done = refused.run_batch([images, plan], jobs=1)
+    assert [d.status for d in done] == ["failed", "failed"]
+    assert all(d.error is not None and d.error.kind == "authentication" for d in done)

@@ -309,12 +309,26 @@ class BatchRunner:
             name, order = labels[job_id]
             self._relay(job_id, name, order)(job_id, status)
 
+        done: set[ImageSource] = set()
+
         def settled(source: ImageSource, outcome: ImageOutcome) -> None:
             if outcome.job_id in labels and outcome.job_id not in ended:
                 ended.add(outcome.job_id)
                 self.emit(TaskEnded(outcome.job_id))
+            done.add(source)
             for index in positions[source]:
                 self._settle(ItemFinished(index, source.label, outcome.provider, outcome))
 
         if plan.images:
-            self.execute(plan, on_status, workers=workers, on_settled=settled)
+            try:
+                self.execute(plan, on_status, workers=workers, on_settled=settled)
+            except TranshubError as exc:
+                if exc.kind == "interrupted" and self.stop.is_set():
+                    raise  # stopped, not finished: left for `jobs resume`
+                # One failing input never stops the others' reports: every image the
+                # driver did not settle fails with the error, as a document would.
+                for source in plan.images:
+                    if source not in done:
+                        for index in positions[source]:
+                            failed = ItemFinished(index, source.label, plan.provider, error=exc)
+                            self._settle(failed)
