@@ -51,6 +51,15 @@ def create(
     from transhub.glossaries import create_glossary
 
     info, reused = create_glossary(runtime.hub, provider, file, source, target, name=name)
+    if reused and name is not None and info.name != name:
+        # A glossary is identified by its terms: --name only names a new one.
+        from transhub.cli.runtime import say
+
+        say(
+            f"the same terms are already glossary {info.glossary_id} named {info.name!r}: "
+            f"reused under that name, not {name!r}",
+            code="reused",
+        )
     with Records(mode, many=False) as records:
         records.add({**info.model_dump(mode="json"), "reused": reused})
     if mode is OutputMode.TEXT:

@@ -81,3 +81,26 @@ def test_the_emulator_refuses_control_characters_as_deepl_does(service: Any) -> 
     )
     assert answer.status_code == 400
     assert "control character" in answer.text
+
+
+def test_a_new_name_for_terms_already_kept_is_said_to_be_unused(
+    service: Any, tmp_path: Path
+) -> None:
+    """--name names a glossary only when one is created: asked for on terms already
+    kept under another name, the reuse says so (a note: text, or JSON under --json)."""
+    path = _terms(tmp_path)
+    first = invoke(["glossary", "create", str(path), "--from", "de", "--to", "en"])
+    assert first.exit_code == 0, first.stderr
+    renamed = invoke(
+        ["glossary", "create", str(path), "--from", "de", "--to", "en", "--name", "mine"]
+    )
+    assert renamed.exit_code == 0, renamed.stderr
+    assert "reused under that name, not 'mine'" in renamed.stderr
+    quiet = invoke(["glossary", "create", str(path), "--from", "de", "--to", "en", "--json"])
+    assert "reused under" not in quiet.stderr  # no --name: nothing to say
+    noted = invoke(
+        ["glossary", "create", str(path), "--from", "de", "--to", "en", "--name", "x", "--json"]
+    )
+    notes = [json.loads(line) for line in noted.stderr.splitlines() if line.startswith("{")]
+    assert any(n.get("note", {}).get("code") == "reused" for n in notes), noted.stderr
+    assert service.count("glossary.create") == 1
