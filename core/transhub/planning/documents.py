@@ -61,6 +61,12 @@ class DocumentPlanning(ProviderPool):
         options = options or DocumentOptions()
         extension = path.suffix.lower().lstrip(".")
         terms = self._glossary_file(glossary, src)
+        if terms is not None:
+            # Planning creates the glossary at the provider: a folder the result could
+            # not be saved in is refused first (the batch runner checks it otherwise).
+            from transhub.files import check_output_folder
+
+            check_output_folder(Path(output_dir))
 
         def fits(cls: Any) -> str | InputError | None:
             if extension not in cls.limits.extensions:

@@ -104,3 +104,24 @@ def test_a_new_name_for_terms_already_kept_is_said_to_be_unused(
     notes = [json.loads(line) for line in noted.stderr.splitlines() if line.startswith("{")]
     assert any(n.get("note", {}).get("code") == "reused" for n in notes), noted.stderr
     assert service.count("glossary.create") == 1
+
+
+def test_planning_with_a_glossary_refuses_an_unusable_folder_before_creating_it(
+    service: Any, tmp_path: Path
+) -> None:
+    """Planning creates the glossary at the provider: a result folder that cannot be
+    made (under a file) is refused first, and nothing is created."""
+    import transhub
+    from transhub.errors import InputError
+
+    document = tmp_path / "report.txt"
+    document.write_text("Das Haus.\n", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    hub = transhub.Hub()
+    with pytest.raises(InputError, match="cannot be created"):
+        hub.prepare_document(
+            document, "en", source="de", provider="deepl", glossary=_terms(tmp_path),
+            output_dir=blocker / "out",
+        )  # fmt: skip
+    assert service.count("glossary.create") == 0
