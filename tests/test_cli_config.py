@@ -65,6 +65,9 @@ def test_get_prints_one_value(cli, echo, monkeypatch):
     assert record == {"key": "retries", "value": 4, "origin": "default"}
     unknown = cli("config", "get", "retris")
     assert unknown.exit_code == EXIT_CODES["usage"] and "did you mean retries?" in unknown.stderr
+    short = cli("config", "set", "defaults.doc", "echo")  # a key cut short: the one it begins
+    assert short.exit_code == EXIT_CODES["usage"]
+    assert "did you mean defaults.document?" in short.stderr
 
 
 def test_set_checks_type_bounds_and_choices(cli, echo, isolated):

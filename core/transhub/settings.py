@@ -379,7 +379,9 @@ def lookup_setting(key: str, providers: dict[str, type[ProviderSettings]]) -> Fi
     if key in keys:
         return keys[key]
     table, dot, _ = key.rpartition(".")
-    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    # A key cut short ("defaults.doc") means the one it begins, not a near spelling.
+    begun = sorted(k for k in keys if k.startswith(key))
+    close = begun[:1] or difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
     if close:
         hint = f"did you mean {close[0]}?"
     elif dot and table != "defaults" and table not in providers:
