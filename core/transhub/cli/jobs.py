@@ -365,20 +365,10 @@ def download(runtime: Runtime, job_id: str, output_dir: Path, overwrite: bool) -
     never replaced unless --overwrite (checked before anything is fetched)."""
     job = runtime.journal.get(job_id)
     if job.request.queued:
-        from transhub.errors import InputError
-        from transhub.files import check_output_file
-        from transhub.store import configured_store
+        from transhub.jobs.downloads import fetch_queued
 
-        store = configured_store(runtime.hub.settings)
-        saved = [s for item in job.items for s in item.outputs.values()]
-        if job.state.value != "completed" or not saved:
-            raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
-        destinations = [(entry, output_dir / Path(entry["path"]).name) for entry in saved]
-        for _entry, destination in destinations:  # every one before the first copy
-            check_output_file(destination, overwrite=overwrite)
-        for entry, destination in destinations:
-            fetched = store.fetch(job.id, destination.name, entry["sha256"], destination)
-            click.echo(str(fetched))
+        for path in fetch_queued(runtime.hub, job, output_dir, overwrite=overwrite):
+            click.echo(str(path))
         return
     for path in runtime.hub.download_job(job_id, output_dir, overwrite=overwrite):
         click.echo(str(path))

@@ -98,3 +98,25 @@ def _free(destination: Path, overwrite: bool) -> None:
         raise InputError("is a folder, not a file for the result", path=destination)
     if not overwrite and (destination.exists() or destination.is_symlink()):
         raise InputError("already exists (use --overwrite to replace it)", path=destination)
+
+
+def fetch_queued(
+    hub: ProviderPool, job: Job, output_dir: Path, *, overwrite: bool = False
+) -> list[Path]:
+    """Copy a queued (cluster) job's results out of the results store into
+    ``output_dir``, each checked against its recorded SHA-256; every destination is
+    checked before the first copy (an existing file only with ``overwrite``)."""
+    from transhub.files import check_output_file
+    from transhub.store import configured_store
+
+    saved = [entry for item in job.items for entry in item.outputs.values()]
+    if job.state is not JobState.COMPLETED or not saved:
+        raise InputError(f"job {job.id} has no result to download (state: {job.state.value})")
+    store = configured_store(hub.settings)
+    destinations = [(entry, output_dir / Path(entry["path"]).name) for entry in saved]
+    for _entry, destination in destinations:
+        check_output_file(destination, overwrite=overwrite)
+    return [
+        store.fetch(job.id, destination.name, entry["sha256"], destination)
+        for entry, destination in destinations
+    ]
