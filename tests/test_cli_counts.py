@@ -76,7 +76,7 @@ def test_jobs_counts(cli, echo, tmp_path, count, words):
     assert pruned.stderr.strip() == f"pruned {words}"
 
 
-@pytest.mark.parametrize(("bad", "note"), [(1, "1 of 2 inputs was"), (2, "2 of 3 inputs were")])
+@pytest.mark.parametrize(("bad", "note"), [(1, "1 of 2 inputs failed"), (2, "2 of 3 inputs failed")])
 def test_keep_going_counts_the_inputs_left_out(cli, echo, tmp_path, bad, note):
     docs = one_line_files(tmp_path / "in", 1)
     for number in range(bad):
@@ -86,7 +86,8 @@ def test_keep_going_counts_the_inputs_left_out(cli, echo, tmp_path, bad, note):
     result = cli("doc", "translate", *docs, "--to", "zh", "--provider", "echo", "-o", "out",
                  "--keep-going")  # fmt: skip
     assert result.exit_code == 1
-    assert f"{note} not translated (see above)" in result.stderr
+    assert note in result.stderr  # said once, by the summary
+    assert "not translated" not in result.stderr
 
 
 def test_the_helpers():
