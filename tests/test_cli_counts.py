@@ -76,7 +76,9 @@ def test_jobs_counts(cli, echo, tmp_path, count, words):
     assert pruned.stderr.strip() == f"pruned {words}"
 
 
-@pytest.mark.parametrize(("bad", "note"), [(1, "1 of 2 inputs failed"), (2, "2 of 3 inputs failed")])
+@pytest.mark.parametrize(
+    ("bad", "note"), [(1, "1 of 2 inputs failed"), (2, "2 of 3 inputs failed")]
+)
 def test_keep_going_counts_the_inputs_left_out(cli, echo, tmp_path, bad, note):
     docs = one_line_files(tmp_path / "in", 1)
     for number in range(bad):

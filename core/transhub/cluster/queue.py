@@ -85,13 +85,18 @@ def enqueue(app: procrastinate.App, jobs: Iterable[tuple[str, str, int]]) -> int
     already waits there; how many were put.  Only the id travels: never a secret,
     never an input.  Higher priorities are fetched first: a job whose task already
     runs remotely holds a channel, and must not wait behind jobs that wait for one."""
-    from procrastinate.exceptions import AlreadyEnqueued
+    from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 
-    jobs = list(jobs)
+    # In the same order in every submitter: two submissions of overlapping work wait
+    # for each other's queueing locks instead of deadlocking on them.
+    jobs = sorted(jobs)
     if len(jobs) > 1:
         # One statement for all (a submission's chunk); if one of them waits in the
-        # queue already, none was put, and they are put one by one below.
-        with contextlib.suppress(AlreadyEnqueued):
+        # queue already, none was put, and they are put one by one below.  So too if
+        # the statement failed (PostgreSQL's deadlock detector, say): one by one, a
+        # job either goes in or is found waiting, and a database that is really down
+        # fails there.
+        with contextlib.suppress(AlreadyEnqueued, ConnectorException):
             app.job_manager.batch_defer_jobs(
                 jobs=[
                     app.configure_task(
@@ -109,6 +114,15 @@ def enqueue(app: procrastinate.App, jobs: Iterable[tuple[str, str, int]]) -> int
             )
         except AlreadyEnqueued:
             continue  # waiting in the queue already: at most once
+        except ConnectorException as exc:
+            from transhub.errors import TransientError
+
+            cause = str(exc.__cause__ or exc).strip().splitlines() or ["a database error"]
+            raise TransientError(
+                f"the queue in PostgreSQL refused job {job_id} ({cause[0]}); the jobs are "
+                "in the journal: run the same command again to queue them (nothing is "
+                "sent twice)"
+            ) from exc
         count += 1
     return count
 

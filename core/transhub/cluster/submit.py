@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from transhub.cluster.queue import priority
-from transhub.errors import ConfigurationError, TranshubError
+from transhub.errors import ConfigurationError, TranshubError, TransientError
 from transhub.jobs.claims import Holder
 from transhub.jobs.model import Item, JobState
 from transhub.jobs.owners import this_process
@@ -246,7 +246,11 @@ class Submission:
         if self._app is None:
             self._app = make_app(self.url).open()
         outbox, self._outbox = self._outbox, {}
-        return enqueue(self._app, [(job, *where) for job, where in outbox.items()])
+        try:
+            return enqueue(self._app, [(job, *where) for job, where in outbox.items()])
+        except TransientError:
+            self._outbox.update(outbox)  # still to be queued (close() tries once more)
+            raise
 
     def close(self) -> None:
         """Enqueue what is left and close the queue's connection."""
