@@ -124,3 +124,29 @@ def test_a_dictionary_direction_no_provider_offers_names_what_they_offer(cli, ec
     assert result.exit_code == EXIT_CODES["input"], result.stderr
     assert "look words up into xh (" in result.stderr
     assert "None" not in result.stderr and " offers " in result.stderr
+
+
+def test_a_page_count_no_provider_was_chosen_for_says_why(tmp_path):
+    """`doc pages` where two installed providers count pages and none is chosen: a
+    file the local count cannot do (a .docx without its page property) names the
+    ambiguity, exit 5, instead of only "cannot estimate locally" (one line)."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from transhub.testing import isolated_environment
+
+    document = tmp_path / "bare.docx"
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    env = isolated_environment(tmp_path / "home", plugins="fanyigou,deepl")
+    argv = [sys.executable, "-m", "transhub", "--sandbox", "doc", "pages", str(document)]
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == EXIT_CODES["routing"], result.stderr
+    error = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(error) == 1 and "cannot estimate the pages of a .docx file locally" in error[0]
+    assert "several providers can serve document (deepl, fanyigou)" in error[0]
+    chosen = subprocess.run([*argv, "--provider", "fanyigou"], env=env, capture_output=True,
+                            text=True, timeout=60, check=False)  # fmt: skip
+    assert chosen.returncode == 0, chosen.stderr

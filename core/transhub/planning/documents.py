@@ -169,6 +169,7 @@ class DocumentPlanning(ProviderPool):
             for c in self.registry.implementations(Capability.DOCUMENT)
             if getattr(c, "counts_pages", False)
         ]
+        unrouted: TranshubError | None = None
         if provider is not None or candidates:
             try:
                 cls = cast(
@@ -186,9 +187,10 @@ class DocumentPlanning(ProviderPool):
                         ),
                     ),
                 )
-            except TranshubError:
+            except TranshubError as exc:
                 if provider is not None:
                     raise
+                unrouted = exc  # said if the local count cannot do without a provider
             else:
                 if cls.counts_pages:
                     validation.check_file(path, cls.limits, cls.provider.name)
@@ -196,7 +198,14 @@ class DocumentPlanning(ProviderPool):
                         return self.instance(cls).count_pages(path)
         validation.check_content(path)  # a zip of junk named .docx is no document
         with validation.quiet_pypdf():
-            return count_locally(path)
+            try:
+                return count_locally(path)
+            except InputError as exc:
+                if unrouted is None:
+                    raise
+                # Not "cannot estimate locally" alone: why no provider counted it (two
+                # fit and none was chosen, say) is what the user can act on.
+                raise type(unrouted)(f"{exc.message}; {unrouted.message}") from None
 
     def prepare_convert(
         self,
