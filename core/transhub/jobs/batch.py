@@ -208,7 +208,7 @@ class BatchRunner:
             self._run_files(single)
         for index, entry in zip(start, entries, strict=True):
             if isinstance(entry, ImagePlan):
-                self._run_images(index, entry)
+                self._run_images(index, entry, alone=len(entries) == 1)
 
     def capped(self, implementations: Sequence[Any], tasks: int) -> int:
         """``jobs`` within what the providers allow, explained once when capped."""
@@ -281,10 +281,12 @@ class BatchRunner:
 
     # -- images --------------------------------------------------------------------
 
-    def _run_images(self, start: int, plan: ImagePlan) -> None:
+    def _run_images(self, start: int, plan: ImagePlan, *, alone: bool = False) -> None:
         """An image batch through the image driver: tasks of the provider's size, at
         most ``jobs`` at once (within the channels); each input settled as its task
-        ends."""
+        ends.  An error a task raises (credentials refused) fails the plan's unsettled
+        inputs when other entries share the batch; ``alone``, the batch is this plan,
+        and the error is the batch's (the command's one line)."""
         positions: dict[ImageSource, list[int]] = {}
         for offset, source in enumerate(plan.inputs):
             positions.setdefault(source, []).append(start + offset)
@@ -323,8 +325,8 @@ class BatchRunner:
             try:
                 self.execute(plan, on_status, workers=workers, on_settled=settled)
             except TranshubError as exc:
-                if exc.kind == "interrupted" and self.stop.is_set():
-                    raise  # stopped, not finished: left for `jobs resume`
+                if alone or (exc.kind == "interrupted" and self.stop.is_set()):
+                    raise  # the batch's own error, or stopped: left for `jobs resume`
                 # One failing input never stops the others' reports: every image the
                 # driver did not settle fails with the error, as a document would.
                 for source in plan.images:
