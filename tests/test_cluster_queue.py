@@ -85,3 +85,24 @@ def test_a_queue_that_refuses_jobs_is_a_transient_error_naming_the_reason(
             assert "\n" not in message and EXIT_CODES[refused.value.kind] == 9
     finally:
         app.close()
+
+
+def test_a_waiting_entry_of_a_task_running_remotely_is_raised_to_priority_one(
+    queue_url: str,
+) -> None:
+    """The reconciler's repair for an entry queued while its job still waited to be
+    submitted (priority 0): once its task runs remotely it must be fetched first, or
+    workers whose slots all wait for channels never give one up to adopt it."""
+    import psycopg
+    from transhub.cluster.queue import enqueue, make_app, raise_priority
+
+    app = make_app(queue_url).open()
+    try:
+        enqueue(app, [("job-a", "fanyigou", 0), ("job-b", "fanyigou", 0)])
+    finally:
+        app.close()
+    assert raise_priority(queue_url, ["job-a", "job-unknown"]) == 1
+    assert raise_priority(queue_url, ["job-a"]) == 0  # already first
+    with psycopg.connect(queue_url) as db:
+        rows = dict(db.execute("SELECT args->>'job_id', priority FROM procrastinate_jobs"))
+    assert rows == {"job-a": 1, "job-b": 0}

@@ -147,6 +147,25 @@ def queued_ids(url: str, *, statuses: Sequence[str] = ("todo", "doing")) -> set[
     return {row[0] for row in rows if row[0]}
 
 
+def raise_priority(url: str, job_ids: Sequence[str]) -> int:
+    """Put the waiting queue entries of these jobs (their tasks run remotely now) at
+    priority 1; how many changed.  An entry enqueued while its job still waited to
+    be submitted keeps priority 0, and its queueing lock keeps a second entry out:
+    a killed worker's running task then looked like any waiting job, and workers
+    whose slots all waited for the channels it held never gave a slot up to adopt it."""
+    if not job_ids:
+        return 0
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        cursor = db.execute(
+            "UPDATE procrastinate_jobs SET priority = 1 WHERE status = 'todo'"
+            " AND task_name = %s AND priority < 1 AND args->>'job_id' = ANY(%s)",
+            (TASK, list(job_ids)),
+        )
+        return cursor.rowcount
+
+
 def payloads(url: str) -> list[dict[str, Any]]:
     """Every queued job's arguments (what travels through the queue; for checks)."""
     import psycopg

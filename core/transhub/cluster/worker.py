@@ -30,7 +30,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from transhub.cluster.placement import recorded_outputs
-from transhub.cluster.queue import TASK, apply_schema, enqueue, make_app, priority, queued_ids
+from transhub.cluster.queue import (
+    TASK,
+    apply_schema,
+    enqueue,
+    make_app,
+    priority,
+    queued_ids,
+    raise_priority,
+)
 from transhub.cluster.submit import cluster_url
 from transhub.errors import Interrupted, NotFoundError, TranshubError, TransientError
 from transhub.jobs.claims import Holder
@@ -175,16 +183,23 @@ class Worker:
         journal = self.journal
         waiting = queued_ids(self.url, statuses=("todo",))
         outbox = []
+        remote = []  # queued already, its task running remotely, nobody on it
         for row in journal.summaries(states=list(UNFINISHED)):
             job_id = row["job_id"]
-            if job_id in waiting or (row["sending_at"] and row["error"]):
-                continue  # queued already, or refused as "may have been submitted"
-            _state, owner, lease = journal.state_of(job_id)
+            if row["sending_at"] and row["error"]:
+                continue  # refused as "may have been submitted"
+            state, owner, lease = journal.state_of(job_id)
             if owner_alive(owner, lease):
+                continue
+            if job_id in waiting:
+                if priority(state.value):
+                    remote.append(job_id)
                 continue
             job = journal.get(job_id)
             if job.request.queued and (not self.queues or job.provider in self.queues):
                 outbox.append((job_id, job.provider, priority(job.state.value)))
+        if remote:
+            raise_priority(self.url, remote)
         return self._enqueue(outbox) if outbox else 0
 
     async def _reconciling(self) -> None:
