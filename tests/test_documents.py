@@ -192,6 +192,8 @@ def test_a_batch_reports_every_bad_input_at_once_and_keep_going_translates_the_r
     assert kept.exit_code == EXIT_CODES["failure"], kept.stderr
     assert "skipped" in kept.stderr and "2 of 3 inputs failed" in kept.stderr
     assert "not translated" not in kept.stderr  # said once, by the summary
+    assert f"skipped {empty}: " in kept.stderr  # the input named once
+    assert f"{empty}: {empty}" not in kept.stderr
     assert (tmp_path / "out" / "good.zh.txt").exists() and echo.log.count("/v1/documents") == 1
 
 

@@ -128,7 +128,9 @@ def test_the_glossary_commands(echo, cli, tmp_path: Path) -> None:
     assert [g["glossary_id"] for g in json.loads(listed.stdout)] == [record["glossary_id"]]
     shown = cli("glossary", "show", record["glossary_id"], "--json")
     assert json.loads(shown.stdout)["terms"] == [{"source": "hello", "target": "bonjour"}]
-    assert cli("glossary", "delete", record["glossary_id"]).exit_code == 0
+    deleted = cli("glossary", "delete", record["glossary_id"], "--json")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"glossary_id": record["glossary_id"], "deleted": True}
     gone = cli("glossary", "show", record["glossary_id"])
     assert gone.exit_code == EXIT_CODES["not-found"]
     bad = cli(

@@ -23,7 +23,9 @@ def skipped(refused: Mapping[Any, Any], label: Callable[[Any], str] = str) -> No
     """Say which inputs ``--keep-going`` leaves out, and why (JSON notes under
     --json/--jsonl)."""
     for item, problem in refused.items():
-        say(f"skipped {label(item)}: {problem}", code="skipped")
+        # An input error names its file already ("zero.png: is empty"): not twice.
+        named = getattr(problem, "path", None) is not None
+        say(f"skipped {problem}" if named else f"skipped {label(item)}: {problem}", code="skipped")
 
 
 def confirm_on_terminal(question: str) -> bool:

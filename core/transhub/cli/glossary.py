@@ -120,10 +120,14 @@ def show(runtime: Runtime, glossary_id: str, provider: str | None, mode: OutputM
 @glossary.command()
 @click.argument("glossary_id", metavar="ID")
 @provider_option
+@json_option
 @click.pass_obj
-def delete(runtime: Runtime, glossary_id: str, provider: str | None) -> None:
-    """Delete a glossary."""
+def delete(runtime: Runtime, glossary_id: str, provider: str | None, mode: OutputMode) -> None:
+    """Delete a glossary (--json: its record, ``{"glossary_id", "deleted": true}``)."""
     from transhub.glossaries import delete_glossary
 
     delete_glossary(runtime.hub, provider, glossary_id)
-    note(f"deleted glossary {glossary_id}")
+    with Records(mode, many=False) as records:
+        records.add({"glossary_id": glossary_id, "deleted": True})
+    if mode is OutputMode.TEXT:
+        note(f"deleted glossary {glossary_id}")
